@@ -1,0 +1,100 @@
+# luavirt - one non-recursive Makefile. Every .c under core/ kvm/ net/
+# storage/ goes into the binary; every tests/c/test_*.c is a unit test
+# linked with all of them but core/main.c.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+PKGS      = lua5.4 libxml-2.0 libnl-3.0 libnl-route-3.0 uuid libedit jansson
+
+CC       ?= gcc
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) -MMD -MP \
+            -I. -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+            -DLUAVIRT_LUADIR='"$(PREFIX)/share/luavirt/lua"'
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SRCS     := $(sort $(wildcard core/*.c kvm/*.c net/*.c storage/*.c))
+OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
+LIBOBJS  := $(filter-out $(BUILD)/core/main.o,$(OBJS))
+TSRCS    := $(sort $(wildcard tests/c/test_*.c))
+TBINS    := $(TSRCS:tests/c/%.c=$(BUILD)/tests/%)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+.PHONY: all deps test test-c test-lua check demo bench install clean guest
+
+all: $(BUILD)/luavirt $(TBINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/luavirt: $(OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/c/%.c $(LIBOBJS) tests/c/harness.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+# Debian packages for building and running (idempotent).
+DEB_PKGS = gcc make pkg-config liblua5.4-dev lua5.4 libxml2-dev libxml2-utils \
+           libnl-3-dev libnl-route-3-dev uuid-dev libjansson-dev libedit-dev \
+           qemu-system-x86 qemu-utils busybox-static linux-image-cloud-amd64 \
+           cpio e2fsprogs valgrind iproute2 dnsmasq-base nftables kmod
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "deps: installing $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all installed"; fi
+
+guest: $(BUILD)/luavirt
+	$(Q)tests/guest/build-guest $(BUILD)/guest
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)tests/run-all $(BUILD)
+
+test-c: all
+	$(Q)tests/run-all $(BUILD) c
+
+test-lua: all guest
+	$(Q)tests/run-all $(BUILD) lua
+
+# Sanitizer build of everything, then the C tests under it and under valgrind.
+check: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-check \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" all
+	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/run-all build-check c
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run-all $(BUILD) valgrind
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)LUAVIRT_LUADIR=$(CURDIR)/lua $(BUILD)/luavirt lua/recipes/demo.lua $(BUILD)/guest
+
+bench: all guest
+	$(Q)bench/run $(BUILD)
+
+install: $(BUILD)/luavirt
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luavirt
+	install -m 755 $(BUILD)/luavirt $(DESTDIR)$(PREFIX)/bin/luavirt
+	cp -r lua $(DESTDIR)$(PREFIX)/share/luavirt/
+
+clean:
+	rm -rf build build-check
+
+-include $(OBJS:.o=.d)

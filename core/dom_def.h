@@ -1,0 +1,336 @@
+/* dom_def.h - the domain definition: the one C model of a guest that libvirt
+ * domain XML, Lua tables and the QEMU argv are made from and to. Everything
+ * is owned by the struct dom_def it hangs off; dom_def_free() releases it.
+ * Strings are NULL when the XML had no such value; numbers use 0 or -1 for
+ * "absent" as their comment says; tri-state flags use enum lv_tristate. */
+#ifndef LV_DOM_DEF_H
+#define LV_DOM_DEF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum lv_tristate { LV_TRI_ABSENT = 0, LV_TRI_ON, LV_TRI_OFF };
+
+/* Attributes kept as given, e.g. an <address>'s key/value pairs. */
+struct lv_attrs {
+    size_t n;
+    char **keys;
+    char **vals;
+};
+const char *lv_attrs_get(const struct lv_attrs *a, const char *key);
+void lv_attrs_set(struct lv_attrs *a, const char *key, const char *val);
+void lv_attrs_clear(struct lv_attrs *a);
+
+/* XML elements luavirt does not model, kept verbatim when the caller asked
+ * for it (DOM_PARSE_KEEP_UNKNOWN) and written back at the end of their
+ * parent element. Each item is one serialized element. */
+struct lv_xml_keep {
+    size_t n;
+    char **items;
+};
+void lv_xml_keep_add(struct lv_xml_keep *k, const char *xml);
+void lv_xml_keep_clear(struct lv_xml_keep *k);
+
+/* <address type='pci' domain=.. bus=.. slot=.. function=../> and friends */
+struct dom_address {
+    char *type;            /* pci, drive, virtio-serial, usb, isa, ...; NULL: none */
+    struct lv_attrs attrs; /* every other attribute, as given */
+};
+
+enum dom_virt_type { DOM_VIRT_KVM = 0, DOM_VIRT_QEMU };
+enum dom_lifecycle_action {
+    DOM_LIFE_DEFAULT = 0, DOM_LIFE_DESTROY, DOM_LIFE_RESTART,
+    DOM_LIFE_PRESERVE, DOM_LIFE_RENAME_RESTART,
+    DOM_LIFE_COREDUMP_DESTROY, DOM_LIFE_COREDUMP_RESTART
+};
+const char *dom_lifecycle_action_to_str(enum dom_lifecycle_action a);
+int dom_lifecycle_action_from_str(const char *s);
+
+struct dom_vcpupin {
+    unsigned vcpu;
+    char *cpuset;          /* "0-3,^2" as given */
+};
+
+struct dom_os {
+    char *type;            /* "hvm" */
+    char *arch;            /* x86_64 */
+    char *machine;         /* pc, q35, pc-i440fx-7.2, ... */
+    char *firmware;        /* <os firmware='efi|bios'> */
+    char **boot_devs;      /* <boot dev=> in order: hd, cdrom, network, fd */
+    size_t n_boot_devs;
+    enum lv_tristate bootmenu;
+    int bootmenu_timeout;  /* ms; -1 absent */
+    enum lv_tristate bios_useserial;
+    int bios_reboot_timeout; /* -1 absent */
+    char *loader;          /* path */
+    enum lv_tristate loader_readonly;
+    char *loader_type;     /* rom|pflash */
+    enum lv_tristate loader_secure;
+    char *loader_format;   /* raw|qcow2 */
+    char *nvram;           /* path */
+    char *nvram_template;
+    char *nvram_format;
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+    char *dtb;
+    enum lv_tristate smbios_sysinfo; /* <smbios mode='sysinfo'/> */
+    char *smbios_mode;
+    struct lv_xml_keep keep;
+};
+
+struct dom_feature {
+    char *name;            /* acpi, apic, pae, hap, vmport, smm, ... */
+    struct lv_attrs attrs; /* state='on', eoi='on', ... as given */
+    char *inner_xml;       /* children (e.g. <hyperv> content) verbatim, or NULL */
+};
+
+struct dom_cpu_feature {
+    char *policy;          /* force|require|optional|disable|forbid */
+    char *name;
+};
+
+struct dom_cpu {
+    int present;           /* 1 if <cpu> was given */
+    char *mode;            /* custom|host-model|host-passthrough|maximum */
+    char *match;           /* exact|minimum|strict */
+    char *check;           /* none|partial|full */
+    char *migratable;      /* on|off */
+    char *model;
+    char *model_fallback;  /* allow|forbid */
+    char *vendor;
+    unsigned sockets, dies, clusters, cores, threads; /* 0: absent */
+    struct dom_cpu_feature *features;
+    size_t n_features;
+    struct lv_xml_keep keep;  /* <numa>, <cache>, ... */
+};
+
+struct dom_clock_timer {
+    struct lv_attrs attrs;  /* name=, present=, tickpolicy=, ... */
+};
+
+struct dom_clock {
+    char *offset;          /* utc|localtime|timezone|variable */
+    char *timezone;
+    char *adjustment;
+    char *basis;
+    struct dom_clock_timer *timers;
+    size_t n_timers;
+};
+
+enum dom_disk_type { DOM_DISK_FILE = 0, DOM_DISK_BLOCK, DOM_DISK_DIR,
+                     DOM_DISK_NETWORK, DOM_DISK_VOLUME };
+enum dom_disk_device { DOM_DISK_DISK = 0, DOM_DISK_CDROM, DOM_DISK_FLOPPY,
+                       DOM_DISK_LUN };
+
+struct dom_disk {
+    enum dom_disk_type type;
+    enum dom_disk_device device;
+    char *driver_name;     /* qemu */
+    char *driver_type;     /* raw, qcow2 */
+    char *driver_cache;    /* none, writeback, writethrough, directsync, unsafe */
+    char *driver_io;       /* native, threads, io_uring */
+    char *driver_discard;  /* unmap, ignore */
+    struct lv_attrs driver_attrs; /* other <driver> attributes as given */
+    char *source;          /* file= or dev= or dir=; NULL: empty (cdrom) */
+    char *source_pool;     /* type='volume' */
+    char *source_volume;
+    char *target_dev;      /* vda, hdc, sda, fda */
+    char *target_bus;      /* virtio, ide, scsi, sata, usb, fdc */
+    char *target_tray;     /* open|closed */
+    int readonly;
+    int shareable;
+    int transient;
+    int boot_order;        /* 0: absent */
+    char *serial;
+    char *wwn;
+    char *alias;           /* <alias name=> */
+    struct dom_address address;
+    struct lv_xml_keep keep; /* <backingStore>, <iotune>, ... */
+};
+
+struct dom_controller {
+    char *type;            /* pci, usb, ide, sata, scsi, virtio-serial, fdc */
+    int index;             /* -1 absent */
+    char *model;
+    struct lv_attrs attrs; /* ports=, vectors=, ... */
+    char *alias;
+    struct dom_address address;
+    struct lv_xml_keep keep; /* <driver>, <target>, <master>, ... */
+};
+
+enum dom_net_type { DOM_NET_NETWORK = 0, DOM_NET_BRIDGE, DOM_NET_USER,
+                    DOM_NET_DIRECT, DOM_NET_ETHERNET };
+
+struct dom_interface {
+    enum dom_net_type type;
+    char *mac;             /* always set after parse: generated if absent */
+    char *source;          /* network name, bridge name, or host dev */
+    char *source_mode;     /* direct: vepa|bridge|private|passthrough */
+    char *model;           /* virtio, e1000, rtl8139, ... */
+    char *target_dev;      /* vnet0; NULL: chosen at start */
+    char *link_state;      /* up|down; NULL: up */
+    int mtu;               /* 0: absent */
+    int boot_order;
+    char *driver_name;
+    int driver_queues;     /* 0: absent */
+    char *alias;
+    struct dom_address address;
+    struct lv_xml_keep keep; /* <bandwidth>, <virtualport>, ... */
+};
+
+enum dom_chr_kind { DOM_CHR_SERIAL = 0, DOM_CHR_CONSOLE, DOM_CHR_CHANNEL,
+                    DOM_CHR_PARALLEL };
+
+struct dom_chr {
+    enum dom_chr_kind kind;
+    char *type;            /* pty, file, unix, tcp, udp, null, vc, stdio,
+                            * spicevmc, pipe */
+    char *source_path;     /* file/unix/pty path */
+    char *source_mode;     /* unix/tcp: bind|connect */
+    char *source_host;
+    char *source_service;
+    char *protocol;        /* tcp: raw|telnet */
+    char *target_type;     /* serial: isa-serial|usb-serial|pci-serial;
+                            * console: serial|virtio; channel: virtio|guestfwd */
+    int target_port;       /* -1 absent */
+    char *target_name;     /* channel: org.qemu.guest_agent.0 */
+    char *target_model;    /* <model name='isa-serial'/> */
+    char *log_file;
+    char *alias;
+    struct dom_address address;
+    struct lv_xml_keep keep;
+};
+
+struct dom_input {
+    char *type;            /* mouse, tablet, keyboard */
+    char *bus;             /* ps2, usb, virtio */
+    char *alias;
+    struct dom_address address;
+};
+
+struct dom_graphics {
+    char *type;            /* vnc, spice */
+    int port;              /* -1: autoport / absent */
+    enum lv_tristate autoport;
+    int tls_port;          /* spice; -1 absent */
+    int websocket;         /* -1 absent */
+    char *listen;          /* address */
+    char *listen_type;     /* address|network|socket|none */
+    char *listen_network;
+    char *listen_socket;
+    char *passwd;          /* a secret: never in argv or logs */
+    char *passwd_valid_to;
+    char *keymap;
+    struct lv_attrs attrs; /* other attributes as given */
+    struct lv_xml_keep keep;
+};
+
+struct dom_video {
+    char *model;           /* vga, cirrus, qxl, virtio, bochs, ramfb, none */
+    int vram;              /* KiB; 0 absent */
+    int heads;             /* 0 absent */
+    enum lv_tristate primary;
+    struct lv_attrs model_attrs; /* ram=, vgamem=, ... */
+    char *alias;
+    struct dom_address address;
+    struct lv_xml_keep keep;
+};
+
+struct dom_sound {
+    char *model;           /* ich6, ich9, ac97, es1370, sb16, usb */
+    char *alias;
+    struct dom_address address;
+    struct lv_xml_keep keep; /* <codec>, <audio> */
+};
+
+struct dom_memballoon {
+    int present;
+    char *model;           /* virtio, none */
+    enum lv_tristate autodeflate;
+    enum lv_tristate free_page_reporting;
+    int stats_period;      /* -1 absent */
+    char *alias;
+    struct dom_address address;
+};
+
+struct dom_rng {
+    char *model;           /* virtio */
+    char *backend_model;   /* random, egd, builtin */
+    char *backend_path;    /* /dev/urandom */
+    int rate_bytes;        /* 0 absent */
+    int rate_period;       /* 0 absent */
+    char *alias;
+    struct dom_address address;
+    struct lv_xml_keep keep;
+};
+
+struct dom_watchdog {
+    char *model;           /* i6300esb, ib700, itco */
+    char *action;          /* reset, shutdown, poweroff, pause, none, dump, inject-nmi */
+    char *alias;
+    struct dom_address address;
+};
+
+struct dom_def {
+    enum dom_virt_type virt_type;
+    int id;                /* live only; -1 when not running */
+    char *name;
+    unsigned char uuid[16];
+    char *title;
+    char *description;
+    char *metadata_xml;    /* inner XML of <metadata>, verbatim */
+
+    uint64_t memory_kib;       /* <memory> */
+    uint64_t current_memory_kib; /* <currentMemory>; 0: same as memory */
+    uint64_t max_memory_kib;   /* <maxMemory>; 0 absent */
+    unsigned max_memory_slots;
+
+    unsigned vcpus;            /* <vcpu> */
+    unsigned vcpus_current;    /* current=; 0: same as vcpus */
+    char *vcpu_placement;      /* static|auto */
+    char *vcpu_cpuset;
+    struct dom_vcpupin *vcpupins;
+    size_t n_vcpupins;
+    char *emulatorpin_cpuset;
+    struct lv_xml_keep cputune_keep; /* <shares>, <period>, ... */
+
+    struct dom_os os;
+    struct dom_feature *features;
+    size_t n_features;
+    struct dom_cpu cpu;
+    struct dom_clock clock;
+
+    enum dom_lifecycle_action on_poweroff;
+    enum dom_lifecycle_action on_reboot;
+    enum dom_lifecycle_action on_crash;
+
+    char *emulator;
+    struct dom_disk *disks;             size_t n_disks;
+    struct dom_controller *controllers; size_t n_controllers;
+    struct dom_interface *interfaces;   size_t n_interfaces;
+    struct dom_chr *chrs;               size_t n_chrs;
+    struct dom_input *inputs;           size_t n_inputs;
+    struct dom_graphics *graphics;      size_t n_graphics;
+    struct dom_video *videos;           size_t n_videos;
+    struct dom_sound *sounds;           size_t n_sounds;
+    struct dom_rng *rngs;               size_t n_rngs;
+    struct dom_watchdog *watchdogs;     size_t n_watchdogs;
+    struct dom_memballoon memballoon;
+
+    struct lv_xml_keep keep;          /* unknown top-level elements */
+    struct lv_xml_keep devices_keep;  /* unknown devices */
+};
+
+struct dom_def *dom_def_new(void);  /* zeroed, id -1, defaults set */
+void dom_def_free(struct dom_def *def);
+/* Deep copy; never fails (aborts on OOM). */
+struct dom_def *dom_def_copy(const struct dom_def *def);
+
+/* A name is valid if non-empty, at most 200 bytes, has no '/' and does not
+ * start with '.'; err names the name and the cause. */
+int dom_def_check_name(const char *name, struct lv_err *err);
+
+#endif
