@@ -79,6 +79,13 @@ struct dom_os {
     enum lv_tristate smbios_sysinfo; /* <smbios mode='sysinfo'/> */
     char *smbios_mode;
     struct lv_xml_keep keep;
+    /* added for the XML round trip: */
+    enum lv_tristate loader_stateless;
+    char *nvram_template_format; /* templateFormat= */
+    char *nvram_type;      /* type='file|block|network'; then nvram is
+                            * written as <source file=...> */
+    struct lv_attrs firmware_features; /* <firmware><feature name=key
+                                        * enabled=val/> in order */
 };
 
 struct dom_feature {
@@ -109,6 +116,7 @@ struct dom_cpu {
 
 struct dom_clock_timer {
     struct lv_attrs attrs;  /* name=, present=, tickpolicy=, ... */
+    struct lv_xml_keep keep; /* added: <catchup> */
 };
 
 struct dom_clock {
@@ -149,6 +157,11 @@ struct dom_disk {
     char *alias;           /* <alias name=> */
     struct dom_address address;
     struct lv_xml_keep keep; /* <backingStore>, <iotune>, ... */
+    /* added for the XML round trip: */
+    struct lv_attrs source_attrs; /* startupPolicy=, index=, protocol=,
+                                   * name= (network), ... as given */
+    struct lv_xml_keep source_keep; /* children of <source>: <host>, ... */
+    struct lv_attrs target_attrs; /* removable=, rotation_rate=, ... */
 };
 
 struct dom_controller {
@@ -162,7 +175,10 @@ struct dom_controller {
 };
 
 enum dom_net_type { DOM_NET_NETWORK = 0, DOM_NET_BRIDGE, DOM_NET_USER,
-                    DOM_NET_DIRECT, DOM_NET_ETHERNET };
+                    DOM_NET_DIRECT, DOM_NET_ETHERNET,
+                    /* QEMU socket backends: <source address= port=> */
+                    DOM_NET_MCAST, DOM_NET_CLIENT, DOM_NET_SERVER,
+                    DOM_NET_UDP };
 
 struct dom_interface {
     enum dom_net_type type;
@@ -179,6 +195,13 @@ struct dom_interface {
     char *alias;
     struct dom_address address;
     struct lv_xml_keep keep; /* <bandwidth>, <virtualport>, ... */
+    /* added for the XML round trip: */
+    struct lv_attrs attrs;        /* trustGuestRxFilters=, ... as given */
+    struct lv_attrs source_attrs; /* portgroup=, address=, port=, ... */
+    struct lv_xml_keep source_keep; /* children of <source> */
+    char *target_managed;         /* <target managed='no'> */
+    struct lv_attrs driver_attrs; /* other <driver> attributes */
+    struct lv_xml_keep driver_keep; /* <driver><host/><guest/> */
 };
 
 enum dom_chr_kind { DOM_CHR_SERIAL = 0, DOM_CHR_CONSOLE, DOM_CHR_CHANNEL,
@@ -202,6 +225,11 @@ struct dom_chr {
     char *alias;
     struct dom_address address;
     struct lv_xml_keep keep;
+    /* added for the XML round trip: */
+    char *log_append;             /* on|off */
+    struct lv_attrs source_attrs; /* append=, tls=, channel=, ... */
+    struct lv_xml_keep source_keep; /* <reconnect>, <clipboard>, ... */
+    struct lv_attrs target_attrs; /* address=, state=, ... */
 };
 
 struct dom_input {
@@ -267,6 +295,14 @@ struct dom_rng {
     struct lv_xml_keep keep;
 };
 
+/* <audio id='1' type='none'/>: a host audio backend (added) */
+struct dom_audio {
+    int id;                /* 0 absent */
+    char *type;            /* none, spice, pulseaudio, ... */
+    struct lv_attrs attrs; /* other attributes as given */
+    struct lv_xml_keep keep; /* <input>, <output>, ... */
+};
+
 struct dom_watchdog {
     char *model;           /* i6300esb, ib700, itco */
     char *action;          /* reset, shutdown, poweroff, pause, none, dump, inject-nmi */
@@ -319,6 +355,10 @@ struct dom_def {
     struct dom_rng *rngs;               size_t n_rngs;
     struct dom_watchdog *watchdogs;     size_t n_watchdogs;
     struct dom_memballoon memballoon;
+    /* added: */
+    struct dom_audio *audios;           size_t n_audios;
+    enum lv_tristate pm_suspend_to_mem;  /* <pm><suspend-to-mem enabled=> */
+    enum lv_tristate pm_suspend_to_disk;
 
     struct lv_xml_keep keep;          /* unknown top-level elements */
     struct lv_xml_keep devices_keep;  /* unknown devices */
@@ -332,5 +372,18 @@ struct dom_def *dom_def_copy(const struct dom_def *def);
 /* A name is valid if non-empty, at most 200 bytes, has no '/' and does not
  * start with '.'; err names the name and the cause. */
 int dom_def_check_name(const char *name, struct lv_err *err);
+
+/* String tables of the enums above, as libvirt's XML spells them;
+ * from_str returns -1 for an unknown string. */
+const char *dom_virt_type_to_str(enum dom_virt_type t);
+int dom_virt_type_from_str(const char *s);
+const char *dom_disk_type_to_str(enum dom_disk_type t);
+int dom_disk_type_from_str(const char *s);
+const char *dom_disk_device_to_str(enum dom_disk_device d);
+int dom_disk_device_from_str(const char *s);
+const char *dom_net_type_to_str(enum dom_net_type t);
+int dom_net_type_from_str(const char *s);
+const char *dom_chr_kind_to_str(enum dom_chr_kind k);
+int dom_chr_kind_from_str(const char *s);
 
 #endif

@@ -1,0 +1,380 @@
+/* dom_table_devices.c - the table shape of each device of a domain (disks,
+ * interfaces, serials, ...) as field lists for dom_table.c, plus what a
+ * device needs after reading: interface MACs checked or generated. */
+#include "dom_table_priv.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <uuid/uuid.h>
+
+#include "dom_def.h"
+#include "strbuf.h"
+
+/* ---- enums ---- */
+
+static const char *
+disk_type_str(int v)
+{
+    return dom_disk_type_to_str((enum dom_disk_type)v);
+}
+
+static const char *
+disk_device_str(int v)
+{
+    return dom_disk_device_to_str((enum dom_disk_device)v);
+}
+
+static const char *
+net_type_str(int v)
+{
+    return dom_net_type_to_str((enum dom_net_type)v);
+}
+
+static const struct dt_enum en_disk_type = {
+    disk_type_str, dom_disk_type_from_str
+};
+static const struct dt_enum en_disk_device = {
+    disk_device_str, dom_disk_device_from_str
+};
+static const struct dt_enum en_net_type = {
+    net_type_str, dom_net_type_from_str
+};
+
+/* ---- address: {type="pci", domain="0x0000", bus="0x00", ...} ---- */
+
+#define T struct dom_address
+static const struct dt_field address_fields[] = {
+    F_STR("type", type),
+    F_REST(attrs),
+    F_END
+};
+#undef T
+const struct dt_struct dt_address = { address_fields };
+
+/* ---- disks ---- */
+
+#define T struct dom_disk
+static const struct dt_field disk_fields[] = {
+    F_ENUM("type", type, &en_disk_type),
+    F_ENUM("device", device, &en_disk_device),
+    F_STR("driver", driver_name),
+    F_STR("format", driver_type),
+    F_STR("cache", driver_cache),
+    F_STR("io", driver_io),
+    F_STR("discard", driver_discard),
+    F_ATTRS("driver_attrs", driver_attrs),
+    F_STR("source", source),
+    F_STR("pool", source_pool),
+    F_STR("volume", source_volume),
+    F_ATTRS("source_attrs", source_attrs),
+    F_KEEP("source_extra_xml", source_keep),
+    F_STR("target", target_dev),
+    F_STR("bus", target_bus),
+    F_STR("tray", target_tray),
+    F_ATTRS("target_attrs", target_attrs),
+    F_BOOL("readonly", readonly),
+    F_BOOL("shareable", shareable),
+    F_BOOL("transient", transient),
+    F_INT("boot_order", boot_order, 0),
+    F_STR("serial", serial),
+    F_STR("wwn", wwn),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct disk_st = { disk_fields };
+const struct dt_array dt_disks = {
+    .size = sizeof(struct dom_disk), .st = &disk_st, .kind = -1,
+};
+
+/* ---- controllers ---- */
+
+static void
+controller_init(void *elem)
+{
+    ((struct dom_controller *)elem)->index = -1;
+}
+
+#define T struct dom_controller
+static const struct dt_field controller_fields[] = {
+    F_STR("type", type),
+    F_INT("index", index, -1),
+    F_STR("model", model),
+    F_ATTRS("attrs", attrs),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct controller_st = { controller_fields };
+const struct dt_array dt_controllers = {
+    .size = sizeof(struct dom_controller), .st = &controller_st, .kind = -1,
+    .init = controller_init,
+};
+
+/* ---- interfaces ---- */
+
+/* 52:54:00:xx:xx:xx (QEMU's OUI, like libvirt) when none was given; else a
+ * unicast MAC, stored in lower case. The XML parser keeps its own static
+ * copy of these two rules (core/dom_xml_parse_devices.c). */
+static int
+interface_post(void *elem, const char *path, struct lv_err *err)
+{
+    struct dom_interface *x = elem;
+    unsigned b[6];
+    char tail;
+
+    if (!x->mac) {
+        uuid_t r;
+        uuid_generate_random(r);
+        x->mac = lv_asprintf("52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
+        return 0;
+    }
+    if (strlen(x->mac) != 17 ||
+        sscanf(x->mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
+               &b[3], &b[4], &b[5], &tail) != 6)
+        goto bad;
+    for (int i = 0; i < 6; i++)
+        if (!isxdigit((unsigned char)x->mac[i * 3]) ||
+            !isxdigit((unsigned char)x->mac[i * 3 + 1]) ||
+            (i < 5 && x->mac[i * 3 + 2] != ':'))
+            goto bad;
+    if (b[0] & 1)
+        goto bad;
+    for (char *p = x->mac; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return 0;
+bad:
+    lv_err_set(err, LV_E_INVALID, "domain table: '%s.mac': invalid MAC "
+               "address '%s': expected a unicast address like "
+               "52:54:00:12:34:56", path, x->mac);
+    return -1;
+}
+
+#define T struct dom_interface
+static const struct dt_field interface_fields[] = {
+    F_ENUM("type", type, &en_net_type),
+    F_STR("mac", mac),
+    F_STR("source", source),
+    F_STR("source_mode", source_mode),
+    F_ATTRS("source_attrs", source_attrs),
+    F_KEEP("source_extra_xml", source_keep),
+    F_STR("model", model),
+    F_STR("target", target_dev),
+    F_STR("target_managed", target_managed),
+    F_STR("link_state", link_state),
+    F_INT("mtu", mtu, 0),
+    F_INT("boot_order", boot_order, 0),
+    F_STR("driver", driver_name),
+    F_INT("queues", driver_queues, 0),
+    F_ATTRS("driver_attrs", driver_attrs),
+    F_KEEP("driver_extra_xml", driver_keep),
+    F_ATTRS("attrs", attrs),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct interface_st = { interface_fields };
+const struct dt_array dt_interfaces = {
+    .size = sizeof(struct dom_interface), .st = &interface_st, .kind = -1,
+    .post = interface_post,
+};
+
+/* ---- serials, parallels, consoles, channels: one def->chrs array ---- */
+
+static void
+chr_init(void *elem)
+{
+    ((struct dom_chr *)elem)->target_port = -1;
+}
+
+#define T struct dom_chr
+static const struct dt_field chr_fields[] = {
+    F_STR("type", type),
+    F_STR("source", source_path),
+    F_STR("source_mode", source_mode),
+    F_STR("source_host", source_host),
+    F_STR("source_service", source_service),
+    F_ATTRS("source_attrs", source_attrs),
+    F_KEEP("source_extra_xml", source_keep),
+    F_STR("protocol", protocol),
+    F_STR("target_type", target_type),
+    F_INT("target_port", target_port, -1),
+    F_STR("target_name", target_name),
+    F_STR("target_model", target_model),
+    F_ATTRS("target_attrs", target_attrs),
+    F_STR("log_file", log_file),
+    F_STR("log_append", log_append),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct chr_st = { chr_fields };
+
+#define CHR_ARRAY(k) {                                                  \
+        .size = sizeof(struct dom_chr), .st = &chr_st, .kind = (k),     \
+        .kind_off = offsetof(struct dom_chr, kind), .init = chr_init,   \
+    }
+const struct dt_array dt_serials = CHR_ARRAY(DOM_CHR_SERIAL);
+const struct dt_array dt_parallels = CHR_ARRAY(DOM_CHR_PARALLEL);
+const struct dt_array dt_consoles = CHR_ARRAY(DOM_CHR_CONSOLE);
+const struct dt_array dt_channels = CHR_ARRAY(DOM_CHR_CHANNEL);
+
+/* ---- inputs ---- */
+
+#define T struct dom_input
+static const struct dt_field input_fields[] = {
+    F_STR("type", type),
+    F_STR("bus", bus),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_END
+};
+#undef T
+static const struct dt_struct input_st = { input_fields };
+const struct dt_array dt_inputs = {
+    .size = sizeof(struct dom_input), .st = &input_st, .kind = -1,
+};
+
+/* ---- graphics ---- */
+
+static void
+graphics_init(void *elem)
+{
+    struct dom_graphics *x = elem;
+
+    x->port = -1;
+    x->tls_port = -1;
+    x->websocket = -1;
+}
+
+#define T struct dom_graphics
+static const struct dt_field graphics_fields[] = {
+    F_STR("type", type),
+    F_INT("port", port, -1),
+    F_TRI("autoport", autoport),
+    F_INT("tls_port", tls_port, -1),
+    F_INT("websocket", websocket, -1),
+    F_STR("listen", listen),
+    F_STR("listen_type", listen_type),
+    F_STR("listen_network", listen_network),
+    F_STR("listen_socket", listen_socket),
+    F_STR("passwd", passwd),
+    F_STR("passwd_valid_to", passwd_valid_to),
+    F_STR("keymap", keymap),
+    F_ATTRS("attrs", attrs),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct graphics_st = { graphics_fields };
+const struct dt_array dt_graphics = {
+    .size = sizeof(struct dom_graphics), .st = &graphics_st, .kind = -1,
+    .init = graphics_init,
+};
+
+/* ---- videos, sounds ---- */
+
+#define T struct dom_video
+static const struct dt_field video_fields[] = {
+    F_STR("model", model),
+    F_INT("vram", vram, 0),
+    F_INT("heads", heads, 0),
+    F_TRI("primary", primary),
+    F_ATTRS("model_attrs", model_attrs),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct video_st = { video_fields };
+const struct dt_array dt_videos = {
+    .size = sizeof(struct dom_video), .st = &video_st, .kind = -1,
+};
+
+#define T struct dom_sound
+static const struct dt_field sound_fields[] = {
+    F_STR("model", model),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct sound_st = { sound_fields };
+const struct dt_array dt_sounds = {
+    .size = sizeof(struct dom_sound), .st = &sound_st, .kind = -1,
+};
+
+/* ---- memballoon (one, not a list) ---- */
+
+#define T struct dom_memballoon
+static const struct dt_field memballoon_fields[] = {
+    F_STR("model", model),
+    F_TRI("autodeflate", autodeflate),
+    F_TRI("free_page_reporting", free_page_reporting),
+    F_INT("stats_period", stats_period, -1),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_END
+};
+#undef T
+const struct dt_struct dt_memballoon = { memballoon_fields };
+
+/* ---- rngs, watchdogs, audios ---- */
+
+#define T struct dom_rng
+static const struct dt_field rng_fields[] = {
+    F_STR("model", model),
+    F_STR("backend_model", backend_model),
+    F_STR("backend_path", backend_path),
+    F_INT("rate_bytes", rate_bytes, 0),
+    F_INT("rate_period", rate_period, 0),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct rng_st = { rng_fields };
+const struct dt_array dt_rngs = {
+    .size = sizeof(struct dom_rng), .st = &rng_st, .kind = -1,
+};
+
+#define T struct dom_watchdog
+static const struct dt_field watchdog_fields[] = {
+    F_STR("model", model),
+    F_STR("action", action),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_END
+};
+#undef T
+static const struct dt_struct watchdog_st = { watchdog_fields };
+const struct dt_array dt_watchdogs = {
+    .size = sizeof(struct dom_watchdog), .st = &watchdog_st, .kind = -1,
+};
+
+#define T struct dom_audio
+static const struct dt_field audio_fields[] = {
+    F_INT("id", id, 0),
+    F_STR("type", type),
+    F_ATTRS("attrs", attrs),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct audio_st = { audio_fields };
+const struct dt_array dt_audios = {
+    .size = sizeof(struct dom_audio), .st = &audio_st, .kind = -1,
+};

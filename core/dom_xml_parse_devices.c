@@ -1,0 +1,689 @@
+/* dom_xml_parse_devices.c - the <devices> element of libvirt domain XML:
+ * one parse function per device class. Details that luavirt passes
+ * through without acting on them (a disk's <backingStore> or <iotune>, an
+ * interface's <bandwidth>, SPICE channel options, ...) are kept verbatim by
+ * design; any other unknown element is an error unless the caller asked to
+ * keep unknown elements. */
+#include "dom_xml_priv.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uuid/uuid.h>
+
+#include "dom_xml.h"
+
+/* ---- disk ---- */
+
+/* Kept by design inside <disk>: image chain, throttling, geometry and
+ * access details QEMU gets as the user wrote them or that luavirt leaves
+ * to the image itself. */
+static const char *const disk_keep[] = {
+    "backingStore", "iotune", "blockio", "geometry", "auth", "encryption",
+    "product", "vendor", "mirror", "throttlefilters", NULL
+};
+static const char *const all[] = { "*", NULL };
+
+static int
+parse_disk_driver(struct dx_ctx *c, xmlNode *n, struct dom_disk *d)
+{
+    dx_str(n, "name", &d->driver_name);
+    dx_str(n, "type", &d->driver_type);
+    dx_str(n, "cache", &d->driver_cache);
+    dx_str(n, "io", &d->driver_io);
+    dx_str(n, "discard", &d->driver_discard);
+    dx_attrs_rest(n, &d->driver_attrs);
+    return dx_finish(c, n, NULL, NULL);
+}
+
+static int
+parse_disk_source(struct dx_ctx *c, xmlNode *n, struct dom_disk *d)
+{
+    if (d->type == DOM_DISK_VOLUME) {
+        dx_str(n, "pool", &d->source_pool);
+        dx_str(n, "volume", &d->source_volume);
+    } else if (d->type != DOM_DISK_NETWORK) {
+        const char *key = d->type == DOM_DISK_BLOCK ? "dev"
+            : d->type == DOM_DISK_DIR ? "dir" : "file";
+        dx_str(n, key, &d->source);
+    }
+    dx_attrs_rest(n, &d->source_attrs);
+    return dx_finish(c, n, &d->source_keep, all);
+}
+
+static int
+parse_disk_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_disk *d = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &d->address, &d->alias, &rc))
+        return rc;
+    if (DX_IS(ch, "driver"))
+        return parse_disk_driver(c, ch, d);
+    if (DX_IS(ch, "source"))
+        return parse_disk_source(c, ch, d);
+    if (DX_IS(ch, "target")) {
+        dx_str(ch, "dev", &d->target_dev);
+        dx_str(ch, "bus", &d->target_bus);
+        dx_str(ch, "tray", &d->target_tray);
+        dx_attrs_rest(ch, &d->target_attrs);
+    } else if (DX_IS(ch, "readonly")) {
+        d->readonly = 1;
+    } else if (DX_IS(ch, "shareable")) {
+        d->shareable = 1;
+    } else if (DX_IS(ch, "transient")) {
+        d->transient = 1;
+    } else if (DX_IS(ch, "boot")) {
+        if (dx_int(c, ch, "order", &d->boot_order) < 0)
+            return -1;
+    } else if (DX_IS(ch, "serial")) {
+        dx_text(ch, &d->serial);
+    } else if (DX_IS(ch, "wwn")) {
+        dx_text(ch, &d->wwn);
+    } else {
+        return 1;
+    }
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+static int
+parse_disk(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_disk *d = dx_push(&def->disks, &def->n_disks, sizeof(*d));
+    char *s = NULL;
+    int v;
+
+    if (dx_str(n, "type", &s)) {
+        if ((v = dom_disk_type_from_str(s)) < 0 &&
+            dx_fail(c, n, "unsupported disk type '%s'", s) < 0)
+            goto fail;
+        d->type = v < 0 ? DOM_DISK_FILE : (enum dom_disk_type)v;
+    }
+    if (dx_str(n, "device", &s)) {
+        if ((v = dom_disk_device_from_str(s)) < 0 &&
+            dx_fail(c, n, "unsupported disk device '%s'", s) < 0)
+            goto fail;
+        d->device = v < 0 ? DOM_DISK_DISK : (enum dom_disk_device)v;
+    }
+    free(s);
+    if (dx_children(c, n, parse_disk_child, d) < 0)
+        return -1;
+    if (!d->target_dev &&
+        dx_fail(c, n, "<disk> needs <target dev=...>") < 0)
+        return -1;
+    return dx_finish(c, n, &d->keep, disk_keep);
+fail:
+    free(s);
+    return -1;
+}
+
+/* ---- controller ---- */
+
+static int
+parse_controller_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_controller *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    return 1;
+}
+
+/* Controller <driver>, <target>, <model>, <master> are kept by design:
+ * the argv builder reads what it needs from the kept XML. */
+static int
+parse_controller(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_controller *x = dx_push(&def->controllers,
+                                       &def->n_controllers, sizeof(*x));
+    x->index = -1;
+    dx_str(n, "type", &x->type);
+    if (dx_int(c, n, "index", &x->index) < 0)
+        return -1;
+    dx_str(n, "model", &x->model);
+    dx_attrs_rest(n, &x->attrs);
+    if (dx_children(c, n, parse_controller_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, &x->keep, all);
+}
+
+/* ---- interface ---- */
+
+/* Kept by design inside <interface>: QoS, VLAN, port profile, filter and
+ * tuning details passed through as given. */
+static const char *const iface_keep[] = {
+    "bandwidth", "virtualport", "vlan", "filterref", "tune", "coalesce",
+    "rom", "port", "ip", "route", "portForward", "backend", "script",
+    "downscript", "teaming", "guest", "acpi", NULL
+};
+
+/* 52:54:00:xx:xx:xx, lower case; unicast only (like libvirt). */
+static int
+check_mac(const char *s, char out[18])
+{
+    unsigned b[6];
+    char tail;
+
+    if (strlen(s) != 17 ||
+        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+               &b[4], &b[5], &tail) != 6)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        if (!isxdigit((unsigned char)s[i * 3]) ||
+            !isxdigit((unsigned char)s[i * 3 + 1]))
+            return -1;
+    if (b[0] & 1)
+        return -1;
+    for (int i = 0; i < 17; i++)
+        out[i] = (char)tolower((unsigned char)s[i]);
+    out[17] = 0;
+    return 0;
+}
+
+static int
+parse_iface_mac(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
+{
+    char *s = NULL, norm[18];
+    int rc;
+
+    dx_str(n, "address", &s);
+    if (!s || check_mac(s, norm) < 0) {
+        rc = dx_fail(c, n, "invalid MAC address '%s': expected a unicast "
+                     "address like 52:54:00:12:34:56", s ? s : "");
+    } else {
+        free(x->mac);
+        x->mac = lv_strdup(norm);
+        rc = dx_finish(c, n, NULL, NULL);
+    }
+    free(s);
+    return rc;
+}
+
+static int
+parse_iface_source(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
+{
+    const char *key = x->type == DOM_NET_NETWORK ? "network"
+        : x->type == DOM_NET_BRIDGE ? "bridge"
+        : x->type == DOM_NET_DIRECT ? "dev" : NULL;
+
+    if (key)
+        dx_str(n, key, &x->source);
+    if (x->type == DOM_NET_DIRECT)
+        dx_str(n, "mode", &x->source_mode);
+    dx_attrs_rest(n, &x->source_attrs);
+    return dx_finish(c, n, &x->source_keep, all);
+}
+
+static int
+parse_iface_driver(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
+{
+    dx_str(n, "name", &x->driver_name);
+    if (dx_int(c, n, "queues", &x->driver_queues) < 0)
+        return -1;
+    dx_attrs_rest(n, &x->driver_attrs);
+    return dx_finish(c, n, &x->driver_keep, all);
+}
+
+static int
+parse_iface_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_interface *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    if (DX_IS(ch, "mac"))
+        return parse_iface_mac(c, ch, x);
+    if (DX_IS(ch, "source"))
+        return parse_iface_source(c, ch, x);
+    if (DX_IS(ch, "driver"))
+        return parse_iface_driver(c, ch, x);
+    if (DX_IS(ch, "model")) {
+        dx_str(ch, "type", &x->model);
+    } else if (DX_IS(ch, "target")) {
+        dx_str(ch, "dev", &x->target_dev);
+        dx_str(ch, "managed", &x->target_managed);
+    } else if (DX_IS(ch, "link")) {
+        dx_str(ch, "state", &x->link_state);
+    } else if (DX_IS(ch, "mtu")) {
+        if (dx_int(c, ch, "size", &x->mtu) < 0)
+            return -1;
+    } else if (DX_IS(ch, "boot")) {
+        if (dx_int(c, ch, "order", &x->boot_order) < 0)
+            return -1;
+    } else {
+        return 1;
+    }
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+static int
+parse_interface(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_interface *x = dx_push(&def->interfaces, &def->n_interfaces,
+                                      sizeof(*x));
+    char *s = NULL;
+    int v;
+
+    dx_str(n, "type", &s);
+    v = dom_net_type_from_str(s);
+    if (v < 0) {
+        int rc = dx_fail(c, n, "unsupported interface type '%s'",
+                         s ? s : "");
+        free(s);
+        if (rc < 0)
+            return -1;
+    } else {
+        x->type = (enum dom_net_type)v;
+        free(s);
+    }
+    dx_attrs_rest(n, &x->attrs);
+    if (dx_children(c, n, parse_iface_child, x) < 0)
+        return -1;
+    if (!x->mac) {
+        uuid_t r;
+        uuid_generate_random(r);
+        x->mac = lv_asprintf("52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
+    }
+    return dx_finish(c, n, &x->keep, iface_keep);
+}
+
+/* ---- serial, console, channel, parallel ---- */
+
+static int
+parse_chr_source(struct dx_ctx *c, xmlNode *n, struct dom_chr *x)
+{
+    dx_str(n, "path", &x->source_path);
+    dx_str(n, "mode", &x->source_mode);
+    dx_str(n, "host", &x->source_host);
+    dx_str(n, "service", &x->source_service);
+    dx_attrs_rest(n, &x->source_attrs);
+    return dx_finish(c, n, &x->source_keep, all);
+}
+
+static int
+parse_chr_target(struct dx_ctx *c, xmlNode *n, struct dom_chr *x)
+{
+    xmlNode *ch, *next;
+
+    dx_str(n, "type", &x->target_type);
+    dx_str(n, "name", &x->target_name);
+    if (dx_int(c, n, "port", &x->target_port) < 0)
+        return -1;
+    dx_attrs_rest(n, &x->target_attrs);
+    for (ch = n->children; ch; ch = next) {
+        next = ch->next;
+        if (!DX_IS(ch, "model"))
+            continue;
+        dx_str(ch, "name", &x->target_model);
+        if (dx_finish(c, ch, NULL, NULL) < 0)
+            return -1;
+        dx_consumed(ch);
+    }
+    return dx_finish(c, n, NULL, NULL);
+}
+
+static int
+parse_chr_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_chr *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    if (DX_IS(ch, "source")) {
+        /* udp has a second <source mode='connect'>: kept as given */
+        if (x->source_path || x->source_mode || x->source_host ||
+            x->source_attrs.n) {
+            char *s = dx_dump(ch);
+            lv_xml_keep_add(&x->keep, s);
+            free(s);
+            return 0;
+        }
+        return parse_chr_source(c, ch, x);
+    }
+    if (DX_IS(ch, "target"))
+        return parse_chr_target(c, ch, x);
+    if (DX_IS(ch, "protocol")) {
+        dx_str(ch, "type", &x->protocol);
+    } else if (DX_IS(ch, "log")) {
+        dx_str(ch, "file", &x->log_file);
+        dx_str(ch, "append", &x->log_append);
+    } else {
+        return 1;
+    }
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+static int
+parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
+          enum dom_chr_kind kind)
+{
+    struct dom_chr *x = dx_push(&def->chrs, &def->n_chrs, sizeof(*x));
+
+    x->kind = kind;
+    x->target_port = -1;
+    dx_str(n, "type", &x->type);
+    if (dx_children(c, n, parse_chr_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, &x->keep, NULL);
+}
+
+/* ---- input, graphics, video, sound, audio ---- */
+
+static int
+parse_input_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_input *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    return 1;
+}
+
+static int
+parse_input(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_input *x = dx_push(&def->inputs, &def->n_inputs, sizeof(*x));
+
+    dx_str(n, "type", &x->type);
+    dx_str(n, "bus", &x->bus);
+    if (dx_children(c, n, parse_input_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, NULL, NULL);
+}
+
+/* SPICE/VNC client options kept by design inside <graphics>. */
+static const char *const graphics_keep[] = {
+    "channel", "image", "jpeg", "zlib", "playback", "streaming",
+    "clipboard", "mouse", "filetransfer", "gl", "audio", NULL
+};
+
+static int
+parse_graphics_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_graphics *x = obj;
+
+    if (!DX_IS(ch, "listen"))
+        return 1;
+    if (x->listen_type) {
+        /* a second listen: kept verbatim */
+        char *s = dx_dump(ch);
+        lv_xml_keep_add(&x->keep, s);
+        free(s);
+        return 0;
+    }
+    dx_str(ch, "type", &x->listen_type);
+    dx_str(ch, "address", &x->listen);
+    dx_str(ch, "network", &x->listen_network);
+    dx_str(ch, "socket", &x->listen_socket);
+    if (!x->listen_type)
+        x->listen_type = lv_strdup("address");
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+static int
+parse_graphics(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_graphics *x = dx_push(&def->graphics, &def->n_graphics,
+                                     sizeof(*x));
+    char *attr_listen = NULL, *attr_socket = NULL;
+    int has_port;
+
+    x->port = x->tls_port = x->websocket = -1;
+    dx_str(n, "type", &x->type);
+    if ((has_port = dx_int(c, n, "port", &x->port)) < 0 ||
+        dx_tri(c, n, "autoport", &x->autoport) < 0 ||
+        dx_int(c, n, "tlsPort", &x->tls_port) < 0 ||
+        dx_int(c, n, "websocket", &x->websocket) < 0)
+        return -1;
+    /* port='-1' is libvirt's old way to ask for autoport */
+    if (has_port && x->port == -1 && x->autoport == LV_TRI_ABSENT)
+        x->autoport = LV_TRI_ON;
+    dx_str(n, "listen", &attr_listen);
+    dx_str(n, "socket", &attr_socket);
+    dx_str(n, "passwd", &x->passwd);
+    dx_str(n, "passwdValidTo", &x->passwd_valid_to);
+    dx_str(n, "keymap", &x->keymap);
+    dx_attrs_rest(n, &x->attrs);
+    if (dx_children(c, n, parse_graphics_child, x) < 0)
+        goto fail;
+    /* the listen= and socket= attributes are the old spelling of the
+     * first <listen>; libvirt writes both, from the element */
+    if (!x->listen_type && attr_socket) {
+        x->listen_type = lv_strdup("socket");
+        x->listen_socket = attr_socket;
+        attr_socket = NULL;
+    } else if (!x->listen_type && attr_listen) {
+        x->listen_type = lv_strdup("address");
+        x->listen = attr_listen;
+        attr_listen = NULL;
+    }
+    free(attr_listen);
+    free(attr_socket);
+    return dx_finish(c, n, &x->keep, graphics_keep);
+fail:
+    free(attr_listen);
+    free(attr_socket);
+    return -1;
+}
+
+static int
+parse_video_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_video *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    if (!DX_IS(ch, "model"))
+        return 1;
+    dx_str(ch, "type", &x->model);
+    if (dx_int(c, ch, "vram", &x->vram) < 0 ||
+        dx_int(c, ch, "heads", &x->heads) < 0 ||
+        dx_tri(c, ch, "primary", &x->primary) < 0)
+        return -1;
+    dx_attrs_rest(ch, &x->model_attrs);
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+static int
+parse_video(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    static const char *const video_keep[] = { "driver", NULL };
+    struct dom_video *x = dx_push(&def->videos, &def->n_videos, sizeof(*x));
+
+    if (dx_children(c, n, parse_video_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, &x->keep, video_keep);
+}
+
+static int
+parse_sound_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_sound *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    return 1;
+}
+
+static int
+parse_sound(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    static const char *const sound_keep[] = { "codec", "audio", NULL };
+    struct dom_sound *x = dx_push(&def->sounds, &def->n_sounds, sizeof(*x));
+
+    dx_str(n, "model", &x->model);
+    if (dx_children(c, n, parse_sound_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, &x->keep, sound_keep);
+}
+
+static int
+parse_audio(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_audio *x = dx_push(&def->audios, &def->n_audios, sizeof(*x));
+
+    if (dx_int(c, n, "id", &x->id) < 0)
+        return -1;
+    dx_str(n, "type", &x->type);
+    dx_attrs_rest(n, &x->attrs);
+    return dx_finish(c, n, &x->keep, all);
+}
+
+/* ---- watchdog, memballoon, rng ---- */
+
+static int
+parse_watchdog_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_watchdog *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    return 1;
+}
+
+static int
+parse_watchdog(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_watchdog *x = dx_push(&def->watchdogs, &def->n_watchdogs,
+                                     sizeof(*x));
+
+    dx_str(n, "model", &x->model);
+    dx_str(n, "action", &x->action);
+    if (dx_children(c, n, parse_watchdog_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, NULL, NULL);
+}
+
+static int
+parse_memballoon_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_memballoon *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    if (!DX_IS(ch, "stats"))
+        return 1;
+    if (dx_int(c, ch, "period", &x->stats_period) < 0)
+        return -1;
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+static int
+parse_memballoon(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_memballoon *x = &def->memballoon;
+
+    if (x->present)
+        return dx_fail(c, n, "more than one <memballoon>");
+    x->present = 1;
+    dx_str(n, "model", &x->model);
+    if (dx_tri(c, n, "autodeflate", &x->autodeflate) < 0 ||
+        dx_tri(c, n, "freePageReporting", &x->free_page_reporting) < 0)
+        return -1;
+    if (dx_children(c, n, parse_memballoon_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, NULL, NULL);
+}
+
+static int
+parse_rng_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_rng *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    if (DX_IS(ch, "rate")) {
+        if (dx_int(c, ch, "bytes", &x->rate_bytes) < 0 ||
+            dx_int(c, ch, "period", &x->rate_period) < 0)
+            return -1;
+        return dx_finish(c, ch, NULL, NULL);
+    }
+    if (!DX_IS(ch, "backend") || xmlHasProp(ch, (const xmlChar *)"type"))
+        return 1;  /* an egd backend (type=, <source>) is kept verbatim */
+    dx_str(ch, "model", &x->backend_model);
+    dx_text(ch, &x->backend_path);
+    if (!*x->backend_path) {
+        free(x->backend_path);
+        x->backend_path = NULL;
+    }
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+static int
+parse_rng(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    static const char *const rng_keep[] = { "backend", "driver", NULL };
+    struct dom_rng *x = dx_push(&def->rngs, &def->n_rngs, sizeof(*x));
+
+    dx_str(n, "model", &x->model);
+    if (dx_children(c, n, parse_rng_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, &x->keep, rng_keep);
+}
+
+/* ---- <devices> ---- */
+
+static int
+parse_device(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_def *def = obj;
+    const char *n = DX_NAME(ch);
+
+    if (!strcmp(n, "emulator")) {
+        dx_text(ch, &def->emulator);
+        return dx_finish(c, ch, NULL, NULL);
+    }
+    if (!strcmp(n, "disk"))
+        return parse_disk(c, ch, def);
+    if (!strcmp(n, "controller"))
+        return parse_controller(c, ch, def);
+    if (!strcmp(n, "interface"))
+        return parse_interface(c, ch, def);
+    if (!strcmp(n, "serial"))
+        return parse_chr(c, ch, def, DOM_CHR_SERIAL);
+    if (!strcmp(n, "console"))
+        return parse_chr(c, ch, def, DOM_CHR_CONSOLE);
+    if (!strcmp(n, "channel"))
+        return parse_chr(c, ch, def, DOM_CHR_CHANNEL);
+    if (!strcmp(n, "parallel"))
+        return parse_chr(c, ch, def, DOM_CHR_PARALLEL);
+    if (!strcmp(n, "input"))
+        return parse_input(c, ch, def);
+    if (!strcmp(n, "graphics"))
+        return parse_graphics(c, ch, def);
+    if (!strcmp(n, "video"))
+        return parse_video(c, ch, def);
+    if (!strcmp(n, "sound"))
+        return parse_sound(c, ch, def);
+    if (!strcmp(n, "audio"))
+        return parse_audio(c, ch, def);
+    if (!strcmp(n, "watchdog"))
+        return parse_watchdog(c, ch, def);
+    if (!strcmp(n, "memballoon"))
+        return parse_memballoon(c, ch, def);
+    if (!strcmp(n, "rng"))
+        return parse_rng(c, ch, def);
+    return dx_leftover(c, ch->parent, ch, &def->devices_keep, NULL);
+}
+
+/* Unknown devices (hostdev, filesystem, tpm, redirdev, panic, ...) are
+ * errors: luavirt would not give them to the guest. */
+int
+dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def)
+{
+    if (dx_children(c, node, parse_device, def) < 0)
+        return -1;
+    return dx_finish(c, node, &def->devices_keep, NULL);
+}

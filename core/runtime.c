@@ -1,0 +1,465 @@
+/* runtime.c - the Lua state of a luavirt process: standard libraries,
+ * package.path, the `virt` table with the core functions (uri, json,
+ * hostname, run_editor), the luavirt.error type and the connection. */
+#include "runtime.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <stdint.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spawn.h"
+#include "strbuf.h"
+
+#define CONN_KEY "luavirt.conn"
+#define URI_KEY "luavirt.uri"
+
+#ifndef LUAVIRT_LUADIR
+#define LUAVIRT_LUADIR "/usr/local/share/luavirt/lua"
+#endif
+
+const char *
+lv_runtime_luadir(void)
+{
+    static char dir[PATH_MAX];
+    const char *env = getenv("LUAVIRT_LUADIR");
+    char exe[PATH_MAX];
+    ssize_t n;
+
+    if (env && *env)
+        return env;
+    if (dir[0])
+        return dir;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        struct stat st;
+        char *slash;
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(dir, sizeof(dir), "%.*s/../lua", (int)(sizeof(dir) - 8), exe);
+            char probe[PATH_MAX + 32];
+            snprintf(probe, sizeof(probe), "%s/stdlib/cli.lua", dir);
+            if (stat(probe, &st) == 0)
+                return dir;
+        }
+    }
+    snprintf(dir, sizeof(dir), "%s", LUAVIRT_LUADIR);
+    return dir;
+}
+
+/* ---- luavirt.error ---- */
+
+static int
+l_error_tostring(lua_State *L)
+{
+    lua_getfield(L, 1, "message");
+    if (!lua_isstring(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "unknown error");
+    }
+    return 1;
+}
+
+static void
+push_error_meta(lua_State *L)
+{
+    if (luaL_newmetatable(L, "luavirt.error")) {
+        lua_pushcfunction(L, l_error_tostring);
+        lua_setfield(L, -2, "__tostring");
+    }
+}
+
+/* The object an error is about: the first quoted name in its message. */
+static void
+push_object(lua_State *L, const char *msg)
+{
+    const char *a = strchr(msg, '\'');
+    const char *b = a ? strchr(a + 1, '\'') : NULL;
+
+    if (a && b)
+        lua_pushlstring(L, a + 1, (size_t)(b - a - 1));
+    else
+        lua_pushnil(L);
+}
+
+void
+lv_lua_push_error(lua_State *L, const struct lv_err *err)
+{
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, lv_errcode_to_str(err->code));
+    lua_setfield(L, -2, "code");
+    lua_pushstring(L, err->msg[0] ? err->msg : "unknown error");
+    lua_setfield(L, -2, "message");
+    push_object(L, err->msg);
+    lua_setfield(L, -2, "object");
+    lua_pushinteger(L, err->errnum);
+    lua_setfield(L, -2, "errno");
+    push_error_meta(L);
+    lua_setmetatable(L, -2);
+}
+
+int
+lv_lua_raise(lua_State *L, const struct lv_err *err)
+{
+    lv_lua_push_error(L, err);
+    return lua_error(L);
+}
+
+void
+lv_lua_to_err(lua_State *L, int idx, struct lv_err *err)
+{
+    const char *msg = NULL;
+    int code = LV_E_INTERNAL;
+
+    idx = lua_absindex(L, idx);
+    if (lua_istable(L, idx)) {
+        lua_getfield(L, idx, "code");
+        if (lua_isstring(L, -1)) {
+            int c = lv_errcode_from_str(lua_tostring(L, -1));
+            if (c >= 0)
+                code = c;
+        }
+        lua_pop(L, 1);
+    }
+    msg = luaL_tolstring(L, idx, NULL);
+    lv_err_set(err, (enum lv_errcode)code, "%s", msg ? msg : "unknown error");
+    lua_pop(L, 1);
+}
+
+/* ---- connection ---- */
+
+static int
+l_conn_gc(lua_State *L)
+{
+    struct lv_conn **pc = luaL_checkudata(L, 1, "luavirt.conn");
+    lv_conn_unref(*pc);
+    *pc = NULL;
+    return 0;
+}
+
+struct lv_conn *
+lv_lua_conn(lua_State *L)
+{
+    struct lv_err err = LV_ERR_INIT;
+    struct lv_conn **pc;
+    const char *uri;
+
+    if (lua_getfield(L, LUA_REGISTRYINDEX, CONN_KEY) == LUA_TUSERDATA) {
+        pc = lua_touserdata(L, -1);
+        lua_pop(L, 1);
+        return *pc;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, URI_KEY);
+    uri = lua_tostring(L, -1);
+    pc = lua_newuserdatauv(L, sizeof(*pc), 0);
+    *pc = NULL;
+    if (luaL_newmetatable(L, "luavirt.conn")) {
+        lua_pushcfunction(L, l_conn_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_setmetatable(L, -2);
+    *pc = lv_conn_open(uri, &err);
+    if (!*pc)
+        return (struct lv_conn *)(intptr_t)lv_lua_raise(L, &err);
+    lua_setfield(L, LUA_REGISTRYINDEX, CONN_KEY);
+    lua_pop(L, 1);
+    return *pc;
+}
+
+/* ---- core virt functions ---- */
+
+static int
+l_uri(lua_State *L)
+{
+    lua_pushstring(L, lv_lua_conn(L)->uri);
+    return 1;
+}
+
+static int
+l_hostname(lua_State *L)
+{
+    char buf[256];
+
+    if (gethostname(buf, sizeof(buf)) < 0) {
+        struct lv_err err;
+        lv_err_sys(&err, "host: cannot get the hostname");
+        return lv_lua_raise(L, &err);
+    }
+    buf[sizeof(buf) - 1] = '\0';
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+static json_t *to_json(lua_State *L, int idx, int depth);
+
+/* 1 if the table at idx has exactly the keys 1..n (n may be 0) */
+static int
+is_array(lua_State *L, int idx, size_t *n)
+{
+    size_t count = 0;
+    lua_Integer max = 0;
+
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1) {
+            lua_pop(L, 1);
+            return 0;
+        }
+        if (lua_tointeger(L, -1) > max)
+            max = lua_tointeger(L, -1);
+        count++;
+    }
+    *n = count;
+    return (lua_Integer)count == max;
+}
+
+static json_t *
+table_to_json(lua_State *L, int idx, int depth)
+{
+    size_t n;
+    json_t *j;
+
+    if (is_array(L, idx, &n)) {
+        j = json_array();
+        for (size_t i = 1; i <= n; i++) {
+            lua_rawgeti(L, idx, (lua_Integer)i);
+            json_array_append_new(j, to_json(L, lua_gettop(L), depth + 1));
+            lua_pop(L, 1);
+        }
+        return j;
+    }
+    j = json_object();
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pushvalue(L, -2);
+        const char *k = lua_tostring(L, -1);
+        if (k)
+            json_object_set_new(j, k, to_json(L, lua_gettop(L) - 1, depth + 1));
+        lua_pop(L, 2);
+    }
+    return j;
+}
+
+static json_t *
+to_json(lua_State *L, int idx, int depth)
+{
+    if (depth > 64)
+        return json_null();
+    switch (lua_type(L, idx)) {
+    case LUA_TBOOLEAN:
+        return json_boolean(lua_toboolean(L, idx));
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx))
+            return json_integer(lua_tointeger(L, idx));
+        return json_real(lua_tonumber(L, idx));
+    case LUA_TSTRING:
+        return json_string(lua_tostring(L, idx));
+    case LUA_TTABLE:
+        return table_to_json(L, idx, depth);
+    case LUA_TUSERDATA: {
+        const char *s = luaL_tolstring(L, idx, NULL);
+        json_t *j = json_string(s);
+        lua_pop(L, 1);
+        return j;
+    }
+    default:
+        return json_null();
+    }
+}
+
+static int
+l_json(lua_State *L)
+{
+    json_t *j;
+    char *s;
+
+    luaL_checkany(L, 1);
+    j = to_json(L, 1, 0);
+    s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    json_decref(j);
+    if (!s)
+        return luaL_error(L, "json: cannot encode value");
+    lua_pushstring(L, s);
+    free(s);
+    return 1;
+}
+
+static int
+l_run_editor(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    const char *ed = getenv("VISUAL");
+    struct lv_err err = LV_ERR_INIT;
+    struct lv_spawn_opts o = { 0, 1, 2, NULL, 0, 0, 0, NULL };
+    char *words = NULL, *save = NULL;
+    char *argv[32];
+    int n = 0, st;
+    pid_t pid;
+
+    if (!ed || !*ed)
+        ed = getenv("EDITOR");
+    if (!ed || !*ed)
+        ed = "vi";
+    words = lv_strdup(ed);
+    /* EDITOR may carry options ("vim -n"): split on blanks, no shell */
+    for (char *w = strtok_r(words, " \t", &save); w && n < 30;
+         w = strtok_r(NULL, " \t", &save))
+        argv[n++] = w;
+    argv[n++] = (char *)path;
+    argv[n] = NULL;
+    pid = lv_spawn(argv, &o, &err);
+    st = pid < 0 ? -1 : lv_spawn_wait(pid, -1, &err);
+    free(words);
+    if (st < 0)
+        return lv_lua_raise(L, &err);
+    lua_pushinteger(L, st);
+    return 1;
+}
+
+/* Push field key of the options table at idx; 0 if absent. */
+static int
+opt_field(lua_State *L, int idx, const char *key)
+{
+    if (lua_isnoneornil(L, idx))
+        return 0;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    if (lua_getfield(L, idx, key) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    return 1;
+}
+
+static int
+opt_type_error(lua_State *L, int idx, const char *key, const char *want)
+{
+    return luaL_argerror(L, idx, lua_pushfstring(L, "option '%s' must be a %s, got %s",
+                                                 key, want, luaL_typename(L, -1)));
+}
+
+int
+lv_lua_opt_bool(lua_State *L, int idx, const char *key, int def)
+{
+    int v;
+    if (!opt_field(L, idx, key))
+        return def;
+    if (!lua_isboolean(L, -1))
+        return opt_type_error(L, idx, key, "boolean");
+    v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Integer
+lv_lua_opt_int(lua_State *L, int idx, const char *key, lua_Integer def)
+{
+    lua_Integer v;
+    if (!opt_field(L, idx, key))
+        return def;
+    if (!lua_isinteger(L, -1))
+        return opt_type_error(L, idx, key, "whole number");
+    v = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+lua_Number
+lv_lua_opt_num(lua_State *L, int idx, const char *key, lua_Number def)
+{
+    lua_Number v;
+    if (!opt_field(L, idx, key))
+        return def;
+    if (lua_type(L, -1) != LUA_TNUMBER)
+        return opt_type_error(L, idx, key, "number");
+    v = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+/* The string stays valid: it is anchored in the options table. */
+const char *
+lv_lua_opt_str(lua_State *L, int idx, const char *key, const char *def)
+{
+    const char *v;
+    if (!opt_field(L, idx, key))
+        return def;
+    if (lua_type(L, -1) != LUA_TSTRING)
+        return (const char *)(intptr_t)opt_type_error(L, idx, key, "string");
+    v = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+void
+lv_lua_setfuncs(lua_State *L, const luaL_Reg *funcs)
+{
+    luaL_setfuncs(L, funcs, 0);
+}
+
+static const luaL_Reg core_funcs[] = {
+    { "uri", l_uri },
+    { "hostname", l_hostname },
+    { "json", l_json },
+    { "run_editor", l_run_editor },
+    { NULL, NULL },
+};
+
+static void
+set_path(lua_State *L)
+{
+    const char *dir = lv_runtime_luadir();
+
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "path");
+    lua_pushfstring(L, "%s/stdlib/?.lua;%s/recipes/?.lua;%s", dir, dir,
+                    lua_tostring(L, -1));
+    lua_setfield(L, -3, "path");
+    lua_pop(L, 2);
+}
+
+lua_State *
+lv_runtime_new(const char *uri, struct lv_err *err)
+{
+    lua_State *L = luaL_newstate();
+
+    if (!L) {
+        lv_err_set(err, LV_E_SYSTEM, "lua: cannot create a state: out of memory");
+        return NULL;
+    }
+    luaL_openlibs(L);
+    set_path(L);
+    if (uri)
+        lua_pushstring(L, uri);
+    else
+        lua_pushnil(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, URI_KEY);
+    push_error_meta(L);
+    lua_pop(L, 1);
+    lua_newtable(L);
+    luaL_setfuncs(L, core_funcs, 0);
+    lua_pushvalue(L, -1);
+    lua_setglobal(L, "virt");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "virt");
+    lua_pop(L, 2);
+    return L;
+}
+
+void
+lv_runtime_free(lua_State *L)
+{
+    if (L)
+        lua_close(L);
+}

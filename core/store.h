@@ -1,0 +1,35 @@
+/* store.h - the state store: atomic file writes, reads, directory
+ * creation and per-object flocks. */
+#ifndef LV_STORE_H
+#define LV_STORE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* mkdir -p with mode for the created parts. */
+int lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err);
+
+/* Write data to path atomically: temp file in the same directory, fsync,
+ * rename over path, fsync the directory. Nothing changes on failure. */
+int lv_store_write_atomic(const char *path, const void *data, size_t len,
+                          mode_t mode, struct lv_err *err);
+
+/* Read a whole file (NUL-terminated; *len may be NULL). NULL + err on
+ * failure; err->errnum is ENOENT for a missing file. */
+char *lv_store_read(const char *path, size_t *len, struct lv_err *err);
+
+/* Open (creating) path and take an flock on it, waiting for it. Returns
+ * the fd that holds the lock (close it, or lv_store_unlock, to release). */
+int lv_store_lock(const char *path, int exclusive, struct lv_err *err);
+void lv_store_unlock(int fd);
+
+/* Is someone holding an flock on path? 1 yes, 0 no (or no such file),
+ * -1 on error. Never blocks and never keeps the lock. */
+int lv_store_is_locked(const char *path, struct lv_err *err);
+
+/* Remove a file; a missing file is not an error. */
+int lv_store_remove(const char *path, struct lv_err *err);
+
+#endif

@@ -1,0 +1,459 @@
+/* dom.c - domain lookup, listing and definition changes (see dom.h). A
+ * uuid index (<lib>/qemu/.uuid/UUID -> NAME) keeps uuid lookups and
+ * uniqueness checks from parsing every definition. */
+#include "dom.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#include "dom_store.h"
+#include "dom_xml.h"
+#include "store.h"
+#include "strbuf.h"
+
+static char *
+uuid_index_path(const struct lv_conn *c, const unsigned char uuid[16])
+{
+    char s[37];
+    uuid_unparse_lower(uuid, s);
+    return lv_asprintf("%s/qemu/.uuid/%s", c->lib_dir, s);
+}
+
+/* The name recorded for uuid, or NULL. */
+static char *
+uuid_index_get(const struct lv_conn *c, const unsigned char uuid[16])
+{
+    char *p = uuid_index_path(c, uuid);
+    char *name = lv_store_read(p, NULL, NULL);
+    free(p);
+    if (name) {
+        char *nl = strchr(name, '\n');
+        if (nl)
+            *nl = '\0';
+    }
+    return name;
+}
+
+static int
+uuid_index_set(const struct lv_conn *c, const unsigned char uuid[16],
+               const char *name, struct lv_err *err)
+{
+    char *dir = lv_asprintf("%s/qemu/.uuid", c->lib_dir);
+    char *p = uuid_index_path(c, uuid);
+    char *text = lv_asprintf("%s\n", name);
+    int r = -1;
+
+    if (lv_store_mkdirs(dir, 0755, err) == 0)
+        r = name ? lv_store_write_atomic(p, text, strlen(text), 0644, err)
+                 : lv_store_remove(p, err);
+    free(text);
+    free(p);
+    free(dir);
+    return r;
+}
+
+int
+dom_exists(struct lv_conn *c, const char *name)
+{
+    struct dom_status st;
+
+    if (dom_def_check_name(name, NULL) < 0)
+        return 0;
+    if (dom_store_exists(c, name))
+        return 1;
+    return dom_status_read(c, name, &st, NULL) == 0 &&
+           st.state != DOM_STATE_SHUTOFF;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+    const struct dom_entry *x = a, *y = b;
+    int ax = x->st.state != DOM_STATE_SHUTOFF, ay = y->st.state != DOM_STATE_SHUTOFF;
+
+    if (ax != ay)
+        return ay - ax;
+    if (ax && x->st.id != y->st.id)
+        return x->st.id - y->st.id;
+    return strcmp(x->name, y->name);
+}
+
+static void
+add_entry(struct lv_conn *c, const char *name, int persistent, unsigned flags,
+          struct dom_entry **out, size_t *n)
+{
+    struct dom_entry e = { 0 };
+    int active;
+
+    if (dom_status_read(c, name, &e.st, NULL) < 0)
+        return;
+    active = e.st.state != DOM_STATE_SHUTOFF;
+    if ((active && !(flags & DOM_LIST_ACTIVE)) ||
+        (!active && !(flags & DOM_LIST_INACTIVE)))
+        return;
+    e.name = lv_strdup(name);
+    e.persistent = persistent;
+    e.autostart = persistent && dom_store_autostart_get(c, name);
+    *out = lv_realloc(*out, (*n + 1) * sizeof(**out));
+    (*out)[(*n)++] = e;
+}
+
+int
+dom_list(struct lv_conn *c, unsigned flags, struct dom_entry **out, size_t *n,
+         struct lv_err *err)
+{
+    char **names = NULL, **tnames = NULL;
+    size_t nn = 0, tn = 0;
+    int ret = -1;
+
+    if (!flags)
+        flags = DOM_LIST_ACTIVE | DOM_LIST_INACTIVE;
+    *out = NULL;
+    *n = 0;
+    if (dom_store_names(c, &names, &nn, err) < 0)
+        goto out;
+    if ((flags & DOM_LIST_ACTIVE) &&
+        dom_run_transient_names(c, &tnames, &tn, err) < 0)
+        goto out;
+    for (size_t i = 0; i < nn; i++)
+        add_entry(c, names[i], 1, flags, out, n);
+    for (size_t i = 0; i < tn; i++)
+        if (!dom_store_exists(c, tnames[i]))
+            add_entry(c, tnames[i], 0, flags, out, n);
+    if (*n)
+        qsort(*out, *n, sizeof(**out), cmp_entry);
+    ret = 0;
+out:
+    dom_store_names_free(names, nn);
+    dom_store_names_free(tnames, tn);
+    return ret;
+}
+
+void
+dom_list_free(struct dom_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(e[i].name);
+    free(e);
+}
+
+static char *
+resolve_id(struct lv_conn *c, int id)
+{
+    struct dom_entry *e = NULL;
+    size_t n = 0;
+    char *name = NULL;
+
+    if (dom_list(c, DOM_LIST_ACTIVE, &e, &n, NULL) < 0)
+        return NULL;
+    for (size_t i = 0; i < n && !name; i++)
+        if (e[i].st.id == id)
+            name = lv_strdup(e[i].name);
+    dom_list_free(e, n);
+    return name;
+}
+
+/* A running transient guest is found by uuid through its definition. */
+static char *
+resolve_transient_uuid(struct lv_conn *c, const unsigned char uuid[16])
+{
+    char **names = NULL;
+    size_t n = 0;
+    char *found = NULL;
+
+    if (dom_run_transient_names(c, &names, &n, NULL) < 0)
+        return NULL;
+    for (size_t i = 0; i < n && !found; i++) {
+        struct dom_def *d = dom_get_def(c, names[i], 1, NULL);
+        if (d && memcmp(d->uuid, uuid, 16) == 0)
+            found = lv_strdup(names[i]);
+        dom_def_free(d);
+    }
+    dom_store_names_free(names, n);
+    return found;
+}
+
+char *
+dom_resolve(struct lv_conn *c, const char *key, struct lv_err *err)
+{
+    unsigned char uuid[16];
+    char *name = NULL, *end = NULL;
+    long id;
+
+    if (dom_exists(c, key))
+        return lv_strdup(key);
+    if (uuid_parse(key, uuid) == 0) {
+        name = uuid_index_get(c, uuid);
+        if (name && !dom_store_exists(c, name)) {
+            free(name);
+            name = NULL;
+        }
+        if (!name)
+            name = resolve_transient_uuid(c, uuid);
+    } else if (*key) {
+        id = strtol(key, &end, 10);
+        if (*end == '\0' && id > 0 && id < 1000000000)
+            name = resolve_id(c, (int)id);
+    }
+    if (!name)
+        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", key);
+    return name;
+}
+
+struct dom_def *
+dom_get_def(struct lv_conn *c, const char *name, int inactive,
+            struct lv_err *err)
+{
+    struct dom_status st;
+    struct dom_def *def = NULL;
+    char *path = NULL;
+
+    if (dom_status_read(c, name, &st, err) < 0)
+        return NULL;
+    if (st.state != DOM_STATE_SHUTOFF && !inactive) {
+        path = dom_run_file(c, name, "live.xml");
+        def = dom_store_load_file(path, name, err);
+        if (def)
+            def->id = st.id;
+    } else if (dom_store_exists(c, name) || st.state == DOM_STATE_SHUTOFF) {
+        def = dom_store_load(c, name, err);
+    } else {
+        path = dom_run_file(c, name, "def.xml");
+        def = dom_store_load_file(path, name, err);
+    }
+    free(path);
+    return def;
+}
+
+int
+dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
+{
+    char *lock = dom_lock_path(c, def->name);
+    char *owner = NULL;
+    struct dom_def *old = NULL;
+    struct dom_status st;
+    int fd, ret = -1;
+
+    if (dom_def_check_name(def->name, err) < 0) {
+        free(lock);
+        return -1;
+    }
+    fd = lv_store_lock(lock, 1, err);
+    if (fd < 0)
+        goto out;
+    owner = uuid_index_get(c, def->uuid);
+    if (owner && strcmp(owner, def->name) != 0 && dom_store_exists(c, owner)) {
+        char u[37];
+        uuid_unparse_lower(def->uuid, u);
+        lv_err_set(err, LV_E_EXISTS, "domain '%s': uuid %s is already used by "
+                   "domain '%s'", def->name, u, owner);
+        goto out;
+    }
+    if (dom_store_exists(c, def->name) || dom_exists(c, def->name)) {
+        old = dom_get_def(c, def->name, 1, err);
+        if (!old)
+            goto out;
+        if (memcmp(old->uuid, def->uuid, 16) != 0) {
+            char u[37];
+            uuid_unparse_lower(old->uuid, u);
+            lv_err_set(err, LV_E_EXISTS, "domain '%s': already exists with uuid %s",
+                       def->name, u);
+            goto out;
+        }
+    }
+    if (uuid_index_set(c, def->uuid, def->name, err) < 0 ||
+        dom_store_save(c, def, err) < 0)
+        goto out;
+    /* defining a running transient guest makes it persistent */
+    if (dom_status_read(c, def->name, &st, NULL) == 0 &&
+        st.state != DOM_STATE_SHUTOFF && st.transient) {
+        char *dir = dom_run_dir(c, def->name);
+        st.transient = 0;
+        dom_status_write(dir, &st, NULL);
+        free(dir);
+    }
+    ret = 0;
+out:
+    lv_store_unlock(fd);
+    dom_def_free(old);
+    free(owner);
+    free(lock);
+    return ret;
+}
+
+int
+dom_undefine(struct lv_conn *c, const char *name, int remove_nvram,
+             struct lv_err *err)
+{
+    char *lock = dom_lock_path(c, name);
+    struct dom_def *def = NULL;
+    struct dom_status st;
+    int fd, ret = -1;
+
+    fd = lv_store_lock(lock, 1, err);
+    if (fd < 0)
+        goto out;
+    def = dom_store_load(c, name, err);
+    if (!def)
+        goto out;
+    if (dom_status_read(c, name, &st, err) < 0)
+        goto out;
+    if (def->os.nvram && !remove_nvram && access(def->os.nvram, F_OK) == 0) {
+        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot undefine: it has NVRAM "
+                   "'%s'; use --nvram to remove it too", name, def->os.nvram);
+        goto out;
+    }
+    if (st.state != DOM_STATE_SHUTOFF) {
+        /* it goes on running as a transient guest, like under libvirt */
+        char *dir = dom_run_dir(c, name);
+        char *p = lv_asprintf("%s/def.xml", dir);
+        int r = dom_store_save_file(p, def, DOM_FORMAT_INACTIVE | DOM_FORMAT_SECURE, err);
+        st.transient = 1;
+        if (r == 0)
+            r = dom_status_write(dir, &st, err);
+        free(p);
+        free(dir);
+        if (r < 0)
+            goto out;
+    }
+    if (dom_store_remove(c, name, err) < 0)
+        goto out;
+    uuid_index_set(c, def->uuid, NULL, NULL);
+    if (remove_nvram && def->os.nvram && unlink(def->os.nvram) < 0 && errno != ENOENT) {
+        lv_err_sys(err, "domain '%s': undefined, but cannot remove NVRAM '%s'",
+                   name, def->os.nvram);
+        goto out;
+    }
+    ret = 0;
+out:
+    lv_store_unlock(fd);
+    dom_def_free(def);
+    free(lock);
+    return ret;
+}
+
+int
+dom_rename(struct lv_conn *c, const char *name, const char *new_name,
+           struct lv_err *err)
+{
+    char *lock = dom_lock_path(c, name);
+    char *lock2 = dom_lock_path(c, new_name);
+    struct dom_def *def = NULL;
+    struct dom_status st;
+    int fd = -1, fd2 = -1, autostart, ret = -1;
+
+    if (dom_def_check_name(new_name, err) < 0)
+        goto out;
+    fd = lv_store_lock(lock, 1, err);
+    if (fd < 0 || (fd2 = lv_store_lock(lock2, 1, err)) < 0)
+        goto out;
+    def = dom_store_load(c, name, err);
+    if (!def || dom_status_read(c, name, &st, err) < 0)
+        goto out;
+    if (st.state != DOM_STATE_SHUTOFF) {
+        lv_err_set(err, LV_E_STATE, "domain '%s': cannot rename: it is %s; "
+                   "only a shut off domain can be renamed", name,
+                   dom_state_to_str(st.state));
+        goto out;
+    }
+    if (dom_exists(c, new_name)) {
+        lv_err_set(err, LV_E_EXISTS, "domain '%s': cannot rename to '%s': "
+                   "that name is taken", name, new_name);
+        goto out;
+    }
+    autostart = dom_store_autostart_get(c, name);
+    free(def->name);
+    def->name = lv_strdup(new_name);
+    if (dom_store_save(c, def, err) < 0)
+        goto out;
+    if (uuid_index_set(c, def->uuid, new_name, err) < 0 ||
+        (autostart && dom_store_autostart_set(c, new_name, 1, err) < 0) ||
+        dom_store_remove(c, name, err) < 0) {
+        dom_store_remove(c, new_name, NULL);
+        uuid_index_set(c, def->uuid, name, NULL);
+        goto out;
+    }
+    ret = 0;
+out:
+    lv_store_unlock(fd2);
+    lv_store_unlock(fd);
+    dom_def_free(def);
+    free(lock2);
+    free(lock);
+    return ret;
+}
+
+int
+dom_set_autostart(struct lv_conn *c, const char *name, int on, struct lv_err *err)
+{
+    if (!dom_store_exists(c, name)) {
+        if (dom_exists(c, name))
+            lv_err_set(err, LV_E_INVALID, "domain '%s': cannot set autostart on a "
+                       "transient domain", name);
+        else
+            lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        return -1;
+    }
+    return dom_store_autostart_set(c, name, on, err);
+}
+
+static void
+set_text(char **field, const char *text)
+{
+    free(*field);
+    *field = text && *text ? lv_strdup(text) : NULL;
+}
+
+int
+dom_set_description(struct lv_conn *c, const char *name, const char *text,
+                    int title, int live, int config, struct lv_err *err)
+{
+    char *lock = dom_lock_path(c, name);
+    struct dom_def *def = NULL;
+    struct dom_status st;
+    int fd, ret = -1;
+
+    fd = lv_store_lock(lock, 1, err);
+    if (fd < 0 || dom_status_read(c, name, &st, err) < 0)
+        goto out;
+    if (!live && !config) {
+        live = st.state != DOM_STATE_SHUTOFF;
+        config = !live;
+    }
+    if (live && st.state == DOM_STATE_SHUTOFF) {
+        lv_err_set(err, LV_E_STATE, "domain '%s': cannot change the live "
+                   "description: not running", name);
+        goto out;
+    }
+    if (config) {
+        def = dom_store_load(c, name, err);
+        if (!def)
+            goto out;
+        set_text(title ? &def->title : &def->description, text);
+        if (dom_store_save(c, def, err) < 0)
+            goto out;
+        dom_def_free(def);
+        def = NULL;
+    }
+    if (live) {
+        char *p = dom_run_file(c, name, "live.xml");
+        def = dom_store_load_file(p, name, err);
+        if (def) {
+            def->id = st.id;
+            set_text(title ? &def->title : &def->description, text);
+            ret = dom_store_save_file(p, def, DOM_FORMAT_SECURE, err);
+        }
+        free(p);
+        goto out;
+    }
+    ret = 0;
+out:
+    lv_store_unlock(fd);
+    dom_def_free(def);
+    free(lock);
+    return ret;
+}

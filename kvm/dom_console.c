@@ -1,0 +1,119 @@
+/* dom_console.c - the console relay between a terminal and the guest's
+ * serial pty (see dom_console.h). */
+#include "dom_console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "dom_run.h"
+#include "dom_store.h"
+
+#define CONSOLE_ESCAPE 0x1d   /* Ctrl+] */
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Returns 1 to go on, 0 when the user asked to leave or input ended. */
+static int
+relay_input(int in_fd, int pty)
+{
+    char buf[512];
+    ssize_t n = read(in_fd, buf, sizeof(buf));
+    char *esc;
+
+    if (n <= 0)
+        return n < 0 && errno == EINTR;
+    esc = memchr(buf, CONSOLE_ESCAPE, (size_t)n);
+    if (esc) {
+        write_all(pty, buf, (size_t)(esc - buf));
+        return 0;
+    }
+    return write_all(pty, buf, (size_t)n) == 0;
+}
+
+static int
+relay(int in_fd, int out_fd, int pty)
+{
+    char buf[4096];
+
+    for (;;) {
+        struct pollfd p[2] = { { in_fd, POLLIN, 0 }, { pty, POLLIN, 0 } };
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (p[1].revents & POLLIN) {
+            ssize_t n = read(pty, buf, sizeof(buf));
+            if (n > 0 && write_all(out_fd, buf, (size_t)n) < 0)
+                return -1;
+            if (n <= 0 && errno != EINTR && errno != EAGAIN)
+                return 0;   /* the guest went away */
+        } else if (p[1].revents & (POLLHUP | POLLERR)) {
+            return 0;
+        }
+        if ((p[0].revents & (POLLIN | POLLHUP)) && !relay_input(in_fd, pty))
+            return 0;
+    }
+}
+
+int
+dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
+                   int out_fd, struct lv_err *err)
+{
+    struct dom_status st;
+    struct termios saved, raw;
+    int pty = -1, is_tty = isatty(in_fd), ret = -1;
+
+    if (dom_status_read(c, name, &st, err) < 0)
+        return -1;
+    if (st.state == DOM_STATE_SHUTOFF) {
+        if (!dom_store_exists(c, name))
+            lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        else
+            lv_err_set(err, LV_E_STATE, "domain '%s': cannot attach the console: "
+                       "not running", name);
+        return -1;
+    }
+    if (!st.pty[0]) {
+        lv_err_set(err, LV_E_UNSUPPORTED, "domain '%s': cannot attach the console: "
+                   "it has no pty serial console", name);
+        return -1;
+    }
+    pty = open(st.pty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (pty < 0) {
+        lv_err_sys(err, "domain '%s': cannot open console '%s'", name, st.pty);
+        return -1;
+    }
+    if (is_tty && tcgetattr(in_fd, &saved) == 0) {
+        raw = saved;
+        cfmakeraw(&raw);
+        tcsetattr(in_fd, TCSANOW, &raw);
+    } else {
+        is_tty = 0;
+    }
+    ret = relay(in_fd, out_fd, pty);
+    if (ret < 0)
+        lv_err_sys(err, "domain '%s': console", name);
+    if (is_tty)
+        tcsetattr(in_fd, TCSANOW, &saved);
+    close(pty);
+    return ret;
+}

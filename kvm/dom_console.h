@@ -1,0 +1,15 @@
+/* dom_console.h - attaching a terminal to a guest's serial console pty,
+ * like virsh console: Ctrl+] leaves. */
+#ifndef LV_DOM_CONSOLE_H
+#define LV_DOM_CONSOLE_H
+
+#include "conn.h"
+#include "err.h"
+
+/* Relay in_fd -> pty and pty -> out_fd until Ctrl+] is read on in_fd,
+ * in_fd reaches EOF, or the guest stops. in_fd is put in raw mode while
+ * attached when it is a terminal. */
+int dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
+                       int out_fd, struct lv_err *err);
+
+#endif

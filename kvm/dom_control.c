@@ -1,0 +1,271 @@
+/* dom_control.c - power, pause and QMP operations on a running guest (see
+ * dom_control.h). Each takes the domain's lock for its duration. */
+#include "dom_control.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "dom_run.h"
+#include "dom_store.h"
+#include "log.h"
+#include "qmp.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define CTL_QMP_TIMEOUT_MS 10000
+
+/* Take name's lock and check it is active; fills st. Returns the lock fd. */
+static int
+lock_active(struct lv_conn *c, const char *name, const char *what,
+            struct dom_status *st, struct lv_err *err)
+{
+    char *lock = dom_lock_path(c, name);
+    int fd = -1;
+
+    if (dom_def_check_name(name, NULL) < 0) {
+        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        goto out;
+    }
+    fd = lv_store_lock(lock, 1, err);
+    if (fd < 0)
+        goto out;
+    if (dom_status_read(c, name, st, err) < 0)
+        goto fail;
+    if (st->state == DOM_STATE_SHUTOFF) {
+        if (!dom_store_exists(c, name))
+            lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        else
+            lv_err_set(err, LV_E_STATE, "domain '%s': cannot %s: not running",
+                       name, what);
+        goto fail;
+    }
+    goto out;
+fail:
+    lv_store_unlock(fd);
+    fd = -1;
+out:
+    free(lock);
+    return fd;
+}
+
+static struct qmp *
+connect_qmp(struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    char *path = dom_run_file(c, name, "qmp.sock");
+    struct qmp *q = qmp_connect(path, name, CTL_QMP_TIMEOUT_MS, err);
+    free(path);
+    return q;
+}
+
+/* One QMP command on an active, locked domain. */
+static json_t *
+run_qmp(struct lv_conn *c, const char *name, const char *cmd, json_t *args,
+        struct lv_err *err)
+{
+    struct qmp *q = connect_qmp(c, name, err);
+    json_t *r;
+
+    if (!q)
+        return NULL;
+    r = qmp_execute(q, cmd, args, CTL_QMP_TIMEOUT_MS, err);
+    qmp_close(q);
+    return r;
+}
+
+/* Lock, check active, run cmd, update the status to state (if >= 0). */
+static int
+simple_op(struct lv_conn *c, const char *name, const char *what,
+          const char *cmd, int new_state, const char *reason,
+          struct lv_err *err)
+{
+    struct dom_status st;
+    int fd = lock_active(c, name, what, &st, err);
+    json_t *r = NULL;
+    int ret = -1;
+
+    if (fd < 0)
+        return -1;
+    r = run_qmp(c, name, cmd, NULL, err);
+    if (!r) {
+        lv_err_prefix(err, "cannot %s: ", what);
+        goto out;
+    }
+    if (new_state >= 0) {
+        char *dir = dom_run_dir(c, name);
+        st.state = (enum dom_state)new_state;
+        snprintf(st.reason, sizeof(st.reason), "%s", reason);
+        ret = dom_status_write(dir, &st, err);
+        free(dir);
+    } else {
+        ret = 0;
+    }
+out:
+    json_decref(r);
+    lv_store_unlock(fd);
+    return ret;
+}
+
+int
+dom_shutdown(struct lv_conn *c, const char *name, enum dom_shutdown_mode m,
+             struct lv_err *err)
+{
+    if (m == DOM_SHUTDOWN_AGENT) {
+        lv_err_set(err, LV_E_UNSUPPORTED,
+                   "domain '%s': cannot shut down with --mode agent: the guest agent "
+                   "is not supported yet; use --mode acpi", name);
+        return -1;
+    }
+    return simple_op(c, name, "shut down", "system_powerdown", -1, NULL, err);
+}
+
+int
+dom_reset(struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    return simple_op(c, name, "reset", "system_reset", -1, NULL, err);
+}
+
+int
+dom_suspend(struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    return simple_op(c, name, "suspend", "stop", DOM_STATE_PAUSED, "user", err);
+}
+
+int
+dom_resume(struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    return simple_op(c, name, "resume", "cont", DOM_STATE_RUNNING, "unpaused", err);
+}
+
+int
+dom_reboot(struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    struct dom_status st;
+    int fd = lock_active(c, name, "reboot", &st, err);
+    char *flag = NULL;
+    json_t *r = NULL;
+    int ret = -1;
+
+    if (fd < 0)
+        return -1;
+    flag = dom_run_file(c, name, "reboot-requested");
+    if (lv_store_write_atomic(flag, "1\n", 2, 0644, err) < 0)
+        goto out;
+    r = run_qmp(c, name, "system_powerdown", NULL, err);
+    if (!r) {
+        unlink(flag);
+        lv_err_prefix(err, "cannot reboot: ");
+        goto out;
+    }
+    ret = 0;
+out:
+    json_decref(r);
+    free(flag);
+    lv_store_unlock(fd);
+    return ret;
+}
+
+static int
+wait_pidfd(int pfd, int timeout_ms)
+{
+    struct pollfd p = { pfd, POLLIN, 0 };
+    int r;
+
+    do
+        r = poll(&p, 1, timeout_ms);
+    while (r < 0 && errno == EINTR);
+    return r > 0;
+}
+
+int
+dom_destroy(struct lv_conn *c, const char *name, int timeout_ms,
+            struct lv_err *err)
+{
+    struct dom_status st;
+    int fd = lock_active(c, name, "destroy", &st, err);
+    char *flag = NULL;
+    int pfd = -1, ret = -1;
+
+    if (fd < 0)
+        return -1;
+    if (timeout_ms <= 0)
+        timeout_ms = 10000;
+    flag = dom_run_file(c, name, "destroy-requested");
+    if (lv_store_write_atomic(flag, "1\n", 2, 0644, err) < 0)
+        goto out;
+    pfd = (int)syscall(SYS_pidfd_open, st.sup_pid, 0);
+    /* the pid is the supervisor's only while it still holds the lock */
+    if (pfd < 0 || dom_run_active(c, name, NULL) != 1) {
+        ret = 0;  /* it exited in between: the guest is down */
+        goto out;
+    }
+    if (st.qemu_pid > 0)
+        kill(st.qemu_pid, SIGTERM);
+    if (!wait_pidfd(pfd, timeout_ms)) {
+        lv_log_warn("dom %s: QEMU ignored SIGTERM for %d ms; killing it",
+                    name, timeout_ms);
+        if (st.qemu_pid > 0)
+            kill(st.qemu_pid, SIGKILL);
+        if (!wait_pidfd(pfd, 10000)) {
+            lv_err_set(err, LV_E_TIMEOUT,
+                       "domain '%s': cannot destroy: supervisor %d did not exit",
+                       name, (int)st.sup_pid);
+            goto out;
+        }
+    }
+    ret = 0;
+out:
+    if (pfd >= 0)
+        close(pfd);
+    free(flag);
+    lv_store_unlock(fd);
+    return ret;
+}
+
+json_t *
+dom_qmp(struct lv_conn *c, const char *name, const char *cmd, json_t *args,
+        struct lv_err *err)
+{
+    struct dom_status st;
+    int fd = lock_active(c, name, "run a monitor command", &st, err);
+    json_t *r;
+
+    if (fd < 0)
+        return NULL;
+    r = run_qmp(c, name, cmd, args, err);
+    lv_store_unlock(fd);
+    return r;
+}
+
+char *
+dom_monitor_command(struct lv_conn *c, const char *name, const char *text,
+                    int hmp, struct lv_err *err)
+{
+    struct dom_status st;
+    int fd = lock_active(c, name, "run a monitor command", &st, err);
+    struct qmp *q = NULL;
+    char *out = NULL;
+
+    if (fd < 0)
+        return NULL;
+    q = connect_qmp(c, name, err);
+    if (!q)
+        goto out;
+    if (hmp) {
+        out = qmp_hmp(q, text, CTL_QMP_TIMEOUT_MS, err);
+    } else {
+        json_t *r = qmp_execute_raw(q, text, CTL_QMP_TIMEOUT_MS, err);
+        if (r)
+            out = json_dumps(r, JSON_COMPACT);
+        json_decref(r);
+    }
+out:
+    qmp_close(q);
+    lv_store_unlock(fd);
+    return out;
+}

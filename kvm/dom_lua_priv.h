@@ -1,0 +1,19 @@
+/* dom_lua_priv.h - shared between the files of the domain binding:
+ * dom_lua.c (the type), dom_lua_methods.c (methods), dom_lua_module.c
+ * (virt.* functions). */
+#ifndef LV_DOM_LUA_PRIV_H
+#define LV_DOM_LUA_PRIV_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+/* Push the (cached) handle of domain name. */
+void dom_lua_push(lua_State *L, const char *name);
+/* The name behind the luavirt.domain at idx; raises if closed. */
+const char *dom_lua_check(lua_State *L, int idx);
+/* Point the handle at idx to new_name. */
+void dom_lua_rename(lua_State *L, int idx, const char *new_name);
+const luaL_Reg *dom_lua_methods(void);
+const luaL_Reg *dom_lua_module_funcs(void);
+
+#endif

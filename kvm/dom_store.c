@@ -1,0 +1,189 @@
+/* dom_store.c - persistent domain definitions and autostart links (see
+ * dom_store.h). Files are only ever replaced by atomic renames. */
+#include "dom_store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dom_xml.h"
+#include "store.h"
+#include "strbuf.h"
+
+char *
+dom_store_path(const struct lv_conn *c, const char *name)
+{
+    return lv_asprintf("%s/qemu/%s.xml", c->lib_dir, name);
+}
+
+static char *
+autostart_path(const struct lv_conn *c, const char *name)
+{
+    return lv_asprintf("%s/qemu/autostart/%s.xml", c->lib_dir, name);
+}
+
+int
+dom_store_exists(const struct lv_conn *c, const char *name)
+{
+    char *p = dom_store_path(c, name);
+    int r = access(p, F_OK) == 0;
+    free(p);
+    return r;
+}
+
+struct dom_def *
+dom_store_load_file(const char *path, const char *name, struct lv_err *err)
+{
+    size_t len = 0;
+    char *xml = lv_store_read(path, &len, err);
+    struct dom_def *def;
+
+    if (!xml) {
+        if (err && err->errnum == ENOENT)
+            lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        return NULL;
+    }
+    /* our own files keep whatever the user asked to keep */
+    def = dom_def_parse_xml(xml, len, path, DOM_PARSE_KEEP_UNKNOWN, err);
+    free(xml);
+    return def;
+}
+
+struct dom_def *
+dom_store_load(const struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    char *p;
+    struct dom_def *def;
+
+    if (dom_def_check_name(name, NULL) < 0) {
+        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        return NULL;
+    }
+    p = dom_store_path(c, name);
+    def = dom_store_load_file(p, name, err);
+    free(p);
+    return def;
+}
+
+int
+dom_store_save_file(const char *path, const struct dom_def *def,
+                    unsigned flags, struct lv_err *err)
+{
+    char *xml = dom_def_format_xml(def, flags, err);
+    int r;
+
+    if (!xml)
+        return -1;
+    r = lv_store_write_atomic(path, xml, strlen(xml), 0600, err);
+    free(xml);
+    return r;
+}
+
+int
+dom_store_save(const struct lv_conn *c, const struct dom_def *def,
+               struct lv_err *err)
+{
+    char *p = dom_store_path(c, def->name);
+    int r = dom_store_save_file(p, def, DOM_FORMAT_INACTIVE | DOM_FORMAT_SECURE,
+                                err);
+    free(p);
+    return r;
+}
+
+int
+dom_store_remove(const struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    char *p = dom_store_path(c, name);
+    char *a = autostart_path(c, name);
+    int r = -1;
+
+    if (lv_store_remove(a, err) < 0 || lv_store_remove(p, err) < 0)
+        goto out;
+    r = 0;
+out:
+    free(a);
+    free(p);
+    return r;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+dom_store_names(const struct lv_conn *c, char ***names, size_t *n,
+                struct lv_err *err)
+{
+    char *dir = lv_asprintf("%s/qemu", c->lib_dir);
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int ret = -1;
+
+    *names = NULL;
+    *n = 0;
+    if (!d) {
+        if (errno == ENOENT)
+            ret = 0;
+        else
+            lv_err_sys(err, "cannot list '%s'", dir);
+        goto out;
+    }
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.' || len < 5 ||
+            strcmp(de->d_name + len - 4, ".xml") != 0)
+            continue;
+        *names = lv_realloc(*names, (*n + 1) * sizeof(char *));
+        (*names)[(*n)++] = lv_strndup(de->d_name, len - 4);
+    }
+    if (*n)
+        qsort(*names, *n, sizeof(char *), cmp_str);
+    ret = 0;
+out:
+    if (d)
+        closedir(d);
+    free(dir);
+    return ret;
+}
+
+void
+dom_store_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+int
+dom_store_autostart_get(const struct lv_conn *c, const char *name)
+{
+    char *a = autostart_path(c, name);
+    int r = access(a, F_OK) == 0;
+    free(a);
+    return r;
+}
+
+int
+dom_store_autostart_set(const struct lv_conn *c, const char *name, int on,
+                        struct lv_err *err)
+{
+    char *a = autostart_path(c, name);
+    char *target = lv_asprintf("../%s.xml", name);
+    int r = -1;
+
+    if (!on) {
+        r = lv_store_remove(a, err);
+    } else if (symlink(target, a) < 0 && errno != EEXIST) {
+        lv_err_sys(err, "domain '%s': cannot mark as autostarted", name);
+    } else {
+        r = 0;
+    }
+    free(target);
+    free(a);
+    return r;
+}

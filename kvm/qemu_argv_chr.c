@@ -1,0 +1,326 @@
+/* qemu_argv_chr.c - character devices for the QEMU argv: a -chardev
+ * backend (pty, file, unix, tcp, udp, pipe, ...) and its front end
+ * (isa-serial, virtserialport, virtconsole, isa-parallel, guestfwd), ids
+ * charserialN/serialN etc. like libvirt. The first serial's pty is always
+ * logged to RUN_DIR/console.log so the console can be read back. */
+#include <stdio.h>
+#include <string.h>
+
+#include "qemu_argv_priv.h"
+
+static const char *
+src_attr(const struct dom_chr *ch, const char *key)
+{
+    return lv_attrs_get(&ch->source_attrs, key);
+}
+
+static void
+add_path(struct strbuf *b, const char *key, const char *path)
+{
+    strbuf_addf(b, ",%s=", key);
+    qemu_argv_kv_escape(b, path);
+}
+
+static int
+need_path(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *what)
+{
+    if (ch->source_path)
+        return 0;
+    lv_err_set(c->err, LV_E_INVALID, "%s: <source path=> is missing for type '%s'",
+               what, ch->type);
+    return -1;
+}
+
+/* a unix socket: listening by default for channels without a path (the
+ * guest agent), in the run dir like libvirt's channel/target dir */
+static int
+backend_unix(struct qemu_argv_ctx *c, const struct dom_chr *ch,
+             const char *id, struct strbuf *b, const char *what)
+{
+    int server = !ch->source_mode || !strcmp(ch->source_mode, "bind");
+
+    strbuf_addf(b, "socket,id=%s", id);
+    if (ch->source_path) {
+        add_path(b, "path", ch->source_path);
+    } else if (c->o->run_dir) {
+        strbuf_adds(b, ",path=");
+        qemu_argv_kv_escape(b, c->o->run_dir);
+        strbuf_adds(b, "/");
+        qemu_argv_kv_escape(b, ch->target_name ? ch->target_name : id);
+        strbuf_adds(b, ".sock");
+    } else {
+        lv_err_set(c->err, LV_E_INVALID, "%s: unix socket needs a path or a run dir", what);
+        return -1;
+    }
+    if (server)
+        strbuf_adds(b, ",server=on,wait=off");
+    return 0;
+}
+
+static int
+backend_inet(struct qemu_argv_ctx *c, const struct dom_chr *ch,
+             const char *id, struct strbuf *b, const char *what)
+{
+    int udp = !strcmp(ch->type, "udp");
+    int server = ch->source_mode && !strcmp(ch->source_mode, "bind");
+
+    if (!ch->source_service) {
+        lv_err_set(c->err, LV_E_INVALID, "%s: <source service=> is missing", what);
+        return -1;
+    }
+    strbuf_addf(b, "%s,id=%s,host=", udp ? "udp" : "socket", id);
+    qemu_argv_kv_escape(b, ch->source_host ? ch->source_host : "");
+    strbuf_addf(b, ",port=%s", ch->source_service);
+    if (udp)
+        return 0;
+    if (ch->protocol && !strcmp(ch->protocol, "telnet"))
+        strbuf_adds(b, ",telnet=on");
+    if (server)
+        strbuf_adds(b, ",server=on,wait=off");
+    return 0;
+}
+
+/* The -chardev value of ch; log_console: add the console log. */
+static int
+chr_backend(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *id,
+            int log_console, struct strbuf *b, const char *what)
+{
+    const char *t = ch->type ? ch->type : "pty";
+
+    if (!strcmp(t, "pty") || !strcmp(t, "null") || !strcmp(t, "vc") ||
+        !strcmp(t, "stdio")) {
+        strbuf_addf(b, "%s,id=%s", t, id);
+    } else if (!strcmp(t, "file") || !strcmp(t, "pipe") || !strcmp(t, "dev")) {
+        if (need_path(c, ch, what) < 0)
+            return -1;
+        strbuf_addf(b, "%s,id=%s", !strcmp(t, "dev") ? (ch->kind ==
+                    DOM_CHR_PARALLEL ? "parallel" : "serial") : t, id);
+        add_path(b, "path", ch->source_path);
+        if (!strcmp(t, "file") && src_attr(ch, "append"))
+            strbuf_addf(b, ",append=%s", src_attr(ch, "append"));
+    } else if (!strcmp(t, "unix")) {
+        if (backend_unix(c, ch, id, b, what) < 0)
+            return -1;
+    } else if (!strcmp(t, "tcp") || !strcmp(t, "udp")) {
+        if (backend_inet(c, ch, id, b, what) < 0)
+            return -1;
+    } else if (!strcmp(t, "spicevmc")) {
+        strbuf_addf(b, "spicevmc,id=%s,name=vdagent", id);
+    } else if (!strcmp(t, "spiceport") && src_attr(ch, "channel")) {
+        strbuf_addf(b, "spiceport,id=%s,name=%s", id, src_attr(ch, "channel"));
+    } else if (!strcmp(t, "qemu-vdagent")) {
+        strbuf_addf(b, "qemu-vdagent,id=%s,name=vdagent", id);
+    } else {
+        lv_err_set(c->err, LV_E_UNSUPPORTED, "%s: unsupported type '%s'", what, t);
+        return -1;
+    }
+    if (ch->log_file) {
+        add_path(b, "logfile", ch->log_file);
+        strbuf_addf(b, ",logappend=%s", ch->log_append ? ch->log_append : "on");
+    } else if (log_console && c->o->run_dir) {
+        strbuf_adds(b, ",logfile=");
+        qemu_argv_kv_escape(b, c->o->run_dir);
+        strbuf_adds(b, "/console.log,logappend=on");
+    }
+    return 0;
+}
+
+static int
+add_chardev(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *id,
+            int log_console, const char *what)
+{
+    struct strbuf b = STRBUF_INIT;
+
+    if (chr_backend(c, ch, id, log_console, &b, what) < 0) {
+        strbuf_free(&b);
+        return -1;
+    }
+    qemu_argv_add(c, "-chardev");
+    qemu_argv_add(c, strbuf_cstr(&b));
+    strbuf_free(&b);
+    return 0;
+}
+
+static int
+add_serial(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx,
+           int first)
+{
+    const char *tt = ch->target_type ? ch->target_type : "isa-serial";
+    int port = ch->target_port >= 0 ? ch->target_port : (int)idx;
+    char id[32], what[48];
+    json_t *dev;
+
+    snprintf(id, sizeof(id), "charserial%u", idx);
+    snprintf(what, sizeof(what), "serial %u", idx);
+    if (!strcmp(tt, "serial"))       /* console-style spelling */
+        tt = "isa-serial";
+    if (strcmp(tt, "isa-serial") && strcmp(tt, "usb-serial") &&
+        strcmp(tt, "pci-serial")) {
+        lv_err_set(c->err, LV_E_UNSUPPORTED, "%s: unsupported target type '%s'",
+                   what, tt);
+        return -1;
+    }
+    if (add_chardev(c, ch, id, first && (!ch->type || !strcmp(ch->type, "pty")),
+                    what) < 0)
+        return -1;
+    dev = json_pack("{s:s, s:s, s:o}", "driver", tt, "chardev", id, "id",
+                    ch->alias ? json_string(ch->alias) : json_sprintf("serial%u", idx));
+    if (!strcmp(tt, "isa-serial")) {
+        json_object_set_new(dev, "index", json_integer(port));
+    } else if (!strcmp(tt, "usb-serial")) {
+        json_object_set_new(dev, "bus", json_string("usb.0"));
+        json_object_set_new(dev, "port", json_sprintf("%d", c->usb_port++));
+    } else if (qemu_argv_pci_place(c, &ch->address, dev, what) < 0) {
+        json_decref(dev);
+        return -1;
+    }
+    qemu_argv_add_json(c, "-device", dev);
+    return 0;
+}
+
+static int
+add_parallel(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx)
+{
+    char id[32], what[48];
+
+    snprintf(id, sizeof(id), "charparallel%u", idx);
+    snprintf(what, sizeof(what), "parallel %u", idx);
+    if (add_chardev(c, ch, id, 0, what) < 0)
+        return -1;
+    qemu_argv_add_json(c, "-device", json_pack("{s:s, s:s, s:o}", "driver",
+                       "isa-parallel", "chardev", id, "id",
+                       json_sprintf("parallel%u", idx)));
+    return 0;
+}
+
+/* guestfwd: a user-mode netdev forwarding ADDR:PORT to the chardev */
+static int
+add_guestfwd(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx,
+             const char *id, const char *what)
+{
+    const char *a = lv_attrs_get(&ch->target_attrs, "address");
+    const char *p = lv_attrs_get(&ch->target_attrs, "port");
+    json_t *fwd;
+
+    if (!a || !p) {
+        lv_err_set(c->err, LV_E_INVALID, "%s: guestfwd needs target address and port", what);
+        return -1;
+    }
+    fwd = json_pack("[{s:o}]", "str", json_sprintf("tcp:%s:%s-chardev:%s", a, p, id));
+    qemu_argv_add_json(c, "-netdev", json_pack("{s:s, s:o, s:o}", "type", "user",
+                       "guestfwd", fwd, "id", json_sprintf("channel%u", idx)));
+    return 0;
+}
+
+/* virtio-serial bus and port number of a channel */
+static void
+vserial_place(struct qemu_argv_ctx *c, const struct dom_chr *ch, json_t *dev,
+              int with_nr)
+{
+    const struct dom_address *a = &ch->address;
+    long ctrl = 0, bus = 0, port = -1;
+
+    if (a->type && !strcmp(a->type, "virtio-serial")) {
+        ctrl = qemu_argv_addr_num(a, "controller", 0);
+        bus = qemu_argv_addr_num(a, "bus", 0);
+        port = qemu_argv_addr_num(a, "port", -1);
+    }
+    json_object_set_new(dev, "bus", json_sprintf("virtio-serial%ld.%ld",
+                                                 ctrl < 0 ? 0 : ctrl, bus < 0 ? 0 : bus));
+    if (!with_nr)
+        return;
+    if (port <= 0)
+        port = c->vserial_nr;
+    if (port >= c->vserial_nr)
+        c->vserial_nr = (int)port + 1;
+    json_object_set_new(dev, "nr", json_integer(port));
+}
+
+static int
+add_channel(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx)
+{
+    char id[32], what[64];
+    const char *name = ch->target_name;
+    json_t *dev;
+
+    snprintf(id, sizeof(id), "charchannel%u", idx);
+    snprintf(what, sizeof(what), "channel '%s'", name ? name : id);
+    if (add_chardev(c, ch, id, 0, what) < 0)
+        return -1;
+    if (ch->target_type && !strcmp(ch->target_type, "guestfwd"))
+        return add_guestfwd(c, ch, idx, id, what);
+    if (ch->target_type && strcmp(ch->target_type, "virtio")) {
+        lv_err_set(c->err, LV_E_UNSUPPORTED, "%s: unsupported target type '%s'",
+                   what, ch->target_type);
+        return -1;
+    }
+    if (!name && ch->type && !strcmp(ch->type, "spicevmc"))
+        name = "com.redhat.spice.0";
+    dev = json_pack("{s:s}", "driver", "virtserialport");
+    vserial_place(c, ch, dev, 1);
+    json_object_set_new(dev, "chardev", json_string(id));
+    json_object_set_new(dev, "id", ch->alias ? json_string(ch->alias) :
+                        json_sprintf("channel%u", idx));
+    if (name)
+        json_object_set_new(dev, "name", json_string(name));
+    qemu_argv_add_json(c, "-device", dev);
+    return 0;
+}
+
+static int
+add_console(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx)
+{
+    char id[32], what[48];
+    json_t *dev;
+
+    snprintf(id, sizeof(id), "charconsole%u", idx);
+    snprintf(what, sizeof(what), "console %u", idx);
+    if (add_chardev(c, ch, id, 0, what) < 0)
+        return -1;
+    dev = json_pack("{s:s}", "driver", "virtconsole");
+    vserial_place(c, ch, dev, 0);
+    json_object_set_new(dev, "chardev", json_string(id));
+    json_object_set_new(dev, "id", json_sprintf("console%u", idx));
+    qemu_argv_add_json(c, "-device", dev);
+    return 0;
+}
+
+static int
+is_virtio_console(const struct dom_chr *ch)
+{
+    return ch->kind == DOM_CHR_CONSOLE && ch->target_type &&
+           !strcmp(ch->target_type, "virtio");
+}
+
+int
+qemu_argv_chrs(struct qemu_argv_ctx *c)
+{
+    const struct dom_def *d = c->def;
+    unsigned ns = 0, np = 0, nch = 0, ncon = 0;
+    int rc = 0;
+
+    for (size_t i = 0; i < d->n_chrs && !rc; i++)
+        if (d->chrs[i].kind == DOM_CHR_SERIAL) {
+            rc = add_serial(c, &d->chrs[i], ns, ns == 0);
+            ns++;
+        }
+    for (size_t i = 0; i < d->n_chrs && !rc; i++) {
+        const struct dom_chr *ch = &d->chrs[i];
+        if (ch->kind == DOM_CHR_PARALLEL)
+            rc = add_parallel(c, ch, np++);
+        else if (ch->kind == DOM_CHR_CHANNEL)
+            rc = add_channel(c, ch, nch++);
+    }
+    for (size_t i = 0; i < d->n_chrs && !rc; i++) {
+        const struct dom_chr *ch = &d->chrs[i];
+        if (ch->kind != DOM_CHR_CONSOLE)
+            continue;
+        if (is_virtio_console(ch))
+            rc = add_console(c, ch, ncon);
+        else if (ncon == 0 && ns == 0)
+            /* a serial console with no <serial>: libvirt adds the serial */
+            rc = add_serial(c, ch, 0, 1);
+        ncon++;   /* console 0 of type serial is an alias of serial 0 */
+    }
+    return rc;
+}

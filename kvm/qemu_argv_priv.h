@@ -1,0 +1,74 @@
+/* qemu_argv_priv.h - shared state of the argv builder split by device class
+ * (qemu_argv.c, _disk.c, _net.c, _chr.c, _misc.c): the growing argv, PCI
+ * slot allocation on the root bus, boot indexes and helpers that emit JSON
+ * -device/-blockdev/-netdev/-object arguments. Not for other modules. */
+#ifndef LV_QEMU_ARGV_PRIV_H
+#define LV_QEMU_ARGV_PRIV_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "dom_def.h"
+#include "err.h"
+#include "qemu_argv.h"
+#include "strbuf.h"
+
+struct qemu_argv_ctx {
+    const struct dom_def *def;
+    const struct qemu_argv_opts *o;
+    struct lv_err *err;
+    char **argv;
+    size_t n, cap;
+    int q35;                 /* machine is Q35 (pcie.0, ICH9) */
+    const char *root_bus;    /* "pci.0" or "pcie.0" */
+    unsigned char slot_used[32]; /* root bus slots taken */
+    int video_slot;          /* slot kept for the primary video, or -1 */
+    int boot_per_device;     /* some device has <boot order=> */
+    int usb_ok;              /* a USB controller (bus usb.0) exists */
+    int usb_port;            /* next automatic USB port */
+    int vserial_nr;          /* next virtserialport number on controller 0 */
+    int need_vserial;        /* virtio channels/consoles exist */
+    const char *audiodev;    /* "audio1" when -audiodev was emitted */
+};
+
+/* argv growth; strings are copied. */
+void qemu_argv_add(struct qemu_argv_ctx *c, const char *arg);
+void qemu_argv_addf(struct qemu_argv_ctx *c, const char *fmt, ...)
+    LV_PRINTF(2, 3);
+/* Add opt and the compact JSON of obj; takes over obj (decref'd). */
+void qemu_argv_add_json(struct qemu_argv_ctx *c, const char *opt, json_t *obj);
+/* Append s to b with QEMU's key=value escaping (',' doubled). */
+void qemu_argv_kv_escape(struct strbuf *b, const char *s);
+
+/* Put dev on the PCI bus: the explicit <address type='pci'> or a free slot
+ * of the root bus. what names the device in errors. */
+int qemu_argv_pci_place(struct qemu_argv_ctx *c, const struct dom_address *a,
+                        json_t *dev, const char *what);
+/* Mark the explicit root bus slots of every device as taken. */
+void qemu_argv_pci_reserve(struct qemu_argv_ctx *c);
+/* Boot index of disk i / interface i: 0 when it has none. */
+int qemu_argv_disk_bootindex(const struct qemu_argv_ctx *c, size_t i);
+int qemu_argv_net_bootindex(const struct qemu_argv_ctx *c, size_t i);
+/* An attribute of an address as an unsigned number ("0x0a", "3"); dflt
+ * when absent, -1 when malformed. */
+long qemu_argv_addr_num(const struct dom_address *a, const char *key,
+                        long dflt);
+
+/* The controller index a disk sits on (from its drive address or its
+ * target name), -1 if unknown. */
+long qemu_argv_disk_ctrl(const struct dom_disk *k);
+
+/* The device classes, in argv order. Each returns 0 or -1 with c->err. */
+int qemu_argv_controllers(struct qemu_argv_ctx *c);
+int qemu_argv_disks(struct qemu_argv_ctx *c);
+int qemu_argv_nets(struct qemu_argv_ctx *c);
+int qemu_argv_chrs(struct qemu_argv_ctx *c);
+int qemu_argv_inputs(struct qemu_argv_ctx *c);
+int qemu_argv_graphics(struct qemu_argv_ctx *c);
+int qemu_argv_videos(struct qemu_argv_ctx *c);
+int qemu_argv_sounds(struct qemu_argv_ctx *c);
+int qemu_argv_watchdogs(struct qemu_argv_ctx *c);
+int qemu_argv_balloon(struct qemu_argv_ctx *c);
+int qemu_argv_rngs(struct qemu_argv_ctx *c);
+
+#endif

@@ -1,0 +1,250 @@
+-- cmd_domain.lua - domain lifecycle commands of the command line: define,
+-- create, undefine, start, shutdown, destroy, reboot, reset, suspend,
+-- resume, autostart, autostart-all, domrename, console,
+-- qemu-monitor-command. Messages are virsh 9's (tools/virsh-domain.c).
+local M = {}
+
+local DOMAIN = {name = "domain", help = "domain name, id or uuid"}
+
+local function add(c)
+  c.group = c.group or "domain"
+  table.insert(M, c)
+end
+
+-- Attach the terminal to the guest's serial console (virsh cmdRunConsole).
+local function run_console(ctx, d)
+  if not d.active then
+    ctx.raise("state", string.format("domain '%s': cannot attach the console: not running",
+      d.name))
+  end
+  ctx.extra(string.format("Connected to domain '%s'", d.name))
+  ctx.extra("Escape character is ^] (Ctrl + ])")
+  ctx.flush()
+  d:console()
+end
+
+-- A command that calls one domain method and prints one message; the
+-- method gets {mode=} when the command has a --mode option.
+local function simple(name, method, help, desc, msg, opts)
+  add({
+    name = name, help = help, desc = desc, args = {DOMAIN}, opts = opts,
+    run = function(ctx, o)
+      local d = ctx.domain(o.domain)
+      if o.mode then d[method](d, {mode = o.mode}) else d[method](d) end
+      ctx.extra(string.format(msg, d.name))
+    end,
+  })
+end
+
+add({
+  name = "define", help = "define (but don't start) a domain from an XML file",
+  desc = "Define a domain.",
+  args = {{name = "file", help = "file containing an XML domain description"}},
+  opts = {
+    {name = "validate", help = "validate the XML against the schema"},
+    {name = "keep-unknown", help = "keep unsupported elements verbatim instead of failing"},
+  },
+  run = function(ctx, o)
+    local xml = ctx.read_file(o.file)
+    local d = ctx.virt.define(xml, {keep_unknown = o["keep-unknown"] or nil})
+    ctx.extra(string.format("Domain '%s' defined from %s", d.name, o.file))
+  end,
+})
+
+add({
+  name = "create", help = "create a domain from an XML file",
+  desc = "Create a domain (transient: it is gone once it stops).",
+  args = {{name = "file", help = "file containing an XML domain description"}},
+  opts = {
+    {name = "console", help = "attach to console after creation"},
+    {name = "paused", help = "leave the guest paused after creation"},
+    {name = "validate", help = "validate the XML against the schema"},
+    {name = "keep-unknown", help = "keep unsupported elements verbatim instead of failing"},
+  },
+  run = function(ctx, o)
+    local xml = ctx.read_file(o.file)
+    local d = ctx.virt.create(xml, {paused = o.paused or nil,
+      keep_unknown = o["keep-unknown"] or nil})
+    ctx.extra(string.format("Domain '%s' created from %s", d.name, o.file))
+    if o.console then run_console(ctx, d) end
+  end,
+})
+
+add({
+  name = "undefine", help = "undefine a domain",
+  desc = "Undefine an inactive domain, or convert a persistent domain to transient.",
+  args = {DOMAIN},
+  opts = {
+    {name = "nvram", help = "remove nvram file"},
+    {name = "keep-nvram", help = "keep nvram file"},
+    {name = "remove-all-storage", help = "remove all associated storage volumes (not supported yet)"},
+  },
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    if o["remove-all-storage"] then
+      -- refuse rather than leave the volumes behind silently
+      ctx.raise("unsupported", string.format(
+        "domain '%s': undefine --remove-all-storage is not supported yet; nothing was changed",
+        d.name))
+    end
+    local name = d.name
+    d:undefine({nvram = o.nvram or nil})
+    ctx.extra(string.format("Domain '%s' has been undefined", name))
+  end,
+})
+
+add({
+  name = "start", help = "start a (previously defined) inactive domain",
+  desc = "Start a domain via a fresh boot.",
+  args = {DOMAIN},
+  opts = {
+    {name = "console", help = "attach to console after creation"},
+    {name = "paused", help = "leave the guest paused after creation"},
+  },
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    d:start({paused = o.paused or nil})
+    ctx.extra(string.format("Domain '%s' started", d.name))
+    if o.console then run_console(ctx, d) end
+  end,
+})
+
+add({
+  name = "shutdown", help = "gracefully shutdown a domain",
+  desc = "Run shutdown in the target domain.",
+  args = {DOMAIN},
+  opts = {{name = "mode", value = true, choices = {"acpi", "agent"},
+    help = "shutdown mode: acpi|agent"}},
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    d:shutdown({mode = o.mode})
+    ctx.extra(string.format("Domain '%s' is being shutdown", d.name))
+  end,
+})
+
+add({
+  name = "destroy", help = "destroy (stop) a domain",
+  desc = "Forcefully stop a given domain, but leave its resources intact.",
+  args = {DOMAIN},
+  opts = {{name = "graceful", help = "terminate gracefully"}},
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    local name = d.name
+    d:destroy()
+    ctx.extra(string.format("Domain '%s' destroyed", name))
+  end,
+})
+
+simple("reboot", "reboot", "reboot a domain", "Run a reboot command in the target domain.",
+  "Domain '%s' is being rebooted",
+  {{name = "mode", value = true, choices = {"acpi", "agent"}, help = "shutdown mode: acpi|agent"}})
+simple("reset", "reset", "reset a domain",
+  "Reset the target domain as if by power button", "Domain '%s' was reset")
+simple("suspend", "suspend", "suspend a domain",
+  "Suspend a running domain.", "Domain '%s' suspended")
+simple("resume", "resume", "resume a domain",
+  "Resume a previously suspended domain.", "Domain '%s' resumed")
+
+add({
+  name = "autostart", help = "autostart a domain",
+  desc = "Configure a domain to be automatically started at boot.",
+  args = {DOMAIN},
+  opts = {{name = "disable", help = "disable autostarting"}},
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    d:set_autostart(not o.disable)
+    if o.disable then
+      ctx.extra(string.format("Domain '%s' unmarked as autostarted", d.name))
+    else
+      ctx.extra(string.format("Domain '%s' marked as autostarted", d.name))
+    end
+  end,
+})
+
+add({
+  name = "autostart-all", help = "start all domains marked as autostarted",
+  desc = "Start every inactive domain whose autostart flag is set (what a host boot does).",
+  run = function(ctx)
+    local failed = 0
+    for _, r in ipairs(ctx.virt.autostart_all()) do
+      if r.ok then
+        ctx.extra(string.format("Domain '%s' started", r.name))
+      else
+        failed = failed + 1
+        ctx.ewrite(string.format("error: %s\n", r.error or ("domain '" .. r.name .. "': cannot start")))
+      end
+    end
+    return failed > 0 and 1 or 0
+  end,
+})
+
+add({
+  name = "domrename", help = "rename a domain",
+  desc = "Rename an inactive domain.",
+  args = {DOMAIN, {name = "new-name", help = "new domain name"}},
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    d:rename(o["new-name"])
+    ctx.extra("Domain successfully renamed")
+  end,
+})
+
+add({
+  name = "console", help = "connect to the guest console",
+  desc = "Connect the virtual serial console for the guest; Ctrl+] leaves.",
+  args = {DOMAIN},
+  opts = {
+    {name = "devname", value = true, help = "character device name (only the first serial console is supported)"},
+    {name = "force", help = "force console connection (disconnect already connected sessions)"},
+    {name = "safe", help = "only connect if safe console handling is supported"},
+  },
+  run = function(ctx, o)
+    run_console(ctx, ctx.domain(o.domain))
+  end,
+})
+
+-- A QMP command given as text: a bare command name, or a JSON object
+-- {"execute": ..., "arguments": ...} when the runtime can decode JSON.
+local function qmp_request(ctx, text)
+  if text:match("^%s*{") then
+    local decode = ctx.virt.json_decode
+    if type(decode) ~= "function" then
+      ctx.raise("unsupported", "qemu-monitor-command: JSON input is not supported yet; give the command name")
+    end
+    local req = decode(text)
+    if type(req) ~= "table" or type(req.execute) ~= "string" then
+      ctx.raise("invalid", "qemu-monitor-command: expected {\"execute\": NAME, \"arguments\": {...}}")
+    end
+    return req.execute, req.arguments
+  end
+  return (text:gsub("^%s+", ""):gsub("%s+$", "")), nil
+end
+
+add({
+  name = "qemu-monitor-command", help = "QEMU Monitor Command",
+  desc = "QEMU Monitor Command",
+  args = {DOMAIN, {name = "cmd", rest = true, help = "command"}},
+  opts = {
+    {name = "hmp", help = "command is in human monitor protocol"},
+    {name = "pretty", help = "pretty-print any qemu monitor protocol output"},
+    {name = "return-value", help = "extract the value of the 'return' key from the returned string"},
+  },
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    local text = table.concat(o.cmd, " ")
+    if o.hmp then
+      local r = d:qmp("human-monitor-command", {["command-line"] = text})
+      ctx.write(type(r) == "string" and r or ctx.virt.json(r))
+      return
+    end
+    local name, arguments = qmp_request(ctx, text)
+    local r = d:qmp(name, arguments)
+    if o["return-value"] then
+      ctx.print(type(r) == "string" and r or ctx.virt.json(r))
+    else
+      ctx.print(ctx.virt.json({["return"] = r}))
+    end
+  end,
+})
+
+return M

@@ -1,0 +1,403 @@
+/* test_qemu_argv.c - the QEMU argv builder: libvirt's conformance domains
+ * (same -m, -smp, device kinds for disks/NICs/consoles/video, -vnc/-spice
+ * as libvirt's own argv) and hand-built cases (accel, secrets, errors). */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dom_def.h"
+#include "dom_xml.h"
+#include "harness.h"
+#include "kvm/qemu_argv.h"
+#include "spawn.h"
+#include "store.h"
+#include "strbuf.h"
+
+static const char *const conformance[] = {
+    "disk-cdrom", "disk-floppy", "disk-sata-device", "disk-usb-device",
+    "disk-scsi-device-auto", "disk-cache", "disk-order", "boot-floppy",
+    "boot-cdrom", "boot-order", "boot-menu-enable-with-timeout", "net-user",
+    "net-virtio-network-portgroup", "net-many-models", "net-mcast",
+    "net-client", "serial-many-chardev", "serial-pty-chardev",
+    "serial-file-chardev", "serial-unix-chardev", "serial-tcp-telnet-chardev",
+    "console-virtio-many", "console-compat-chardev", "channel-virtio-default",
+    "channel-virtio-unix", "graphics-vnc", "graphics-vnc-socket",
+    "graphics-spice", "graphics-vnc-websocket", "video-qxl-heads",
+    "video-virtio-gpu-device", "video-vga-device", "balloon-device",
+    "virtio-rng-builtin", "watchdog", "watchdog-injectnmi",
+    "watchdog-q35-multiple", "cpu-host-passthrough", "cpu-topology3",
+    "input-usbtablet", "virtio-input", "misc-no-reboot", "clock-localtime-basis-localtime",
+    "q35-default-devices-only", "controller-virtio-scsi",
+};
+
+/* Drivers compared with libvirt: disks, NICs, consoles, video. */
+static const char *const compared[] = {
+    "virtio-blk-pci", "ide-hd", "ide-cd", "scsi-hd", "scsi-cd", "usb-storage",
+    "floppy", "virtio-net-pci", "e1000", "e1000e", "rtl8139", "vmxnet3",
+    "ne2k_pci", "pcnet", "usb-net", "netfront", "idontexist", "isa-serial",
+    "virtserialport", "virtconsole", "pci-serial", "usb-serial", "isa-parallel",
+    "VGA", "cirrus-vga", "qxl-vga", "qxl", "virtio-vga", "virtio-gpu-pci",
+    "bochs-display", "ramfb", "secondary-vga",
+};
+
+struct summary {
+    unsigned long long mem_mib;
+    unsigned smp;
+    char devices[1024];   /* sorted compared drivers, space separated */
+    int vnc, spice;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+is_compared(const char *drv)
+{
+    for (size_t i = 0; i < sizeof(compared) / sizeof(compared[0]); i++)
+        if (!strcmp(drv, compared[i]))
+            return 1;
+    return 0;
+}
+
+/* Fold one option/value pair into s; drivers collected in drv[]. */
+static void
+summarize_opt(struct summary *s, const char *opt, const char *val,
+              char **drv, size_t *nd)
+{
+    if (!strcmp(opt, "-m")) {
+        unsigned long long n = strtoull(val + 5, NULL, 10);
+        const char *u = val + 5 + strspn(val + 5, "0123456789");
+        s->mem_mib = *u == 'k' ? (n + 1023) / 1024 : n;
+    } else if (!strcmp(opt, "-smp")) {
+        s->smp = (unsigned)strtoul(val, NULL, 10);
+    } else if (!strcmp(opt, "-vnc")) {
+        s->vnc = 1;
+    } else if (!strcmp(opt, "-spice")) {
+        s->spice = 1;
+    } else if (!strcmp(opt, "-device") && val[0] == '{' && *nd < 64) {
+        json_t *j = json_loads(val, 0, NULL);
+        const char *d = j ? json_string_value(json_object_get(j, "driver")) : NULL;
+        if (d && is_compared(d))
+            drv[(*nd)++] = strdup(d);
+        json_decref(j);
+    }
+}
+
+static void
+summary_finish(struct summary *s, char **drv, size_t nd)
+{
+    qsort(drv, nd, sizeof(char *), cmp_str);
+    s->devices[0] = '\0';
+    for (size_t i = 0; i < nd; i++) {
+        strncat(s->devices, drv[i], sizeof(s->devices) - strlen(s->devices) - 2);
+        strcat(s->devices, " ");
+        free(drv[i]);
+    }
+}
+
+static void
+summarize_argv(char **argv, struct summary *s)
+{
+    char *drv[64];
+    size_t nd = 0;
+
+    memset(s, 0, sizeof(*s));
+    for (size_t i = 1; argv[i]; i++)
+        if (argv[i][0] == '-' && argv[i + 1])
+            summarize_opt(s, argv[i], argv[i + 1], drv, &nd);
+    summary_finish(s, drv, nd);
+}
+
+/* libvirt's .args: one "-opt value \" per line, value maybe '...' quoted */
+static int
+summarize_args_file(const char *path, struct summary *s)
+{
+    char *text = lv_store_read(path, NULL, NULL), *line, *save = NULL;
+    char *drv[64];
+    size_t nd = 0;
+
+    memset(s, 0, sizeof(*s));
+    if (!text)
+        return -1;
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t len = strlen(line);
+        char *sp;
+        if (len >= 2 && !strcmp(line + len - 2, " \\"))
+            line[len -= 2] = '\0';
+        if (line[0] != '-' || !(sp = strchr(line, ' ')))
+            continue;
+        *sp++ = '\0';
+        if (*sp == '\'') {
+            sp++;
+            if (sp[strlen(sp) - 1] == '\'')
+                sp[strlen(sp) - 1] = '\0';
+        }
+        summarize_opt(s, line, sp, drv, &nd);
+    }
+    summary_finish(s, drv, nd);
+    free(text);
+    return 0;
+}
+
+static struct dom_def *
+parse_file(const char *path, struct lv_err *err)
+{
+    size_t len;
+    char *xml = lv_store_read(path, &len, err);
+    struct dom_def *def = NULL;
+
+    if (xml)
+        def = dom_def_parse_xml(xml, len, path, DOM_PARSE_KEEP_UNKNOWN, err);
+    free(xml);
+    return def;
+}
+
+static int
+conformance_one(const char *dir, const char *name)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char *xp = lv_asprintf("%s/domain/%s.xml", dir, name);
+    char *ap = lv_asprintf("%s/domain/%s.x86_64-latest.args", dir, name);
+    int taps[16] = { 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110,
+                     111, 112, 113, 114, 115 };
+    struct qemu_argv_opts o = { .run_dir = "/run/luavirt/qemu/test", .qmp_fd = 3,
+                                .qmp_sup_fd = 4, .tap_fds = taps };
+    struct dom_def *def = parse_file(xp, &err);
+    struct summary mine, theirs;
+    char **argv = NULL;
+    int ok = 0;
+
+    CHECK(def != NULL, "%s: parse: %s", name, err.msg);
+    if (!def)
+        goto out;
+    o.accel_kvm = def->virt_type == DOM_VIRT_KVM;
+    argv = qemu_argv_build(def, &o, &err);
+    CHECK(argv != NULL, "%s: argv: %s", name, err.msg);
+    if (!argv || summarize_args_file(ap, &theirs) < 0)
+        goto out;
+    summarize_argv(argv, &mine);
+    CHECK(mine.mem_mib == theirs.mem_mib, "%s: -m %llu MiB, libvirt %llu MiB",
+          name, mine.mem_mib, theirs.mem_mib);
+    CHECK(mine.smp == theirs.smp, "%s: -smp %u, libvirt %u", name, mine.smp, theirs.smp);
+    CHECK(!strcmp(mine.devices, theirs.devices), "%s: devices [%s], libvirt [%s]",
+          name, mine.devices, theirs.devices);
+    CHECK(mine.vnc == theirs.vnc && mine.spice == theirs.spice,
+          "%s: vnc/spice %d/%d, libvirt %d/%d", name, mine.vnc, mine.spice,
+          theirs.vnc, theirs.spice);
+    ok = mine.mem_mib == theirs.mem_mib && mine.smp == theirs.smp &&
+         !strcmp(mine.devices, theirs.devices) && mine.vnc == theirs.vnc &&
+         mine.spice == theirs.spice;
+    if (getenv("ARGV_SHOW")) {
+        for (size_t i = 0; argv[i]; i++)
+            printf("%s%s", argv[i], argv[i + 1] ? " " : "\n");
+    }
+out:
+    lv_argv_free(argv);
+    dom_def_free(def);
+    free(xp);
+    free(ap);
+    return ok;
+}
+
+static void
+test_conformance(void)
+{
+    const char *dir = getenv("LUAVIRT_CONFORMANCE");
+    size_t n = sizeof(conformance) / sizeof(conformance[0]), good = 0;
+    struct stat st;
+
+    if (!dir)
+        dir = "../shared/conformance/libvirt";
+    if (stat(dir, &st) < 0) {
+        printf("note: %s not found, conformance checks skipped\n", dir);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        good += conformance_one(dir, conformance[i]);
+    printf("argv: %zu/%zu match libvirt's device list\n", good, n);
+}
+
+/* --- hand-built definitions ------------------------------------------- */
+
+static struct dom_def *
+tiny_def(enum dom_virt_type vt)
+{
+    struct dom_def *d = dom_def_new();
+
+    d->virt_type = vt;
+    d->name = lv_strdup("tiny,vm");
+    d->memory_kib = 100000;        /* 97.6 MiB -> 98 */
+    d->vcpus = 2;
+    d->os.type = lv_strdup("hvm");
+    d->os.machine = lv_strdup("pc");
+    return d;
+}
+
+static int
+argv_has(char **argv, const char *s)
+{
+    for (size_t i = 0; argv && argv[i]; i++)
+        if (!strcmp(argv[i], s))
+            return 1;
+    return 0;
+}
+
+static int
+argv_contains(char **argv, const char *s)
+{
+    for (size_t i = 0; argv && argv[i]; i++)
+        if (strstr(argv[i], s))
+            return 1;
+    return 0;
+}
+
+static void
+test_accel(void)
+{
+    struct dom_def *d = tiny_def(DOM_VIRT_KVM);
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1,
+                                .accel_kvm = 1 };
+    struct lv_err err = LV_ERR_INIT;
+    char **a;
+
+    d->cpu.present = 1;
+    d->cpu.mode = lv_strdup("host-passthrough");
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(a && argv_has(a, "kvm") && argv_has(a, "host"), "kvm: -accel kvm -cpu host");
+    CHECK(argv_has(a, "size=98M"), "memory rounds up to MiB");
+    CHECK(argv_has(a, "2,sockets=2,cores=1,threads=1"), "smp default topology");
+    CHECK(argv_has(a, "guest=tiny,,vm,debug-threads=on"), "name comma escaped");
+    CHECK(argv_contains(a, "acpi=off"), "no <acpi/>: acpi=off");
+    CHECK(argv_has(a, "socket,id=charmonitor,path=/tmp/rd/qmp.sock,server=on,wait=off"),
+          "monitor path without fd");
+    CHECK(argv_has(a, "none"), "no graphics: -display none");
+    lv_argv_free(a);
+    o.accel_kvm = 0;
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(a && argv_has(a, "tcg") && argv_has(a, "max") && !argv_has(a, "host"),
+          "tcg: -accel tcg -cpu max");
+    lv_argv_free(a);
+    dom_def_free(d);
+}
+
+static void
+test_no_secret(void)
+{
+    struct dom_def *d = tiny_def(DOM_VIRT_QEMU);
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = 5, .qmp_sup_fd = 6 };
+    struct lv_err err = LV_ERR_INIT;
+    char **a;
+
+    d->n_graphics = 2;
+    d->graphics = lv_calloc(2, sizeof(*d->graphics));
+    d->graphics[0].type = lv_strdup("vnc");
+    d->graphics[0].port = -1;
+    d->graphics[0].websocket = -1;
+    d->graphics[0].passwd = lv_strdup("s3cr3t-vnc");
+    d->graphics[1].type = lv_strdup("spice");
+    d->graphics[1].port = 5930;
+    d->graphics[1].tls_port = -1;
+    d->graphics[1].passwd = lv_strdup("s3cr3t-spice");
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(a != NULL, "graphics: %s", err.msg);
+    CHECK(!argv_contains(a, "s3cr3t"), "a password is in the argv");
+    CHECK(argv_contains(a, "password=on"), "vnc password=on");
+    CHECK(argv_contains(a, "127.0.0.1:0,to=99"), "vnc autoport");
+    CHECK(!argv_contains(a, "disable-ticketing"), "spice keeps ticketing on");
+    CHECK(argv_has(a, "socket,id=charmonitor,fd=5,server=on,wait=off"), "monitor fd");
+    CHECK(argv_contains(a, "\"cirrus-vga\""), "default video for graphics");
+    lv_argv_free(a);
+    dom_def_free(d);
+}
+
+static void
+add_nic(struct dom_def *d, enum dom_net_type t)
+{
+    d->interfaces = lv_realloc(d->interfaces, (d->n_interfaces + 1) * sizeof(*d->interfaces));
+    memset(&d->interfaces[d->n_interfaces], 0, sizeof(*d->interfaces));
+    d->interfaces[d->n_interfaces].type = t;
+    d->interfaces[d->n_interfaces].mac = lv_strdup("52:54:00:12:34:56");
+    d->interfaces[d->n_interfaces].model = lv_strdup("virtio");
+    d->interfaces[d->n_interfaces].source = lv_strdup("default");
+    d->n_interfaces++;
+}
+
+static void
+test_network_errors(void)
+{
+    struct dom_def *d = tiny_def(DOM_VIRT_QEMU);
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1 };
+    struct lv_err err = LV_ERR_INIT;
+    int fds[1] = { 42 };
+    char **a;
+
+    add_nic(d, DOM_NET_NETWORK);
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(a == NULL && !strcmp(err.msg, "domain 'tiny,vm': interface '52:54:00:12:34:56': "
+          "network interfaces need the network driver (not available yet)"),
+          "no tap fd: %s", err.msg);
+    lv_argv_free(a);
+    o.tap_fds = fds;
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(a && argv_has(a, "{\"type\":\"tap\",\"fd\":\"42\",\"id\":\"hostnet0\"}"),
+          "tap by fd");
+    lv_argv_free(a);
+    o.tap_fds = NULL;
+    o.for_display = 1;
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(a && argv_contains(a, "\"fd\":\"-1\""), "for_display placeholder fd");
+    lv_argv_free(a);
+    dom_def_free(d);
+}
+
+static void
+test_disk_errors_and_console(void)
+{
+    struct dom_def *d = tiny_def(DOM_VIRT_QEMU);
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1 };
+    struct lv_err err = LV_ERR_INIT;
+    char **a;
+
+    d->n_disks = 1;
+    d->disks = lv_calloc(1, sizeof(*d->disks));
+    d->disks[0].source = lv_strdup("/tmp/x.qcow2");
+    d->disks[0].driver_type = lv_strdup("qcow2");
+    d->disks[0].target_dev = lv_strdup("vda");
+    d->disks[0].target_bus = lv_strdup("foo");
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(!a && !strcmp(err.msg, "domain 'tiny,vm': disk 'vda': unsupported disk bus 'foo'"),
+          "bad bus: %s", err.msg);
+    free(d->disks[0].target_bus);
+    d->disks[0].target_bus = lv_strdup("virtio");
+    d->n_chrs = 1;
+    d->chrs = lv_calloc(1, sizeof(*d->chrs));
+    d->chrs[0].kind = DOM_CHR_SERIAL;
+    d->chrs[0].type = lv_strdup("pty");
+    d->chrs[0].target_port = -1;
+    d->on_reboot = DOM_LIFE_DESTROY;
+    a = qemu_argv_build(d, &o, &err);
+    CHECK(a != NULL, "disk+serial: %s", err.msg);
+    CHECK(argv_has(a, "pty,id=charserial0,logfile=/tmp/rd/console.log,logappend=on"),
+          "first serial pty is logged");
+    CHECK(argv_contains(a, "\"driver\":\"qcow2\""), "qcow2 format node");
+    CHECK(argv_contains(a, "\"bootindex\":1"), "default boot from hd");
+    CHECK(argv_has(a, "-no-reboot") && !argv_has(a, "-no-shutdown"), "lifecycle");
+    lv_argv_free(a);
+    dom_def_free(d);
+}
+
+int
+main(void)
+{
+    test_accel();
+    test_no_secret();
+    test_network_errors();
+    test_disk_errors_and_console();
+    test_conformance();
+    return TEST_DONE();
+}

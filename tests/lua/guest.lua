@@ -1,0 +1,123 @@
+-- guest.lua - test guests for the Lua end-to-end tests: domain XML made
+-- from the busybox guest template (tests/guest/, built into
+-- $LUAVIRT_GUEST_DIR by `make guest`), and process helpers.
+local M = {}
+
+M.dir = os.getenv("LUAVIRT_GUEST_DIR") or "build/guest"
+M.root = os.getenv("LUAVIRT_ROOT")
+M.bin = os.getenv("LUAVIRT_BIN") or "build/luavirt"
+M.READY = "LUAVIRT-GUEST-READY"
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+M.read = read
+
+-- Domain XML for a test guest: opts.cmdline adds lv.* parameters,
+-- opts.memory in MiB (default 128), opts.type "qemu" (TCG).
+function M.xml(name, opts)
+  opts = opts or {}
+  local t = read(M.dir .. "/guest-template.xml")
+  local subs = {
+    NAME = name,
+    KERNEL = M.dir .. "/vmlinuz",
+    INITRD = M.dir .. "/initrd.img",
+    CMDLINE = opts.cmdline or "",
+    MEMORY = tostring(opts.memory or 128),
+  }
+  t = t:gsub("@(%u+)@", function(k) return subs[k] end)
+  if opts.on_poweroff then
+    t = t:gsub("<on_poweroff>%w+</on_poweroff>",
+      "<on_poweroff>" .. opts.on_poweroff .. "</on_poweroff>")
+  end
+  if opts.on_reboot then
+    t = t:gsub("<on_reboot>%w+</on_reboot>",
+      "<on_reboot>" .. opts.on_reboot .. "</on_reboot>")
+  end
+  return t
+end
+
+-- Absolute paths: the template's kernel path must not depend on the cwd.
+do
+  local p = io.popen("cd " .. M.dir .. " && pwd")
+  M.dir = p:read("l") or M.dir
+  p:close()
+  local b = io.popen("readlink -f " .. M.bin)
+  M.bin = b:read("l") or M.bin
+  b:close()
+end
+
+function M.write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+-- Run a luavirt CLI command; returns exit code, stdout, stderr.
+function M.cli(args)
+  local out, err = os.tmpname(), os.tmpname()
+  local ok, how, code = os.execute(M.bin .. " " .. args .. " >" .. out .. " 2>" .. err)
+  local o, e = read(out), read(err)
+  os.remove(out)
+  os.remove(err)
+  if how == "signal" then code = 128 + code end
+  return code, o, e
+end
+
+-- QEMU processes whose command line names this guest in this root.
+function M.qemu_pids(name)
+  local pids = {}
+  local p = io.popen("ls /proc")
+  for pid in p:lines() do
+    if pid:match("^%d+$") then
+      local f = io.open("/proc/" .. pid .. "/cmdline", "rb")
+      if f then
+        local cmd = f:read("a") or ""
+        f:close()
+        local stat = io.open("/proc/" .. pid .. "/stat")
+        local st = stat and stat:read("l") or ""
+        if stat then stat:close() end
+        local zombie = st:match("^%d+ %b() (%a)") == "Z"
+        if not zombie and cmd:find("qemu-system", 1, true)
+          and cmd:find("guest=" .. name .. ",", 1, true)
+          and cmd:find(M.root, 1, true) then
+          pids[#pids + 1] = tonumber(pid)
+        end
+      end
+    end
+  end
+  p:close()
+  return pids
+end
+
+-- A snapshot of every file under the state dirs (path -> content), to
+-- check that a failed operation changed nothing.
+function M.snapshot()
+  local snap = {}
+  local p = io.popen("find " .. M.root .. "/lib -type f -o -type l 2>/dev/null | sort")
+  for path in p:lines() do
+    local f = io.open(path, "rb")
+    snap[path] = f and f:read("a") or "?"
+    if f then f:close() end
+  end
+  p:close()
+  return snap
+end
+
+function M.same_snapshot(a, b)
+  for k, v in pairs(a) do if b[k] ~= v then return false, k end end
+  for k in pairs(b) do if a[k] == nil then return false, k end end
+  return true
+end
+
+-- Destroy whatever is still running in this root (test cleanup).
+function M.cleanup()
+  for _, d in ipairs(virt.list{}) do
+    pcall(function() d:destroy() end)
+  end
+end
+
+return M
