@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "lua_json.h"
 #include "spawn.h"
 #include "strbuf.h"
 
@@ -200,84 +201,6 @@ l_hostname(lua_State *L)
     return 1;
 }
 
-static json_t *to_json(lua_State *L, int idx, int depth);
-
-/* 1 if the table at idx has exactly the keys 1..n (n may be 0) */
-static int
-is_array(lua_State *L, int idx, size_t *n)
-{
-    size_t count = 0;
-    lua_Integer max = 0;
-
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1) {
-            lua_pop(L, 1);
-            return 0;
-        }
-        if (lua_tointeger(L, -1) > max)
-            max = lua_tointeger(L, -1);
-        count++;
-    }
-    *n = count;
-    return (lua_Integer)count == max;
-}
-
-static json_t *
-table_to_json(lua_State *L, int idx, int depth)
-{
-    size_t n;
-    json_t *j;
-
-    if (is_array(L, idx, &n)) {
-        j = json_array();
-        for (size_t i = 1; i <= n; i++) {
-            lua_rawgeti(L, idx, (lua_Integer)i);
-            json_array_append_new(j, to_json(L, lua_gettop(L), depth + 1));
-            lua_pop(L, 1);
-        }
-        return j;
-    }
-    j = json_object();
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pushvalue(L, -2);
-        const char *k = lua_tostring(L, -1);
-        if (k)
-            json_object_set_new(j, k, to_json(L, lua_gettop(L) - 1, depth + 1));
-        lua_pop(L, 2);
-    }
-    return j;
-}
-
-static json_t *
-to_json(lua_State *L, int idx, int depth)
-{
-    if (depth > 64)
-        return json_null();
-    switch (lua_type(L, idx)) {
-    case LUA_TBOOLEAN:
-        return json_boolean(lua_toboolean(L, idx));
-    case LUA_TNUMBER:
-        if (lua_isinteger(L, idx))
-            return json_integer(lua_tointeger(L, idx));
-        return json_real(lua_tonumber(L, idx));
-    case LUA_TSTRING:
-        return json_string(lua_tostring(L, idx));
-    case LUA_TTABLE:
-        return table_to_json(L, idx, depth);
-    case LUA_TUSERDATA: {
-        const char *s = luaL_tolstring(L, idx, NULL);
-        json_t *j = json_string(s);
-        lua_pop(L, 1);
-        return j;
-    }
-    default:
-        return json_null();
-    }
-}
-
 static int
 l_json(lua_State *L)
 {
@@ -285,13 +208,39 @@ l_json(lua_State *L)
     char *s;
 
     luaL_checkany(L, 1);
-    j = to_json(L, 1, 0);
+    j = lv_lua_to_json(L, 1);
     s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     json_decref(j);
     if (!s)
         return luaL_error(L, "json: cannot encode value");
     lua_pushstring(L, s);
     free(s);
+    return 1;
+}
+
+static int
+l_json_decode(lua_State *L)
+{
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    json_error_t je;
+    json_t *j = json_loadb(text, len, JSON_DECODE_ANY, &je);
+    struct lv_err err;
+
+    if (!j) {
+        lv_err_set(&err, LV_E_INVALID, "json: line %d column %d: %s",
+                   je.line, je.column, je.text);
+        return lv_lua_raise(L, &err);
+    }
+    lv_lua_push_json(L, j);
+    json_decref(j);
+    return 1;
+}
+
+static int
+l_isatty(lua_State *L)
+{
+    lua_pushboolean(L, isatty((int)luaL_optinteger(L, 1, 0)));
     return 1;
 }
 
@@ -411,6 +360,8 @@ static const luaL_Reg core_funcs[] = {
     { "uri", l_uri },
     { "hostname", l_hostname },
     { "json", l_json },
+    { "json_decode", l_json_decode },
+    { "isatty", l_isatty },
     { "run_editor", l_run_editor },
     { NULL, NULL },
 };

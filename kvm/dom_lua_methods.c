@@ -17,6 +17,7 @@
 #include "dom_table.h"
 #include "dom_wait.h"
 #include "dom_xml.h"
+#include "lua_json.h"
 #include "runtime.h"
 #include "strbuf.h"
 
@@ -126,6 +127,7 @@ l_definition(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
+    int secure = lv_lua_opt_bool(L, 2, "secure", 0);
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = dom_get_def(CONN(L), name, inactive, &err);
 
@@ -133,6 +135,10 @@ l_definition(lua_State *L)
         return lv_lua_raise(L, &err);
     if (inactive)
         def->id = -1;
+    for (size_t i = 0; i < def->n_graphics && !secure; i++) {
+        free(def->graphics[i].passwd);      /* like dumpxml without --security-info */
+        def->graphics[i].passwd = NULL;
+    }
     dom_table_push(L, def);
     dom_def_free(def);
     return 1;
@@ -334,9 +340,11 @@ l_wait_console(lua_State *L)
     const char *name = dom_lua_check(L, 1);
     const char *marker = luaL_checkstring(L, 2);
     int t = (int)(luaL_optnumber(L, 3, 60) * 1000);
+    lua_Integer from = luaL_optinteger(L, 4, 0);
     struct lv_err err = LV_ERR_INIT;
 
-    if (dom_wait_console(CONN(L), name, marker, t, &err) < 0)
+    luaL_argcheck(L, from >= 0, 4, "offset must be >= 0");
+    if (dom_wait_console(CONN(L), name, marker, (size_t)from, t, &err) < 0)
         return lv_lua_raise(L, &err);
     lua_pushboolean(L, 1);
     return 1;
@@ -392,6 +400,32 @@ l_pid(lua_State *L)
     return 1;
 }
 
+/* d:qmp(command, args) -> the "return" value as Lua */
+static int
+l_qmp(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    const char *cmd = luaL_checkstring(L, 2);
+    struct lv_err err = LV_ERR_INIT;
+    json_t *args = NULL, *r;
+
+    if (!lua_isnoneornil(L, 3)) {
+        luaL_checktype(L, 3, LUA_TTABLE);
+        args = lv_lua_to_json(L, 3);
+        if (json_is_array(args) && json_array_size(args) == 0) {
+            json_decref(args);
+            args = json_object();
+        }
+    }
+    r = dom_qmp(CONN(L), name, cmd, args, &err);
+    json_decref(args);
+    if (!r)
+        return lv_lua_raise(L, &err);
+    lv_lua_push_json(L, r);
+    json_decref(r);
+    return 1;
+}
+
 static int
 l_monitor_command(lua_State *L)
 {
@@ -433,6 +467,7 @@ static const luaL_Reg methods[] = {
     { "console", l_console },
     { "pid", l_pid },
     { "monitor_command", l_monitor_command },
+    { "qmp", l_qmp },
     { NULL, NULL },
 };
 

@@ -115,7 +115,7 @@ dom_console_log(const struct lv_conn *c, const char *name)
 
 int
 dom_wait_console(const struct lv_conn *c, const char *name, const char *marker,
-                 int timeout_ms, struct lv_err *err)
+                 size_t from, int timeout_ms, struct lv_err *err)
 {
     long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
     int ino = watch_run_dir(c, name, err);
@@ -130,7 +130,7 @@ dom_wait_console(const struct lv_conn *c, const char *name, const char *marker,
         if (dom_status_read(c, name, &st, err) < 0)
             break;
         log = dom_console_log(c, name);
-        found = strstr(log, marker) != NULL;
+        found = strlen(log) >= from && strstr(log + from, marker) != NULL;
         free(log);
         if (found) {
             ret = 0;

@@ -44,7 +44,8 @@ struct sup {
     int pidfd;
     struct qmp *qmp;
     struct dom_status st;
-    char last_event_reason[32];  /* from SHUTDOWN: guest-shutdown, host-signal, ... */
+    char last_event_reason[32];
+    char pending[32];            /* a guest power-off/reset to act on */  /* from SHUTDOWN: guest-shutdown, host-signal, ... */
     int panicked;
     int guest_shutdown;
     int booted;
@@ -213,15 +214,37 @@ take_flag(struct sup *s, const char *file)
     return r;
 }
 
-/* QEMU runs with -no-shutdown (like under libvirt): when the guest powers
- * off or resets with -no-reboot, QEMU stops and the decision is ours. */
+/* QEMU's run status word ("running", "shutdown", ...); "" if unknown. */
 static void
-guest_stopped(struct sup *s, const char *why)
+query_status(struct sup *s, char *buf, size_t n)
 {
-    int reset = strcmp(why, "guest-reset") == 0;
+    struct lv_err err = LV_ERR_INIT;
+    json_t *r = qmp_execute(s->qmp, "query-status", NULL, SUP_CMD_TIMEOUT_MS, &err);
+    const char *st = r ? json_string_value(json_object_get(r, "status")) : NULL;
 
+    snprintf(buf, n, "%s", st ? st : "");
+    json_decref(r);
+}
+
+/* QEMU runs with -no-shutdown (like under libvirt): when the guest powers
+ * off, or resets under -no-reboot, QEMU stops and the decision is ours.
+ * It is taken once QEMU is really stopped in its "shutdown" state: a reset
+ * sent between the SHUTDOWN and STOP events is lost in the stop. */
+static void
+apply_pending(struct sup *s)
+{
+    char status[32];
+    int reset;
+
+    if (!s->pending[0])
+        return;
+    query_status(s, status, sizeof(status));
+    if (strcmp(status, "shutdown") != 0)
+        return;   /* the STOP event will bring us back */
+    reset = strcmp(s->pending, "guest-reset") == 0;
+    s->pending[0] = '\0';
     if (!reset && take_flag(s, "reboot-requested")) {
-        /* virsh reboot: ACPI power-off answered by a reset */
+        /* virsh reboot: the ACPI power-off is answered by a reset */
         run_command(s, "system_reset");
         run_command(s, "cont");
         return;
@@ -246,8 +269,10 @@ handle_event(struct sup *s, json_t *ev)
         if (!r)
             r = "";
         snprintf(s->last_event_reason, sizeof(s->last_event_reason), "%s", r);
-        if (strncmp(r, "guest-", 6) == 0 && strcmp(r, "guest-panic") != 0)
-            guest_stopped(s, r);
+        if (strncmp(r, "guest-", 6) == 0 && strcmp(r, "guest-panic") != 0) {
+            snprintf(s->pending, sizeof(s->pending), "%s", r);
+            apply_pending(s);
+        }
     } else if (strcmp(name, "GUEST_PANICKED") == 0) {
         s->panicked = 1;
         refresh_state(s, "crashed");
@@ -255,6 +280,8 @@ handle_event(struct sup *s, json_t *ev)
                                                        : s->on_crash);
         if (s->on_crash == DOM_LIFE_RESTART)
             s->panicked = 0;
+    } else if (strcmp(name, "STOP") == 0 && s->pending[0]) {
+        apply_pending(s);
     } else if (strcmp(name, "STOP") == 0 || strcmp(name, "RESUME") == 0 ||
                strcmp(name, "RESET") == 0 || strcmp(name, "SUSPEND") == 0 ||
                strcmp(name, "WAKEUP") == 0) {

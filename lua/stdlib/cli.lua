@@ -181,6 +181,16 @@ local function make_ctx(env)
   function ctx.kv(pairs, width) env.out(tbl.kv(pairs, width)) end
   function ctx.raise(code, msg) args_mod.raise(code, msg) end
   function ctx.domain(name) return ctx.virt.domain(name) end
+  -- The method `name` of object obj, or an "unsupported" error naming
+  -- what is missing (for API parts a build may not have yet).
+  function ctx.method(obj, name, what)
+    local f = obj[name]
+    if type(f) ~= "function" then
+      args_mod.raise("unsupported", string.format("%s: %s is not supported by this build",
+        tostring(what or obj), name))
+    end
+    return function(...) return f(obj, ...) end
+  end
   function ctx.read_file(path)
     local f, msg = io.open(path, "rb")
     if not f then

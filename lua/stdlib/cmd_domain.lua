@@ -19,8 +19,9 @@ local function run_console(ctx, d)
   end
   ctx.extra(string.format("Connected to domain '%s'", d.name))
   ctx.extra("Escape character is ^] (Ctrl + ])")
+  local console = ctx.method(d, "console", string.format("domain '%s'", d.name))
   ctx.flush()
-  d:console()
+  console()
 end
 
 -- A command that calls one domain method and prints one message; the
@@ -231,14 +232,15 @@ add({
   },
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
+    local qmp = ctx.method(d, "qmp", string.format("domain '%s'", d.name))
     local text = table.concat(o.cmd, " ")
     if o.hmp then
-      local r = d:qmp("human-monitor-command", {["command-line"] = text})
+      local r = qmp("human-monitor-command", {["command-line"] = text})
       ctx.write(type(r) == "string" and r or ctx.virt.json(r))
       return
     end
     local name, arguments = qmp_request(ctx, text)
-    local r = d:qmp(name, arguments)
+    local r = qmp(name, arguments)
     if o["return-value"] then
       ctx.print(type(r) == "string" and r or ctx.virt.json(r))
     else

@@ -85,8 +85,14 @@ local function list_run(ctx, o)
     ctx.raise("invalid", "command 'list': options --table and --name/--uuid/--id are mutually exclusive")
   end
   local q, any_state = list_query(o)
+  -- virt.list_rows gives plain rows {id, name, state, persistent,
+  -- autostart} without opening handles: enough unless uuid or title is shown.
+  local lister = ctx.virt.list
+  if ctx.virt.list_rows and not o.uuid and not o.title and not o.json then
+    lister = ctx.virt.list_rows
+  end
   local doms = {}
-  for _, d in ipairs(ctx.virt.list(q)) do
+  for _, d in ipairs(lister(q)) do
     if keep(d, o, any_state) then table.insert(doms, d) end
   end
   if o.json then

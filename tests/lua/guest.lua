@@ -50,6 +50,16 @@ do
   b:close()
 end
 
+-- How many times plain text occurs in s.
+function M.count(s, text)
+  local n, i = 0, 1
+  while true do
+    local a, b = s:find(text, i, true)
+    if not a then return n end
+    n, i = n + 1, b + 1
+  end
+end
+
 function M.write(path, text)
   local f = assert(io.open(path, "wb"))
   f:write(text)
@@ -81,7 +91,8 @@ function M.qemu_pids(name)
         local st = stat and stat:read("l") or ""
         if stat then stat:close() end
         local zombie = st:match("^%d+ %b() (%a)") == "Z"
-        if not zombie and cmd:find("qemu-system", 1, true)
+        local argv0 = cmd:match("^[^%z]*") or ""
+        if not zombie and argv0:find("qemu-system", 1, true)
           and cmd:find("guest=" .. name .. ",", 1, true)
           and cmd:find(M.root, 1, true) then
           pids[#pids + 1] = tonumber(pid)

@@ -24,8 +24,10 @@ function M.check(cond, msg, level)
 end
 
 function M.eq(got, want, msg)
-  return M.check(got == want, string.format("%s: got %s, want %s", msg or "eq",
+  -- not a tail call: the caller's frame must stay for the line number
+  local ok = M.check(got == want, string.format("%s: got %s, want %s", msg or "eq",
     tostring(got), tostring(want)), 2)
+  return ok
 end
 
 -- Call fn; it must raise an error whose code is `code` and whose message
@@ -33,7 +35,8 @@ end
 function M.raises(code, pats, fn, ...)
   local ok, err = pcall(fn, ...)
   if ok then
-    return M.check(false, "expected an error " .. code .. ", got success", 2)
+    local r = M.check(false, "expected an error " .. code .. ", got success", 2)
+    return r
   end
   local c = nil
   if type(err) == "userdata" or type(err) == "table" then c = err.code end
@@ -42,8 +45,9 @@ function M.raises(code, pats, fn, ...)
   for _, p in ipairs(pats or {}) do
     if not msg:find(p, 1, true) then good = false end
   end
-  return M.check(good, string.format("expected error %s matching %s, got %s: %s",
-    code, table.concat(pats or {}, "|"), tostring(c), msg), 2), err
+  local r = M.check(good, string.format("expected error %s matching %s, got %s: %s",
+    code, table.concat(pats or {}, "|"), tostring(c), msg), 2)
+  return r, err
 end
 
 function M.skip(why)
