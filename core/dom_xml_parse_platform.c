@@ -144,6 +144,25 @@ dx_parse_os(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
     return dx_finish(c, n, &def->os.keep, NULL);
 }
 
+/* libvirt's hypervisor features (virDomainFeature); anything else inside
+ * <features> is not a feature and is refused like any unknown element. */
+static const char *const known_features[] = {
+    "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
+    "pvspinlock", "capabilities", "pmu", "vmport", "gic", "smm", "ioapic",
+    "hpt", "vmcoreinfo", "htm", "nested-hv", "msrs", "ccf-assist", "xen",
+    "cfpc", "sbbc", "ibs", "tcg", "async-teardown", "ras", "ps2", "aia",
+    NULL
+};
+
+static int
+feature_known(const char *name)
+{
+    for (int i = 0; known_features[i]; i++)
+        if (strcmp(known_features[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 /* Features are modeled generically (name, attributes, inner XML): which
  * of them QEMU gets is the argv builder's decision. */
 int
@@ -154,8 +173,8 @@ dx_parse_features(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
     for (ch = n->children; ch; ch = next) {
         struct dom_feature *f;
         next = ch->next;
-        if (ch->type != XML_ELEMENT_NODE)
-            continue;
+        if (ch->type != XML_ELEMENT_NODE || !feature_known(DX_NAME(ch)))
+            continue;   /* an unknown one is left for dx_finish to report */
         f = dx_push(&def->features, &def->n_features, sizeof(*f));
         f->name = lv_strdup(DX_NAME(ch));
         dx_attrs_rest(ch, &f->attrs);

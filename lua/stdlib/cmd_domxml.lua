@@ -228,7 +228,7 @@ add({
   desc = "Check a domain XML file against what luavirt accepts (like virt-xml-validate).",
   args = {{name = "file", help = "file containing an XML domain description"}},
   run = function(ctx, o)
-    local ok, problems = ctx.virt.validate(ctx.read_file(o.file))
+    local ok, problems = ctx.virt.validate(ctx.read_file(o.file), o.file)
     if ok then
       ctx.print(string.format("%s validates", o.file))
       return 0
