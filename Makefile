@@ -79,7 +79,9 @@ check: deps
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" all
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/run-all build-check c
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)mkdir -p build-check/guest && cp $(BUILD)/guest/* build-check/guest/
+	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/run-all build-check lua
 	$(Q)tests/run-all $(BUILD) valgrind
 
 demo: deps

@@ -141,9 +141,12 @@ lv_lua_to_err(lua_State *L, int idx, struct lv_err *err)
 static int
 l_conn_gc(lua_State *L)
 {
-    struct lv_conn **pc = luaL_checkudata(L, 1, "luavirt.conn");
-    lv_conn_unref(*pc);
-    *pc = NULL;
+    /* a finalizer never raises: no luaL_checkudata here */
+    struct lv_conn **pc = lua_touserdata(L, 1);
+    if (pc) {
+        lv_conn_unref(*pc);
+        *pc = NULL;
+    }
     return 0;
 }
 

@@ -134,6 +134,7 @@ const char *
 strbuf_cstr(struct strbuf *b)
 {
     grow(b, 0);
+    b->s[b->len] = '\0';   /* a fresh buffer has no terminator yet */
     return b->s;
 }
 
@@ -142,6 +143,7 @@ strbuf_steal(struct strbuf *b)
 {
     char *s;
     grow(b, 0);
+    b->s[b->len] = '\0';
     s = b->s;
     b->s = NULL;
     b->len = b->cap = 0;

@@ -89,12 +89,15 @@ dom_lua_rename(lua_State *L, int idx, const char *new_name)
 
 /* ---- metamethods ---- */
 
+/* __gc and __close: drop the handle; never raises, never acts on the guest */
 static int
 l_dom_close(lua_State *L)
 {
-    struct dom_ud *ud = luaL_checkudata(L, 1, DOM_MT);
-    handle_unref(ud->h);
-    ud->h = NULL;
+    struct dom_ud *ud = luaL_testudata(L, 1, DOM_MT);
+    if (ud) {
+        handle_unref(ud->h);
+        ud->h = NULL;
+    }
     return 0;
 }
 
