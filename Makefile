@@ -14,6 +14,7 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) -MMD -MP \
             -I. -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
             -DLUAVIRT_LUADIR='"$(PREFIX)/share/luavirt/lua"'
+LDFLAGS  += -Wl,--as-needed -Wl,-O1
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRCS     := $(sort $(wildcard core/*.c kvm/*.c net/*.c storage/*.c))
@@ -50,7 +51,7 @@ $(BUILD)/tests/%: tests/c/%.c $(LIBOBJS) tests/c/harness.h
 DEB_PKGS = gcc make pkg-config liblua5.4-dev lua5.4 libxml2-dev libxml2-utils \
            libnl-3-dev libnl-route-3-dev uuid-dev libjansson-dev libedit-dev \
            qemu-system-x86 qemu-utils busybox-static linux-image-cloud-amd64 \
-           cpio e2fsprogs valgrind iproute2 dnsmasq-base nftables kmod
+           cpio e2fsprogs valgrind iproute2 dnsmasq-base nftables kmod hyperfine
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \

@@ -369,6 +369,13 @@ void dom_def_free(struct dom_def *def);
 /* Deep copy; never fails (aborts on OOM). */
 struct dom_def *dom_def_copy(const struct dom_def *def);
 
+/* MAC addresses, the one rule for XML and Lua tables: unicast, six
+ * colon-separated hex bytes. dom_mac_normalize writes the lower-case form
+ * into out and returns 0, or -1 if s is not such an address. */
+int dom_mac_normalize(const char *s, char out[18]);
+/* A new random 52:54:00:xx:xx:xx (QEMU's OUI, like libvirt); malloc'd. */
+char *dom_mac_generate(void);
+
 /* A name is valid if non-empty, at most 200 bytes, has no '/' and does not
  * start with '.'; err names the name and the cause. */
 int dom_def_check_name(const char *name, struct lv_err *err);

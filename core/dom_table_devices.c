@@ -119,41 +119,25 @@ const struct dt_array dt_controllers = {
 
 /* ---- interfaces ---- */
 
-/* 52:54:00:xx:xx:xx (QEMU's OUI, like libvirt) when none was given; else a
- * unicast MAC, stored in lower case. The XML parser keeps its own static
- * copy of these two rules (core/dom_xml_parse_devices.c). */
+/* A generated MAC when none was given; else the one rule of dom_def.c. */
 static int
 interface_post(void *elem, const char *path, struct lv_err *err)
 {
     struct dom_interface *x = elem;
-    unsigned b[6];
-    char tail;
+    char norm[18];
 
     if (!x->mac) {
-        uuid_t r;
-        uuid_generate_random(r);
-        x->mac = lv_asprintf("52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
+        x->mac = dom_mac_generate();
         return 0;
     }
-    if (strlen(x->mac) != 17 ||
-        sscanf(x->mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2],
-               &b[3], &b[4], &b[5], &tail) != 6)
-        goto bad;
-    for (int i = 0; i < 6; i++)
-        if (!isxdigit((unsigned char)x->mac[i * 3]) ||
-            !isxdigit((unsigned char)x->mac[i * 3 + 1]) ||
-            (i < 5 && x->mac[i * 3 + 2] != ':'))
-            goto bad;
-    if (b[0] & 1)
-        goto bad;
-    for (char *p = x->mac; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
+    if (dom_mac_normalize(x->mac, norm) < 0) {
+        lv_err_set(err, LV_E_INVALID, "domain table: '%s.mac': invalid MAC "
+                   "address '%s': expected a unicast address like "
+                   "52:54:00:12:34:56", path, x->mac);
+        return -1;
+    }
+    memcpy(x->mac, norm, sizeof(norm));
     return 0;
-bad:
-    lv_err_set(err, LV_E_INVALID, "domain table: '%s.mac': invalid MAC "
-               "address '%s': expected a unicast address like "
-               "52:54:00:12:34:56", path, x->mac);
-    return -1;
 }
 
 #define T struct dom_interface

@@ -161,29 +161,6 @@ static const char *const iface_keep[] = {
     "downscript", "teaming", "guest", "acpi", NULL
 };
 
-/* 52:54:00:xx:xx:xx, lower case; unicast only (like libvirt). */
-static int
-check_mac(const char *s, char out[18])
-{
-    unsigned b[6];
-    char tail;
-
-    if (strlen(s) != 17 ||
-        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-               &b[4], &b[5], &tail) != 6)
-        return -1;
-    for (int i = 0; i < 6; i++)
-        if (!isxdigit((unsigned char)s[i * 3]) ||
-            !isxdigit((unsigned char)s[i * 3 + 1]))
-            return -1;
-    if (b[0] & 1)
-        return -1;
-    for (int i = 0; i < 17; i++)
-        out[i] = (char)tolower((unsigned char)s[i]);
-    out[17] = 0;
-    return 0;
-}
-
 static int
 parse_iface_mac(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
 {
@@ -191,7 +168,7 @@ parse_iface_mac(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
     int rc;
 
     dx_str(n, "address", &s);
-    if (!s || check_mac(s, norm) < 0) {
+    if (!s || dom_mac_normalize(s, norm) < 0) {
         rc = dx_fail(c, n, "invalid MAC address '%s': expected a unicast "
                      "address like 52:54:00:12:34:56", s ? s : "");
     } else {
@@ -284,11 +261,8 @@ parse_interface(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
     dx_attrs_rest(n, &x->attrs);
     if (dx_children(c, n, parse_iface_child, x) < 0)
         return -1;
-    if (!x->mac) {
-        uuid_t r;
-        uuid_generate_random(r);
-        x->mac = lv_asprintf("52:54:00:%02x:%02x:%02x", r[0], r[1], r[2]);
-    }
+    if (!x->mac)
+        x->mac = dom_mac_generate();
     return dx_finish(c, n, &x->keep, iface_keep);
 }
 

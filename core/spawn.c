@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "strbuf.h"
 
 extern char **environ;
@@ -23,14 +24,6 @@ static int
 pidfd_open_(pid_t pid)
 {
     return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-static long long
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int
@@ -151,10 +144,10 @@ lv_spawn_wait(pid_t pid, int timeout_ms, struct lv_err *err)
 
     if (pfd >= 0) {
         struct pollfd p = { pfd, POLLIN, 0 };
-        long long end = now_ms() + timeout_ms;
+        long long end = lv_now_ms() + timeout_ms;
         int r;
         for (;;) {
-            int left = timeout_ms < 0 ? -1 : (int)(end - now_ms());
+            int left = timeout_ms < 0 ? -1 : (int)(end - lv_now_ms());
             if (timeout_ms >= 0 && left < 0)
                 left = 0;
             r = poll(&p, 1, left);
@@ -182,7 +175,7 @@ lv_spawn_wait(pid_t pid, int timeout_ms, struct lv_err *err)
 static int
 drain(int fds[2], struct strbuf bufs[2], int timeout_ms)
 {
-    long long end = now_ms() + timeout_ms;
+    long long end = lv_now_ms() + timeout_ms;
     char tmp[4096];
 
     for (;;) {
@@ -196,7 +189,7 @@ drain(int fds[2], struct strbuf bufs[2], int timeout_ms)
             }
         if (np == 0)
             return 0;
-        int left = timeout_ms < 0 ? -1 : (int)(end - now_ms());
+        int left = timeout_ms < 0 ? -1 : (int)(end - lv_now_ms());
         if (timeout_ms >= 0 && left <= 0)
             return -1;
         int r = poll(p, (nfds_t)np, left);

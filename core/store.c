@@ -2,6 +2,7 @@
  * reads and flocks for the state store (see store.h). */
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -201,4 +202,49 @@ lv_store_remove(const char *path, struct lv_err *err)
         return -1;
     }
     return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+lv_store_list_dir(const char *dir, const char *suffix, int dirs_only,
+                  char ***names, size_t *n, struct lv_err *err)
+{
+    DIR *d = opendir(dir);
+    size_t sl = strlen(suffix);
+    struct dirent *de;
+
+    *names = NULL;
+    *n = 0;
+    if (!d) {
+        if (errno == ENOENT)
+            return 0;
+        lv_err_sys(err, "cannot list '%s'", dir);
+        return -1;
+    }
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.' || len <= sl ||
+            strcmp(de->d_name + len - sl, suffix) != 0 ||
+            (dirs_only && de->d_type != DT_DIR))
+            continue;
+        *names = lv_realloc(*names, (*n + 1) * sizeof(char *));
+        (*names)[(*n)++] = lv_strndup(de->d_name, len - sl);
+    }
+    closedir(d);
+    if (*n)
+        qsort(*names, *n, sizeof(char *), cmp_str);
+    return 0;
+}
+
+void
+lv_store_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }

@@ -29,6 +29,13 @@ void lv_store_unlock(int fd);
  * -1 on error. Never blocks and never keeps the lock. */
 int lv_store_is_locked(const char *path, struct lv_err *err);
 
+/* The sorted entries of dir whose names end in suffix (which is cut off),
+ * skipping dot files; dirs_only keeps directories only. A missing dir is
+ * an empty list. Free with lv_store_names_free. */
+int lv_store_list_dir(const char *dir, const char *suffix, int dirs_only,
+                      char ***names, size_t *n, struct lv_err *err);
+void lv_store_names_free(char **names, size_t n);
+
 /* Remove a file; a missing file is not an error. */
 int lv_store_remove(const char *path, struct lv_err *err);
 

@@ -2,7 +2,6 @@
  * dom_run.h). The status is a few key=value lines, written atomically. */
 #include "dom_run.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,33 +197,21 @@ dom_run_transient_names(const struct lv_conn *c, char ***names, size_t *n,
                         struct lv_err *err)
 {
     char *dir = lv_asprintf("%s/qemu", c->run_dir);
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    int ret = -1;
+    char **all = NULL;
+    size_t na = 0;
+    int ret = lv_store_list_dir(dir, "", 1, &all, &na, err);
 
     *names = NULL;
     *n = 0;
-    if (!d) {
-        if (errno == ENOENT)
-            ret = 0;
-        else
-            lv_err_sys(err, "cannot list '%s'", dir);
-        goto out;
-    }
-    while ((de = readdir(d))) {
+    for (size_t i = 0; ret == 0 && i < na; i++) {
         struct dom_status st;
-        if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-            continue;
-        if (dom_status_read(c, de->d_name, &st, NULL) < 0 ||
+        if (dom_status_read(c, all[i], &st, NULL) < 0 ||
             st.state == DOM_STATE_SHUTOFF || !st.transient)
             continue;
         *names = lv_realloc(*names, (*n + 1) * sizeof(char *));
-        (*names)[(*n)++] = lv_strdup(de->d_name);
+        (*names)[(*n)++] = lv_strdup(all[i]);
     }
-    ret = 0;
-out:
-    if (d)
-        closedir(d);
+    lv_store_names_free(all, na);
     free(dir);
     return ret;
 }

@@ -18,6 +18,7 @@
 #include "caps.h"
 #include "dom_run.h"
 #include "dom_store.h"
+#include "deadline.h"
 #include "dom_xml.h"
 #include "log.h"
 #include "qemu_argv.h"
@@ -217,26 +218,21 @@ static int
 wait_ready(int fd, const char *name, int timeout_ms, struct lv_err *err)
 {
     struct strbuf b = STRBUF_INIT;
-    struct timespec t0;
+    long long deadline = lv_deadline(timeout_ms);
     char buf[1024];
     int ret = -1;
 
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-        struct timespec now;
         struct pollfd p = { fd, POLLIN, 0 };
-        long long left;
+        int left = lv_deadline_left(deadline);
         ssize_t n;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        left = timeout_ms - ((now.tv_sec - t0.tv_sec) * 1000LL +
-                             (now.tv_nsec - t0.tv_nsec) / 1000000LL);
-        if (left <= 0) {
+        if (left == 0) {
             lv_err_set(err, LV_E_TIMEOUT,
                        "domain '%s': cannot start: QEMU not ready after %d s",
                        name, timeout_ms / 1000);
             goto out;
         }
-        if (poll(&p, 1, (int)left) < 0 && errno != EINTR) {
+        if (poll(&p, 1, left) < 0 && errno != EINTR) {
             lv_err_sys(err, "domain '%s': cannot start: poll", name);
             goto out;
         }

@@ -2,7 +2,6 @@
  * dom_store.h). Files are only ever replaced by atomic renames. */
 #include "dom_store.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,54 +108,20 @@ out:
     return r;
 }
 
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
 dom_store_names(const struct lv_conn *c, char ***names, size_t *n,
                 struct lv_err *err)
 {
     char *dir = lv_asprintf("%s/qemu", c->lib_dir);
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    int ret = -1;
-
-    *names = NULL;
-    *n = 0;
-    if (!d) {
-        if (errno == ENOENT)
-            ret = 0;
-        else
-            lv_err_sys(err, "cannot list '%s'", dir);
-        goto out;
-    }
-    while ((de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.' || len < 5 ||
-            strcmp(de->d_name + len - 4, ".xml") != 0)
-            continue;
-        *names = lv_realloc(*names, (*n + 1) * sizeof(char *));
-        (*names)[(*n)++] = lv_strndup(de->d_name, len - 4);
-    }
-    if (*n)
-        qsort(*names, *n, sizeof(char *), cmp_str);
-    ret = 0;
-out:
-    if (d)
-        closedir(d);
+    int r = lv_store_list_dir(dir, ".xml", 0, names, n, err);
     free(dir);
-    return ret;
+    return r;
 }
 
 void
 dom_store_names_free(char **names, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    lv_store_names_free(names, n);
 }
 
 int

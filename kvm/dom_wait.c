@@ -13,15 +13,8 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "deadline.h"
 #include "strbuf.h"
-
-static long long
-now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Watch the run dir (and its parent, for a run dir not made yet). */
 static int
@@ -59,7 +52,7 @@ wait_change(int ino, pid_t sup_pid, long long deadline)
 {
     int pfd = sup_pid > 0 ? (int)syscall(SYS_pidfd_open, sup_pid, 0) : -1;
     struct pollfd p[2] = { { ino, POLLIN, 0 }, { pfd, POLLIN, 0 } };
-    int left = deadline < 0 ? -1 : (int)(deadline - now_ms());
+    int left = deadline < 0 ? -1 : (int)(deadline - lv_now_ms());
     int r;
 
     if (deadline >= 0 && left < 0)
@@ -77,7 +70,7 @@ int
 dom_wait_state(const struct lv_conn *c, const char *name, enum dom_state state,
                int timeout_ms, struct lv_err *err)
 {
-    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    long long deadline = timeout_ms < 0 ? -1 : lv_now_ms() + timeout_ms;
     int ino = watch_run_dir(c, name, err);
     int ret = -1;
 
@@ -92,7 +85,7 @@ dom_wait_state(const struct lv_conn *c, const char *name, enum dom_state state,
             break;
         }
         if (wait_change(ino, st.sup_pid, deadline) < 0 &&
-            deadline >= 0 && now_ms() >= deadline) {
+            deadline >= 0 && lv_now_ms() >= deadline) {
             lv_err_set(err, LV_E_TIMEOUT,
                        "domain '%s': still %s after %d s, not %s", name,
                        dom_state_to_str(st.state), timeout_ms / 1000,
@@ -117,7 +110,7 @@ int
 dom_wait_console(const struct lv_conn *c, const char *name, const char *marker,
                  size_t from, int timeout_ms, struct lv_err *err)
 {
-    long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+    long long deadline = timeout_ms < 0 ? -1 : lv_now_ms() + timeout_ms;
     int ino = watch_run_dir(c, name, err);
     int ret = -1;
 
@@ -143,7 +136,7 @@ dom_wait_console(const struct lv_conn *c, const char *name, const char *marker,
             break;
         }
         if (wait_change(ino, st.sup_pid, deadline) < 0 &&
-            deadline >= 0 && now_ms() >= deadline) {
+            deadline >= 0 && lv_now_ms() >= deadline) {
             lv_err_set(err, LV_E_TIMEOUT,
                        "domain '%s': '%s' did not appear on the console within %d s",
                        name, marker, timeout_ms / 1000);

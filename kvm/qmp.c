@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "deadline.h"
 #include "qmp_io.h"
 #include "strbuf.h"
 
@@ -233,7 +234,7 @@ handshake(struct qmp *q, int timeout_ms, struct lv_err *err)
         lv_err_prefix(err, "domain '%s': qmp greeting: ", q->name);
         return -1;
     }
-    left = deadline - qmp_io_now_ms();
+    left = deadline - lv_now_ms();
     ret = qmp_execute(q, "qmp_capabilities", NULL, left > 0 ? (int)left : 0,
                       err);
     json_decref(ret);
@@ -317,7 +318,7 @@ qmp_connect(const char *path, const char *name, int timeout_ms,
     if (fd < 0)
         return NULL;
     lv_log_debug("dom %s: qmp: connected to %s", name, path);
-    left = deadline - qmp_io_now_ms();
+    left = deadline - lv_now_ms();
     return qmp_open_fd(fd, name, left > 0 ? (int)left : 0, err);
 }
 

@@ -4,6 +4,8 @@
  * deadline; sends may carry one fd by SCM_RIGHTS (getfd, add-fd). */
 #include "qmp_io.h"
 
+#include "deadline.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -53,29 +55,16 @@ qmp_io_close(struct qmp_io *io)
 }
 
 int64_t
-qmp_io_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t
 qmp_io_deadline(int timeout_ms)
 {
-    return qmp_io_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    return lv_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 }
 
 /* poll() timeout for what is left until deadline */
 static int
 remaining_ms(int64_t deadline)
 {
-    int64_t left = deadline - qmp_io_now_ms();
-
-    if (left < 0)
-        return 0;
-    return left > INT_MAX ? INT_MAX : (int)left;
+    return lv_deadline_left(deadline);
 }
 
 static void

@@ -31,7 +31,6 @@ void qmp_io_close(struct qmp_io *io);
 
 /* Milliseconds on CLOCK_MONOTONIC, and the deadline timeout_ms from now
  * (a negative timeout counts as 0). */
-int64_t qmp_io_now_ms(void);
 int64_t qmp_io_deadline(int timeout_ms);
 
 /* Read whatever is available without blocking. Returns 1 if bytes were

@@ -7,7 +7,10 @@ local M = {}
 -- Control characters are shown as \xNN, as vsh-table does.
 local function cell(v)
   local s = tostring(v == nil and "" or v)
-  s = s:gsub("%c", function(c) return string.format("\\x%02x", c:byte()) end)
+  if s:find("%c") then
+    s = s:gsub("%c", function(c) return string.format("\\x%02x", c:byte()) end)
+  end
+  if not s:find("[\128-\255]") then return s, #s end
   return s, utf8.len(s) or #s
 end
 

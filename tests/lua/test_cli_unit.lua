@@ -411,4 +411,15 @@ t.test("desc, host commands, help", function()
   t.check(cli.is_command("list") and not cli.is_command("nope"), "is_command")
 end)
 
+t.test("the command index names exactly what each module defines", function()
+  for m, names in pairs(cli.INDEX) do
+    local want = {}
+    for _, c in ipairs(require(m)) do want[#want + 1] = c.name end
+    t.eq(names, table.concat(want, " "), "index of " .. m)
+  end
+  -- every command of every module is reachable (indexed or not)
+  local all = cli.commands()
+  t.check(#all > 30, "commands listed: " .. #all)
+end)
+
 t.done()
