@@ -20,6 +20,8 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SRCS     := $(sort $(wildcard core/*.c kvm/*.c net/*.c storage/*.c))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS  := $(filter-out $(BUILD)/core/main.o,$(OBJS))
+LUASRCS  := $(sort $(wildcard lua/stdlib/*.lua lua/recipes/*.lua))
+LUABC    := $(LUASRCS:%.lua=$(BUILD)/%.luac)
 TSRCS    := $(sort $(wildcard tests/c/test_*.c))
 TBINS    := $(TSRCS:tests/c/%.c=$(BUILD)/tests/%)
 
@@ -31,7 +33,14 @@ endif
 
 .PHONY: all deps test test-c test-lua check demo bench install clean guest
 
-all: $(BUILD)/luavirt $(TBINS)
+all: $(BUILD)/luavirt $(TBINS) $(LUABC)
+
+# The stdlib precompiled (with debug info, for error positions); the
+# runtime uses a .luac only when it is not older than its .lua.
+$(BUILD)/lua/%.luac: lua/%.lua
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LUAC    $<")
+	$(Q)luac5.4 -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -96,6 +105,8 @@ install: $(BUILD)/luavirt
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/luavirt
 	install -m 755 $(BUILD)/luavirt $(DESTDIR)$(PREFIX)/bin/luavirt
 	cp -r lua $(DESTDIR)$(PREFIX)/share/luavirt/
+	cd $(BUILD)/lua && find . -name '*.luac' -exec install -D -m 644 {} \
+	    $(DESTDIR)$(PREFIX)/share/luavirt/lua/{} \;
 
 clean:
 	rm -rf build build-check

@@ -26,13 +26,19 @@
 #define LUAVIRT_LUADIR "/usr/local/share/luavirt/lua"
 #endif
 
+/* The stdlib: LUAVIRT_LUADIR, else beside the binary (the build tree's
+ * ../lua, or an install's ../share/luavirt/lua, so installs relocate), else
+ * the compiled-in PREFIX path. */
 const char *
 lv_runtime_luadir(void)
 {
+    static const char *const rel[] = { "../lua", "../share/luavirt/lua" };
     static char dir[PATH_MAX];
     const char *env = getenv("LUAVIRT_LUADIR");
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], probe[PATH_MAX + 32];
+    struct stat st;
     ssize_t n;
+    char *slash;
 
     if (env && *env)
         return env;
@@ -40,14 +46,12 @@ lv_runtime_luadir(void)
         return dir;
     n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n > 0) {
-        struct stat st;
-        char *slash;
         exe[n] = '\0';
         slash = strrchr(exe, '/');
-        if (slash) {
+        if (slash)
             *slash = '\0';
-            snprintf(dir, sizeof(dir), "%.*s/../lua", (int)(sizeof(dir) - 8), exe);
-            char probe[PATH_MAX + 32];
+        for (size_t i = 0; slash && i < 2; i++) {
+            snprintf(dir, sizeof(dir), "%.*s/%s", (int)(sizeof(dir) - 32), exe, rel[i]);
             snprintf(probe, sizeof(probe), "%s/stdlib/cli.lua", dir);
             if (stat(probe, &st) == 0)
                 return dir;
@@ -369,6 +373,91 @@ static const luaL_Reg core_funcs[] = {
     { NULL, NULL },
 };
 
+/* Precompiled stdlib: <exe dir>/lua/<sub>/NAME.luac (made by make from
+ * lua/<sub>/NAME.lua), used only when it is not older than its source, so
+ * an edited .lua never loses to stale bytecode. Compiling the CLI's Lua on
+ * every one-shot command costs more than the command itself. */
+static const char *
+bytecode_dir(void)
+{
+    static char dir[PATH_MAX];
+    char exe[PATH_MAX];
+    ssize_t n;
+    char *slash;
+
+    if (dir[0])
+        return dir[0] == '-' ? NULL : dir;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0 || getenv("LUAVIRT_NO_BYTECODE")) {
+        dir[0] = '-';
+        return NULL;
+    }
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (!slash) {
+        dir[0] = '-';
+        return NULL;
+    }
+    *slash = '\0';
+    snprintf(dir, sizeof(dir), "%.*s/lua", (int)(sizeof(dir) - 8), exe);
+    return dir;
+}
+
+/* 1 if the file a is at least as new as b */
+static int
+not_older(const struct stat *a, const struct stat *b)
+{
+    return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
+           (a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+            a->st_mtim.tv_nsec >= b->st_mtim.tv_nsec);
+}
+
+/* Bytecode lives in the build tree (<exe dir>/lua) or, once installed,
+ * beside its source. */
+static int
+searcher_bytecode(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    const char *dirs[2] = { bytecode_dir(), lv_runtime_luadir() };
+    static const char *const subs[] = { "stdlib", "recipes" };
+    char src[PATH_MAX], bin[PATH_MAX];
+    struct stat ss, bs;
+
+    if (strchr(name, '.') || strchr(name, '/') || !dirs[0])
+        return 0;
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(src, sizeof(src), "%s/%s/%s.lua", dirs[1], subs[i], name);
+        if (stat(src, &ss) < 0)
+            continue;
+        for (size_t d = 0; d < 2; d++) {
+            snprintf(bin, sizeof(bin), "%s/%s/%s.luac", dirs[d], subs[i], name);
+            if (stat(bin, &bs) < 0 || !not_older(&bs, &ss))
+                continue;
+            if (luaL_loadfilex(L, bin, "b") != LUA_OK)
+                return 1;   /* the message */
+            lua_pushstring(L, bin);
+            return 2;
+        }
+        return 0;   /* the plain searcher loads the source */
+    }
+    return 0;
+}
+
+static void
+add_searcher(lua_State *L)
+{
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "searchers");
+    /* after the preload searcher, before the Lua file searcher */
+    for (lua_Integer i = (lua_Integer)luaL_len(L, -1); i >= 2; i--) {
+        lua_rawgeti(L, -1, i);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_pushcfunction(L, searcher_bytecode);
+    lua_rawseti(L, -2, 2);
+    lua_pop(L, 2);
+}
+
 static void
 set_path(lua_State *L)
 {
@@ -393,6 +482,7 @@ lv_runtime_new(const char *uri, struct lv_err *err)
     }
     luaL_openlibs(L);
     set_path(L);
+    add_searcher(L);
     if (uri)
         lua_pushstring(L, uri);
     else
