@@ -96,7 +96,7 @@ check: deps
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all guest
-	$(Q)LUAVIRT_LUADIR=$(CURDIR)/lua $(BUILD)/luavirt lua/recipes/demo.lua $(BUILD)/guest
+	$(Q)$(BUILD)/luavirt lua/recipes/demo.lua $(BUILD)/guest
 
 bench: all guest
 	$(Q)bench/run $(BUILD)
