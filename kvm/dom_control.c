@@ -13,6 +13,7 @@
 
 #include "dom_run.h"
 #include "dom_store.h"
+#include "dom_wait.h"
 #include "log.h"
 #include "qmp.h"
 #include "store.h"
@@ -78,11 +79,11 @@ run_qmp(struct lv_conn *c, const char *name, const char *cmd, json_t *args,
     return r;
 }
 
-/* Lock, check active, run cmd, update the status to state (if >= 0). */
+/* Lock, check active, run cmd, wait for the status to show new_state
+ * (if >= 0). */
 static int
 simple_op(struct lv_conn *c, const char *name, const char *what,
-          const char *cmd, int new_state, const char *reason,
-          struct lv_err *err)
+          const char *cmd, int new_state, struct lv_err *err)
 {
     struct dom_status st;
     int fd = lock_active(c, name, what, &st, err);
@@ -96,14 +97,15 @@ simple_op(struct lv_conn *c, const char *name, const char *what,
         lv_err_prefix(err, "cannot %s: ", what);
         goto out;
     }
-    if (new_state >= 0) {
-        char *dir = dom_run_dir(c, name);
-        st.state = (enum dom_state)new_state;
-        snprintf(st.reason, sizeof(st.reason), "%s", reason);
-        ret = dom_status_write(dir, &st, err);
-        free(dir);
-    } else {
-        ret = 0;
+    ret = 0;
+    /* The supervisor alone writes the run state, from QEMU's events in
+     * order; return once it shows what we did, so the next call reads it.
+     * Two writers could let a late event's write undo ours. */
+    if (new_state >= 0 &&
+        dom_wait_state(c, name, (enum dom_state)new_state, CTL_QMP_TIMEOUT_MS, err) < 0) {
+        lv_err_prefix(err, "%s: QEMU did it, but the supervisor did not record it: ",
+                      what);
+        ret = -1;
     }
 out:
     json_decref(r);
@@ -121,25 +123,25 @@ dom_shutdown(struct lv_conn *c, const char *name, enum dom_shutdown_mode m,
                    "is not supported yet; use --mode acpi", name);
         return -1;
     }
-    return simple_op(c, name, "shut down", "system_powerdown", -1, NULL, err);
+    return simple_op(c, name, "shut down", "system_powerdown", -1, err);
 }
 
 int
 dom_reset(struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    return simple_op(c, name, "reset", "system_reset", -1, NULL, err);
+    return simple_op(c, name, "reset", "system_reset", -1, err);
 }
 
 int
 dom_suspend(struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    return simple_op(c, name, "suspend", "stop", DOM_STATE_PAUSED, "user", err);
+    return simple_op(c, name, "suspend", "stop", DOM_STATE_PAUSED, err);
 }
 
 int
 dom_resume(struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    return simple_op(c, name, "resume", "cont", DOM_STATE_RUNNING, "unpaused", err);
+    return simple_op(c, name, "resume", "cont", DOM_STATE_RUNNING, err);
 }
 
 int

@@ -264,14 +264,17 @@ l_to_native(lua_State *L)
     struct dom_def *def = def_from_arg(L, 1, 2, &err);
     struct qemu_argv_opts o = { .qmp_fd = -1, .qmp_sup_fd = -1, .for_display = 1 };
     char **argv = NULL;
+    char *run_dir = NULL;
     int accel;
 
     if (!def)
         return lv_lua_raise(L, &err);
     accel = dom_start_accel(lv_lua_conn(L), def, NULL);
     o.accel_kvm = accel > 0;
-    o.run_dir = "/run/luavirt/qemu/NAME";
+    run_dir = dom_run_dir(lv_lua_conn(L), def->name);   /* where start would put it */
+    o.run_dir = run_dir;
     argv = qemu_argv_build(def, &o, &err);
+    free(run_dir);
     dom_def_free(def);
     if (!argv)
         return lv_lua_raise(L, &err);

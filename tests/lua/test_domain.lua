@@ -44,6 +44,18 @@ t.test("define, start, console, suspend, resume, reboot, shutdown, undefine", fu
   t.eq(virt.lookup("life"), nil, "gone after undefine")
 end)
 
+t.test("suspend and resume in quick succession: each state read is right", function()
+  local d = virt.create(g.xml("sr"))
+  for i = 1, 15 do
+    d:suspend()
+    t.eq(d.state, "paused", "paused #" .. i)
+    d:resume()
+    t.eq(d.state, "running", "running #" .. i)
+  end
+  d:destroy()
+  t.raises("no-domain", {"sr"}, function() d:resume() end)  -- a transient guest is gone
+end)
+
 t.test("destroy stops QEMU at once and says so", function()
   local d = virt.define(g.xml("des"))
   d:start()
