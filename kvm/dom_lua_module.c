@@ -73,8 +73,29 @@ keep_entry(const struct list_filter *f, const struct dom_entry *e)
     return 1;
 }
 
+enum list_mode { LIST_HANDLES, LIST_NAMES, LIST_ROWS };
+
+/* A plain row {id, name, state, persistent, autostart}: no handle, no XML */
+static void
+push_row(lua_State *L, const struct dom_entry *e)
+{
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, e->name);
+    lua_setfield(L, -2, "name");
+    if (e->st.state != DOM_STATE_SHUTOFF) {
+        lua_pushinteger(L, e->st.id);
+        lua_setfield(L, -2, "id");
+    }
+    lua_pushstring(L, dom_state_to_str(e->st.state));
+    lua_setfield(L, -2, "state");
+    lua_pushboolean(L, e->persistent);
+    lua_setfield(L, -2, "persistent");
+    lua_pushboolean(L, e->autostart);
+    lua_setfield(L, -2, "autostart");
+}
+
 static int
-list_common(lua_State *L, int names_only)
+list_common(lua_State *L, enum list_mode mode)
 {
     struct list_filter f;
     struct dom_entry *e = NULL;
@@ -89,8 +110,10 @@ list_common(lua_State *L, int names_only)
     for (size_t i = 0; i < n; i++) {
         if (!keep_entry(&f, &e[i]))
             continue;
-        if (names_only)
+        if (mode == LIST_NAMES)
             lua_pushstring(L, e[i].name);
+        else if (mode == LIST_ROWS)
+            push_row(L, &e[i]);
         else
             dom_lua_push(L, e[i].name);
         lua_rawseti(L, -2, ++k);
@@ -102,50 +125,20 @@ list_common(lua_State *L, int names_only)
 static int
 l_list(lua_State *L)
 {
-    return list_common(L, 0);
+    return list_common(L, LIST_HANDLES);
 }
 
 static int
 l_names(lua_State *L)
 {
-    return list_common(L, 1);
+    return list_common(L, LIST_NAMES);
 }
 
-/* virt.list_table{...}: rows of {id, name, state, persistent, autostart}
- * straight from the run dirs, for `list` (no handle, no XML). */
+/* virt.list_rows{...}: the rows `list` prints, straight from the run dirs */
 static int
 l_list_rows(lua_State *L)
 {
-    struct list_filter f;
-    struct dom_entry *e = NULL;
-    struct lv_err err = LV_ERR_INIT;
-    size_t n = 0;
-    int k = 0;
-
-    read_filter(L, 1, &f);
-    if (dom_list(lv_lua_conn(L), f.flags, &e, &n, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        if (!keep_entry(&f, &e[i]))
-            continue;
-        lua_createtable(L, 0, 6);
-        lua_pushstring(L, e[i].name);
-        lua_setfield(L, -2, "name");
-        if (e[i].st.state != DOM_STATE_SHUTOFF) {
-            lua_pushinteger(L, e[i].st.id);
-            lua_setfield(L, -2, "id");
-        }
-        lua_pushstring(L, dom_state_to_str(e[i].st.state));
-        lua_setfield(L, -2, "state");
-        lua_pushboolean(L, e[i].persistent);
-        lua_setfield(L, -2, "persistent");
-        lua_pushboolean(L, e[i].autostart);
-        lua_setfield(L, -2, "autostart");
-        lua_rawseti(L, -2, ++k);
-    }
-    dom_list_free(e, n);
-    return 1;
+    return list_common(L, LIST_ROWS);
 }
 
 static int
