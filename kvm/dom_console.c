@@ -74,13 +74,13 @@ relay(int in_fd, int out_fd, int pty)
     }
 }
 
-int
-dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
-                   int out_fd, struct lv_err *err)
+/* Open the pty of a running guest; -1 with err naming why not. */
+static int
+open_pty(const struct lv_conn *c, const char *name, const char *what,
+         struct lv_err *err)
 {
     struct dom_status st;
-    struct termios saved, raw;
-    int pty = -1, is_tty = isatty(in_fd), ret = -1;
+    int pty;
 
     if (dom_status_read(c, name, &st, err) < 0)
         return -1;
@@ -88,20 +88,47 @@ dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
         if (!dom_store_exists(c, name))
             lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
         else
-            lv_err_set(err, LV_E_STATE, "domain '%s': cannot attach the console: "
-                       "not running", name);
+            lv_err_set(err, LV_E_STATE, "domain '%s': cannot %s: not running",
+                       name, what);
         return -1;
     }
     if (!st.pty[0]) {
-        lv_err_set(err, LV_E_UNSUPPORTED, "domain '%s': cannot attach the console: "
-                   "it has no pty serial console", name);
+        lv_err_set(err, LV_E_UNSUPPORTED, "domain '%s': cannot %s: it has no pty "
+                   "serial console", name, what);
         return -1;
     }
     pty = open(st.pty, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (pty < 0) {
+    if (pty < 0)
         lv_err_sys(err, "domain '%s': cannot open console '%s'", name, st.pty);
+    return pty;
+}
+
+int
+dom_console_write(const struct lv_conn *c, const char *name, const char *text,
+                  struct lv_err *err)
+{
+    int pty = open_pty(c, name, "write to the console", err);
+    int r;
+
+    if (pty < 0)
         return -1;
-    }
+    r = write_all(pty, text, strlen(text));
+    if (r < 0)
+        lv_err_sys(err, "domain '%s': cannot write to the console", name);
+    close(pty);
+    return r;
+}
+
+int
+dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
+                   int out_fd, struct lv_err *err)
+{
+    struct termios saved, raw;
+    int pty = open_pty(c, name, "attach the console", err);
+    int is_tty = isatty(in_fd), ret = -1;
+
+    if (pty < 0)
+        return -1;
     if (is_tty && tcgetattr(in_fd, &saved) == 0) {
         raw = saved;
         cfmakeraw(&raw);

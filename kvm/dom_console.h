@@ -12,4 +12,9 @@
 int dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
                        int out_fd, struct lv_err *err);
 
+/* Write text to the guest's serial console (as if typed there); for
+ * scripts and tests that drive a guest through its console. */
+int dom_console_write(const struct lv_conn *c, const char *name, const char *text,
+                      struct lv_err *err);
+
 #endif

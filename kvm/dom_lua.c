@@ -216,19 +216,25 @@ dom_lua_open(lua_State *L)
         { "__close", l_dom_close },
         { NULL, NULL },
     };
-    const luaL_Reg *methods = dom_lua_methods();
+    /* every file of domain methods contributes its table here */
+    const luaL_Reg *(*const method_tables[])(void) = {
+        dom_lua_methods,
+    };
+    size_t nt = sizeof(method_tables) / sizeof(method_tables[0]);
     int n = 0;
 
     luaL_newmetatable(L, DOM_MT);
     luaL_setfuncs(L, meta, 0);
     lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
+    for (size_t t = 0; t < nt; t++)
+        luaL_setfuncs(L, method_tables[t](), 0);
     lua_setfield(L, -2, "__methods_table");
     lua_newtable(L);                          /* names, for completion */
-    for (const luaL_Reg *m = methods; m->name; m++) {
-        lua_pushstring(L, m->name);
-        lua_rawseti(L, -2, ++n);
-    }
+    for (size_t t = 0; t < nt; t++)
+        for (const luaL_Reg *m = method_tables[t](); m->name; m++) {
+            lua_pushstring(L, m->name);
+            lua_rawseti(L, -2, ++n);
+        }
     lua_setfield(L, -2, "__methods");
     lua_pop(L, 1);
     /* the cache holds handles weakly: one userdata per live domain */

@@ -385,6 +385,15 @@ l_console(lua_State *L)
 }
 
 static int
+l_console_write(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    const char *text = luaL_checkstring(L, 2);
+    struct lv_err err = LV_ERR_INIT;
+    return done(L, dom_console_write(CONN(L), name, text, &err), &err);
+}
+
+static int
 l_pid(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
@@ -465,6 +474,7 @@ static const luaL_Reg methods[] = {
     { "console_log", l_console_log },
     { "console_path", l_console_path },
     { "console", l_console },
+    { "console_write", l_console_write },
     { "pid", l_pid },
     { "monitor_command", l_monitor_command },
     { "qmp", l_qmp },
