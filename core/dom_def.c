@@ -258,12 +258,14 @@ disk_free(struct dom_disk *x)
     lv_attrs_clear(&x->source_attrs);
     lv_xml_keep_clear(&x->source_keep);
     lv_attrs_clear(&x->target_attrs);
+    lv_attrs_clear(&x->attrs);
 }
 
 static void
 disk_copy(struct dom_disk *d, const struct dom_disk *s)
 {
     *d = *s;
+    attrs_copy(&d->attrs, &s->attrs);
     DUP(driver_name); DUP(driver_type); DUP(driver_cache);
     DUP(driver_io); DUP(driver_discard);
     attrs_copy(&d->driver_attrs, &s->driver_attrs);

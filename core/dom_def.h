@@ -136,6 +136,7 @@ enum dom_disk_device { DOM_DISK_DISK = 0, DOM_DISK_CDROM, DOM_DISK_FLOPPY,
 struct dom_disk {
     enum dom_disk_type type;
     enum dom_disk_device device;
+    struct lv_attrs attrs;   /* other <disk> attributes: snapshot=, model=, rawio=, sgio= */
     char *driver_name;     /* qemu */
     char *driver_type;     /* raw, qcow2 */
     char *driver_cache;    /* none, writeback, writethrough, directsync, unsafe */

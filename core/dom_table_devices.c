@@ -59,6 +59,7 @@ const struct dt_struct dt_address = { address_fields };
 static const struct dt_field disk_fields[] = {
     F_ENUM("type", type, &en_disk_type),
     F_ENUM("device", device, &en_disk_device),
+    F_ATTRS("attrs", attrs),
     F_STR("driver", driver_name),
     F_STR("format", driver_type),
     F_STR("cache", driver_cache),

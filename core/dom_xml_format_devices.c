@@ -93,6 +93,7 @@ format_disk(xmlNode *parent, const struct dom_disk *d, struct lv_err *err)
 
     fx_attr(n, "type", dom_disk_type_to_str(d->type));
     fx_attr(n, "device", dom_disk_device_to_str(d->device));
+    fx_attrs(n, &d->attrs);
     if (d->driver_name || d->driver_type || d->driver_cache ||
         d->driver_io || d->driver_discard || d->driver_attrs.n) {
         t = fx_elem(n, "driver");

@@ -89,6 +89,8 @@ parse_disk_child(struct dx_ctx *c, xmlNode *ch, void *obj)
     return dx_finish(c, ch, NULL, NULL);
 }
 
+static const char *const disk_attrs[] = { "model", "rawio", "sgio", "snapshot" };
+
 static int
 parse_disk(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
 {
@@ -109,6 +111,15 @@ parse_disk(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
         d->device = v < 0 ? DOM_DISK_DISK : (enum dom_disk_device)v;
     }
     free(s);
+    s = NULL;
+    /* libvirt's other <disk> attributes, kept as given; anything else is
+     * left for dx_finish to refuse */
+    for (size_t i = 0; i < sizeof(disk_attrs) / sizeof(disk_attrs[0]); i++)
+        if (dx_str(n, disk_attrs[i], &s)) {
+            lv_attrs_set(&d->attrs, disk_attrs[i], s);
+            free(s);
+            s = NULL;
+        }
     if (dx_children(c, n, parse_disk_child, d) < 0)
         return -1;
     if (!d->target_dev &&

@@ -11,7 +11,11 @@
 
 #include "../kvm/dom_lua.h"
 #include "../kvm/host_lua.h"
+#include "../kvm/snap_lua.h"
+#include "../net/net_lua.h"
 #include "../kvm/supervisor.h"
+#include "../storage/pool_lua.h"
+#include "../storage/vol_lua.h"
 #include "err.h"
 #include "log.h"
 #include "repl.h"
@@ -211,6 +215,10 @@ pmain(lua_State *L)
     lua_getglobal(L, "virt");
     dom_lua_open(L);
     host_lua_open(L);
+    pool_lua_open(L);
+    vol_lua_open(L);
+    net_lua_open(L);
+    snap_lua_open(L);
     lua_pushliteral(L, LUAVIRT_VERSION);
     lua_setfield(L, -2, "VERSION");
     lua_pop(L, 1);

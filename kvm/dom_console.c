@@ -12,6 +12,7 @@
 
 #include "dom_run.h"
 #include "dom_store.h"
+#include "dom_wait.h"
 
 #define CONSOLE_ESCAPE 0x1d   /* Ctrl+] */
 
@@ -103,18 +104,38 @@ open_pty(const struct lv_conn *c, const char *name, const char *what,
     return pty;
 }
 
+/* QEMU reads a pty only while its other end is open, and it looks for an
+ * opened end about once a second; input written into a closed pty waits
+ * there. So the pty stays open until the reply the caller expects is in
+ * the console log (waited on with inotify), or, with no reply expected, for
+ * QEMU's one-second period plus a margin, or until the guest writes. */
+#define CONSOLE_QEMU_PERIOD_MS 1500
+
 int
 dom_console_write(const struct lv_conn *c, const char *name, const char *text,
-                  struct lv_err *err)
+                  const char *expect, int timeout_ms, struct lv_err *err)
 {
+    char *log = dom_console_log(c, name);
+    size_t offset = strlen(log);
     int pty = open_pty(c, name, "write to the console", err);
-    int r;
+    int r = -1;
 
+    free(log);
     if (pty < 0)
         return -1;
-    r = write_all(pty, text, strlen(text));
-    if (r < 0)
+    if (write_all(pty, text, strlen(text)) < 0) {
         lv_err_sys(err, "domain '%s': cannot write to the console", name);
+        goto out;
+    }
+    if (expect) {
+        r = dom_wait_console(c, name, expect, offset, timeout_ms, err);
+    } else {
+        struct pollfd p = { pty, POLLIN, 0 };
+        while (poll(&p, 1, CONSOLE_QEMU_PERIOD_MS) < 0 && errno == EINTR)
+            ;
+        r = 0;
+    }
+out:
     close(pty);
     return r;
 }

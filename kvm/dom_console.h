@@ -12,9 +12,12 @@
 int dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
                        int out_fd, struct lv_err *err);
 
-/* Write text to the guest's serial console (as if typed there); for
- * scripts and tests that drive a guest through its console. */
+/* Write text to the guest's serial console (as if typed there), for
+ * scripts and tests that drive a guest through its console. With expect,
+ * return once expect appears in the console log after the write (-1 with
+ * LV_E_TIMEOUT after timeout_ms); without, once QEMU has had time to take
+ * the input. */
 int dom_console_write(const struct lv_conn *c, const char *name, const char *text,
-                      struct lv_err *err);
+                      const char *expect, int timeout_ms, struct lv_err *err);
 
 #endif

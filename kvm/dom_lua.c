@@ -12,6 +12,7 @@
 #include "dom_control.h"
 #include "dom_def.h"
 #include "dom_lua_priv.h"
+#include "dom_save.h"
 #include "dom_start.h"
 #include "dom_store.h"
 #include "dom_wait.h"
@@ -165,6 +166,10 @@ push_property(lua_State *L, const char *name, const char *key)
         lua_pushboolean(L, dom_store_exists(c, name));
         return 1;
     }
+    if (strcmp(key, "has_managed_save") == 0) {   /* dom_save.h */
+        lua_pushboolean(L, dom_managed_save_exists(c, name));
+        return 1;
+    }
     if (strcmp(key, "autostart") == 0) {
         lua_pushboolean(L, dom_store_autostart_get(c, name));
         return 1;
@@ -219,6 +224,9 @@ dom_lua_open(lua_State *L)
     /* every file of domain methods contributes its table here */
     const luaL_Reg *(*const method_tables[])(void) = {
         dom_lua_methods,
+        dom_lua_save_methods,
+        dom_lua_net_methods,
+        dom_lua_disk_methods,
     };
     size_t nt = sizeof(method_tables) / sizeof(method_tables[0]);
     int n = 0;

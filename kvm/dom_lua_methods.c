@@ -12,6 +12,7 @@
 #include "dom_console.h"
 #include "dom_control.h"
 #include "dom_lua_priv.h"
+#include "dom_save.h"
 #include "dom_start.h"
 #include "dom_store.h"
 #include "dom_table.h"
@@ -212,7 +213,7 @@ l_info(lua_State *L)
     lua_setfield(L, -2, "persistent");
     lua_pushboolean(L, dom_store_autostart_get(c, name));
     lua_setfield(L, -2, "autostart");
-    lua_pushboolean(L, 0);
+    lua_pushboolean(L, dom_managed_save_exists(c, name));
     lua_setfield(L, -2, "managed_save");
     lua_pushliteral(L, "none");
     lua_setfield(L, -2, "security_model");
@@ -389,8 +390,10 @@ l_console_write(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     const char *text = luaL_checkstring(L, 2);
+    const char *expect = lv_lua_opt_str(L, 3, "expect", NULL);
+    int t = (int)(lv_lua_opt_num(L, 3, "timeout", 60) * 1000);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_console_write(CONN(L), name, text, &err), &err);
+    return done(L, dom_console_write(CONN(L), name, text, expect, t, &err), &err);
 }
 
 static int

@@ -16,6 +16,9 @@ void dom_lua_rename(lua_State *L, int idx, const char *new_name);
 /* Method tables of luavirt.domain, one per subject file; dom_lua.c merges
  * every table listed in its method_tables[] (add a new file's getter there). */
 const luaL_Reg *dom_lua_methods(void);          /* dom_lua_methods.c: lifecycle */
+const luaL_Reg *dom_lua_net_methods(void);      /* dom_lua_net.c: NICs */
+const luaL_Reg *dom_lua_disk_methods(void);     /* dom_lua_disk.c: disks */
 const luaL_Reg *dom_lua_module_funcs(void);
+const luaL_Reg *dom_lua_save_methods(void);     /* dom_lua_save.c: snapshots, save */
 
 #endif

@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "dom_disk.h"
+#include "dom_net.h"
 #include "dom_run.h"
+#include "dom_save.h"
 #include "dom_store.h"
 #include "deadline.h"
 #include "dom_xml.h"
@@ -213,6 +216,21 @@ argv_add_flags(char **argv)
     return argv;
 }
 
+/* -incoming defer: QEMU waits, paused, for migrate-incoming (restore). */
+static char **
+argv_add_incoming(char **argv)
+{
+    size_t n = 0;
+
+    while (argv[n])
+        n++;
+    argv = lv_realloc(argv, (n + 3) * sizeof(char *));
+    argv[n++] = lv_strdup("-incoming");
+    argv[n++] = lv_strdup("defer");
+    argv[n] = NULL;
+    return argv;
+}
+
 /* Wait for the supervisor's "ok" or "error: ..." line. */
 static int
 wait_ready(int fd, const char *name, int timeout_ms, struct lv_err *err)
@@ -267,6 +285,8 @@ struct launch {
     char **sargv;
     int qmp_fd, sup_fd;
     int pipe[2];
+    int *taps;             /* per interface, -1 where none (dom_net.h) */
+    size_t n_taps;
 };
 
 static void
@@ -279,6 +299,7 @@ launch_free(struct launch *l)
     for (int i = 0; i < 2; i++)
         if (l->pipe[i] >= 0)
             close(l->pipe[i]);
+    dom_net_close_fds(l->taps, l->n_taps);
     lv_argv_free(l->qemu);
     lv_argv_free(l->sargv);
     free(l->run_dir);
@@ -289,18 +310,25 @@ static int
 launch(struct lv_conn *c, struct dom_def *def, int transient,
        const struct dom_start_opts *o, struct lv_err *err)
 {
-    struct launch l = { NULL, NULL, NULL, -1, -1, { -1, -1 } };
+    struct launch l = { NULL, NULL, NULL, -1, -1, { -1, -1 }, NULL, 0 };
     struct lv_spawn_opts so = { -1, -1, -1, NULL, 0, 1, 0, NULL };
     char *path = NULL, *flags = NULL;
-    int keep[3], accel, ret = -1;
+    int *keep = NULL, nk = 0, accel, ret = -1;
     pid_t pid;
 
     accel = dom_start_accel(c, def, err);
     if (accel < 0)
         goto out;
+    /* issue 3: no two guests open one writable image (dom_disk.h) */
+    if (dom_disk_check_conflicts(c, def, err) < 0)
+        goto out;
     def->id = dom_run_next_id(c, err);
     if (def->id < 0)
         goto out;
+    /* the guest NICs' taps; their names go into the live XML */
+    if (dom_net_prepare(c, def, &l.taps, err) < 0)
+        goto out;
+    l.n_taps = def->n_interfaces;
     l.run_dir = dom_run_dir(c, def->name);
     if (prepare_run_dir(l.run_dir, def, transient, err) < 0)
         goto out;
@@ -313,23 +341,29 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
         goto fail;
     {
         struct qemu_argv_opts qo = { .run_dir = l.run_dir, .qmp_fd = l.qmp_fd,
-                                     .qmp_sup_fd = l.sup_fd, .accel_kvm = accel };
+                                     .qmp_sup_fd = l.sup_fd, .accel_kvm = accel,
+                                     .tap_fds = l.taps };
         l.qemu = qemu_argv_build(def, &qo, err);
     }
     if (!l.qemu)
         goto fail;
     l.qemu = argv_add_flags(l.qemu);
+    if (o && o->incoming)   /* restore: dom_save.c feeds migrate-incoming */
+        l.qemu = argv_add_incoming(l.qemu);
     if (pipe2(l.pipe, O_CLOEXEC) < 0) {
         lv_err_sys(err, "domain '%s': cannot start: pipe", def->name);
         goto fail;
     }
-    keep[0] = l.qmp_fd;
-    keep[1] = l.sup_fd;
-    keep[2] = l.pipe[1];
+    /* QEMU's fds (QMP listeners first, then taps), then the ready pipe */
+    keep = lv_calloc(3 + l.n_taps, sizeof(int));
+    keep[nk++] = l.qmp_fd;
+    keep[nk++] = l.sup_fd;
+    nk += (int)dom_net_fds_collect(l.taps, l.n_taps, keep + nk);
+    keep[nk] = l.pipe[1];
     flags = supervisor_flags(def, o && o->paused, transient);
-    l.sargv = supervisor_argv(l.run_dir, def->name, l.pipe[1], keep, 2, flags, l.qemu);
+    l.sargv = supervisor_argv(l.run_dir, def->name, l.pipe[1], keep, nk, flags, l.qemu);
     so.keep_fds = keep;
-    so.n_keep_fds = 3;
+    so.n_keep_fds = nk + 1;
     lv_log_debug("dom %s: starting supervisor", def->name);
     pid = lv_spawn(l.sargv, &so, err);
     if (pid < 0)
@@ -351,6 +385,7 @@ fail:
             rmdir(l.run_dir);
     }
 out:
+    free(keep);
     free(flags);
     free(path);
     launch_free(&l);
@@ -382,6 +417,11 @@ dom_start(struct lv_conn *c, const char *name, const struct dom_start_opts *o,
     struct dom_def *def = NULL;
     int fd = -1, ret = -1;
 
+    /* a managed-saved guest resumes from its image (dom_save.c) */
+    if (!(o && o->incoming) && dom_managed_save_exists(c, name)) {
+        free(lock);
+        return dom_managed_save_start(c, name, o, err);
+    }
     fd = lv_store_lock(lock, 1, err);
     if (fd < 0)
         goto out;

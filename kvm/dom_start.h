@@ -11,6 +11,8 @@
 struct dom_start_opts {
     int paused;            /* leave the vcpus stopped (virsh start --paused) */
     int timeout_ms;        /* 0: default (120 s; TCG under load is slow) */
+    int incoming;          /* QEMU waits for a migration stream (-incoming
+                            * defer): restore, see dom_save.h */
 };
 
 /* Start the persistent domain name. Takes the domain's lock; a running

@@ -105,6 +105,31 @@ record_ptys(struct qmp *q, struct dom_def *def, struct dom_status *st)
     json_decref(r);
 }
 
+/* <link state='down'/>: the NIC starts with its link down (set before the
+ * guest runs). The device id is the argv builder's: the alias, or netN. */
+static int
+set_links(struct qmp *q, const struct dom_def *def, struct lv_err *err)
+{
+    for (size_t i = 0; i < def->n_interfaces; i++) {
+        const struct dom_interface *x = &def->interfaces[i];
+        char id[64];
+        json_t *args, *r;
+        if (!x->link_state || strcmp(x->link_state, "down") != 0)
+            continue;
+        if (x->alias)
+            snprintf(id, sizeof(id), "%s", x->alias);
+        else
+            snprintf(id, sizeof(id), "net%zu", i);
+        args = json_pack("{s:s, s:b}", "name", id, "up", 0);
+        r = qmp_execute(q, "set_link", args, LIVE_CMD_TIMEOUT_MS, err);
+        json_decref(args);
+        if (!r)
+            return -1;
+        json_decref(r);
+    }
+    return 0;
+}
+
 static void
 record_vnc_port(struct qmp *q, struct dom_def *def)
 {
@@ -142,7 +167,7 @@ sup_apply_live_settings(struct qmp *q, const char *run_dir, const char *name,
     def = dom_def_parse_xml(xml, len, path, DOM_PARSE_KEEP_UNKNOWN, err);
     if (!def)
         goto out;
-    if (set_passwords(q, def, err) < 0) {
+    if (set_passwords(q, def, err) < 0 || set_links(q, def, err) < 0) {
         lv_err_prefix(err, "domain '%s': ", name);
         goto out;
     }

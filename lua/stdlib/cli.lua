@@ -27,6 +27,8 @@ local GROUPS = {
 local MODULES = {
   "cmd_domain", "cmd_domxml", "cmd_dominfo", "cmd_domdev", "cmd_host",
   "cmd_network", "cmd_pool", "cmd_volume", "cmd_snapshot", "cmd_recipes",
+  "cmd_domsave",
+  "cmd_domnet",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -38,6 +40,18 @@ M.INDEX = {
   cmd_domxml = "dumpxml edit desc domxml-to-native validate",
   cmd_dominfo = "list dominfo domstate domid domname domuuid",
   cmd_host = "capabilities nodeinfo hostname uri version",
+  cmd_pool = "pool-list pool-define-as pool-create-as pool-define pool-create pool-build " ..
+    "pool-start pool-destroy pool-delete pool-undefine pool-autostart pool-refresh pool-info " ..
+    "pool-dumpxml pool-edit",
+  cmd_volume = "vol-list vol-create-as vol-create vol-create-from vol-clone vol-delete vol-wipe " ..
+    "vol-resize vol-upload vol-download vol-info vol-dumpxml vol-path vol-name vol-key vol-pool",
+  cmd_snapshot = "snapshot-create-as snapshot-create snapshot-list snapshot-info " ..
+    "snapshot-current snapshot-revert snapshot-delete snapshot-dumpxml snapshot-parent",
+  cmd_domsave = "save restore managedsave managedsave-remove",
+  cmd_network = "net-list net-define net-create net-start net-destroy net-undefine net-autostart net-info net-dumpxml net-uuid net-name net-edit net-update net-dhcp-leases",
+  cmd_domdev = "attach-disk detach-disk change-media update-device domblklist domblkinfo domblkstat blockresize",
+  cmd_domnet = "attach-interface detach-interface domiflist domifstat domif-setlink " ..
+    "domif-getlink domifaddr",
 }
 
 local registry = nil

@@ -79,17 +79,30 @@ add({
   opts = {
     {name = "nvram", help = "remove nvram file"},
     {name = "keep-nvram", help = "keep nvram file"},
-    {name = "remove-all-storage", help = "remove all associated storage volumes (not supported yet)"},
+    {name = "remove-all-storage", help = "remove all associated storage volumes"},
   },
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
-    if o["remove-all-storage"] then
-      -- refuse rather than leave the volumes behind silently
-      ctx.raise("unsupported", string.format(
-        "domain '%s': undefine --remove-all-storage is not supported yet; nothing was changed",
-        d.name))
-    end
     local name = d.name
+    if o["remove-all-storage"] then
+      -- issue 3: the work is d:undefine_storage (kvm/dom_lua_disk.c)
+      local undefine_storage = ctx.method(d, "undefine_storage", string.format("domain '%s'", name))
+      local ok, res = pcall(undefine_storage, {nvram = o.nvram or nil})
+      local list = ok and res or (type(res) == "table" and res.removed)
+      if list then
+        ctx.extra(string.format("Domain '%s' has been undefined", name))
+        for _, v in ipairs(list) do
+          if v.removed then
+            ctx.extra(string.format("Volume '%s'(%s) removed.", v.target, v.path))
+          elseif v.why then
+            ctx.ewrite(string.format("warning: Volume '%s'(%s) not removed: %s\n",
+              v.target, v.path, v.why))
+          end
+        end
+      end
+      if not ok then error(res, 0) end
+      return
+    end
     d:undefine({nvram = o.nvram or nil})
     ctx.extra(string.format("Domain '%s' has been undefined", name))
   end,

@@ -1,0 +1,297 @@
+/* dom_disk_op.c - the frame of every change to a guest's disks (see
+ * dom_disk_priv.h): the domain's lock, the scope of --live/--config, the
+ * definitions loaded and written back, and the QMP lookups of a disk's
+ * block nodes that hotplug, media changes and statistics share. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dom.h"
+#include "dom_disk_priv.h"
+#include "dom_store.h"
+#include "dom_xml.h"
+#include "log.h"
+#include "spawn.h"
+#include "store.h"
+#include "strbuf.h"
+
+static int
+resolve_scope(struct dom_disk_op *op, const struct dom_disk_scope *scope,
+              const char *what, struct lv_err *err)
+{
+    int running = op->st.state != DOM_STATE_SHUTOFF;
+
+    op->live = scope && scope->live;
+    op->config = scope && scope->config;
+    if (!op->live && !op->config) {
+        op->live = running;
+        op->config = !running;
+    }
+    if (op->live && !running) {
+        lv_err_set(err, LV_E_STATE, "domain '%s': cannot %s live: not running",
+                   op->name, what);
+        return -1;
+    }
+    if (op->config && !dom_store_exists(op->c, op->name)) {
+        lv_err_set(err, running ? LV_E_INVALID : LV_E_NO_DOMAIN, running ?
+                   "domain '%s': cannot %s in the persistent configuration "
+                   "of a transient domain" : "domain '%s': no such domain",
+                   op->name, what);
+        return -1;
+    }
+    return 0;
+}
+
+int
+dom_disk_op_begin(struct dom_disk_op *op, struct lv_conn *c, const char *name,
+                  const struct dom_disk_scope *scope, const char *what,
+                  struct lv_err *err)
+{
+    char *lock = NULL, *path = NULL;
+
+    memset(op, 0, sizeof(*op));
+    op->c = c;
+    op->name = name;
+    op->lock_fd = -1;
+    if (dom_def_check_name(name, NULL) < 0 || !dom_exists(c, name)) {
+        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        return -1;
+    }
+    lock = dom_lock_path(c, name);
+    op->lock_fd = lv_store_lock(lock, 1, err);
+    free(lock);
+    if (op->lock_fd < 0 || dom_status_read(c, name, &op->st, err) < 0 ||
+        resolve_scope(op, scope, what, err) < 0)
+        goto fail;
+    if (op->config && !(op->conf_def = dom_store_load(c, name, err)))
+        goto fail;
+    if (op->live) {
+        path = dom_run_file(c, name, "live.xml");
+        op->live_def = dom_store_load_file(path, name, err);
+        free(path);
+        if (!op->live_def)
+            goto fail;
+        op->live_def->id = op->st.id;
+    }
+    return 0;
+fail:
+    dom_disk_op_end(op);
+    return -1;
+}
+
+struct qmp *
+dom_disk_op_qmp(struct dom_disk_op *op, struct lv_err *err)
+{
+    char *path;
+
+    if (op->q)
+        return op->q;
+    path = dom_run_file(op->c, op->name, "qmp.sock");
+    op->q = qmp_connect(path, op->name, DOM_DISK_QMP_TIMEOUT_MS, err);
+    free(path);
+    return op->q;
+}
+
+int
+dom_disk_op_commit(struct dom_disk_op *op, struct lv_err *err)
+{
+    char *path;
+    int r;
+
+    if (op->conf_def && dom_store_save(op->c, op->conf_def, err) < 0)
+        return -1;
+    if (!op->live_def)
+        return 0;
+    path = dom_run_file(op->c, op->name, "live.xml");
+    r = dom_store_save_file(path, op->live_def, DOM_FORMAT_SECURE, err);
+    free(path);
+    return r;
+}
+
+void
+dom_disk_op_end(struct dom_disk_op *op)
+{
+    qmp_close(op->q);
+    op->q = NULL;
+    dom_def_free(op->live_def);
+    op->live_def = NULL;
+    dom_def_free(op->conf_def);
+    op->conf_def = NULL;
+    lv_store_unlock(op->lock_fd);
+    op->lock_fd = -1;
+}
+
+char *
+dom_disk_qdev_id(const struct dom_disk *k)
+{
+    if (k->alias)
+        return lv_strdup(k->alias);
+    return lv_asprintf("disk-%s", k->target_dev ? k->target_dev : "");
+}
+
+int
+dom_disk_qdev_match(const char *qdev, const char *id)
+{
+    static const char prefix[] = "/machine/peripheral/";
+    size_t n = strlen(id);
+
+    if (!qdev)
+        return 0;
+    if (!strcmp(qdev, id))
+        return 1;
+    if (strncmp(qdev, prefix, sizeof(prefix) - 1))
+        return 0;
+    qdev += sizeof(prefix) - 1;
+    return !strncmp(qdev, id, n) && (qdev[n] == '\0' || qdev[n] == '/');
+}
+
+int
+dom_disk_top_node(struct qmp *q, const char *name, const char *id, char **node,
+                  struct lv_err *err)
+{
+    json_t *r = qmp_execute(q, "query-block", NULL, DOM_DISK_QMP_TIMEOUT_MS, err);
+    json_t *e;
+    size_t i;
+    int ret = -1;
+
+    *node = NULL;
+    if (!r)
+        return -1;
+    json_array_foreach(r, i, e) {
+        const char *qdev = json_string_value(json_object_get(e, "qdev"));
+        json_t *ins = json_object_get(e, "inserted");
+        const char *nn = json_string_value(json_object_get(ins, "node-name"));
+        if (!dom_disk_qdev_match(qdev, id))
+            continue;
+        if (nn)
+            *node = lv_strdup(nn);
+        ret = 0;
+        break;
+    }
+    if (ret < 0)
+        lv_err_set(err, LV_E_QEMU, "domain '%s': QEMU has no block device '%s'",
+                   name, id);
+    json_decref(r);
+    return ret;
+}
+
+static void
+del_node(struct qmp *q, const char *name, const char *node)
+{
+    struct lv_err err = LV_ERR_INIT;
+    json_t *args = json_pack("{s:s}", "node-name", node);
+    json_t *r = qmp_execute(q, "blockdev-del", args, DOM_DISK_QMP_TIMEOUT_MS, &err);
+
+    if (!r)
+        lv_log_debug("dom %s: blockdev-del %s: %s", name, node, err.msg);
+    json_decref(r);
+    json_decref(args);
+}
+
+void
+dom_disk_del_nodes(struct qmp *q, const char *name, const char *node)
+{
+    static const char fmt[] = "-format";
+    size_t n;
+    char *storage;
+
+    if (!node)
+        return;
+    del_node(q, name, node);
+    n = strlen(node);
+    if (n <= sizeof(fmt) - 1 || strcmp(node + n - (sizeof(fmt) - 1), fmt))
+        return;
+    storage = lv_asprintf("%.*s-storage", (int)(n - (sizeof(fmt) - 1)), node);
+    del_node(q, name, storage);
+    free(storage);
+}
+
+/* The last non-empty line of text, for errors of programs. */
+static const char *
+last_line(char *text)
+{
+    char *end, *nl;
+
+    if (!text)
+        return "";
+    end = text + strlen(text);
+    while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+        *--end = '\0';
+    nl = strrchr(text, '\n');
+    return nl ? nl + 1 : text;
+}
+
+char *
+dom_disk_probe_format(const char *path, struct lv_err *err)
+{
+    char *argv[] = { (char *)"qemu-img", (char *)"info", (char *)"-U",
+                     (char *)"--output=json", (char *)path, NULL };
+    char *out = NULL, *eout = NULL, *fmt = NULL;
+    json_t *j = NULL;
+    int rc = lv_spawn_capture(argv, &out, &eout, 30000, err);
+
+    if (rc < 0)
+        goto out;
+    if (rc != 0) {
+        lv_err_set(err, LV_E_INVALID, "disk image '%s': cannot read its format: "
+                   "qemu-img: %s", path, last_line(eout));
+        goto out;
+    }
+    j = json_loads(out, 0, NULL);
+    if (!json_string_value(json_object_get(j, "format"))) {
+        lv_err_set(err, LV_E_INVALID, "disk image '%s': qemu-img info gave no "
+                   "format", path);
+        goto out;
+    }
+    fmt = lv_strdup(json_string_value(json_object_get(j, "format")));
+out:
+    json_decref(j);
+    free(out);
+    free(eout);
+    return fmt;
+}
+
+void
+dom_disk_remove_at(struct dom_def *def, size_t i)
+{
+    /* dom_def_free() is the one place that knows a disk's members */
+    struct dom_def *tmp = dom_def_new();
+
+    tmp->disks = lv_malloc(sizeof(*tmp->disks));
+    tmp->disks[0] = def->disks[i];
+    tmp->n_disks = 1;
+    memmove(&def->disks[i], &def->disks[i + 1],
+            (def->n_disks - i - 1) * sizeof(*def->disks));
+    def->n_disks--;
+    dom_def_free(tmp);
+}
+
+int
+dom_disk_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    if (!a || !b)
+        return 0;
+    if (!strcmp(a, b))
+        return 1;
+    if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+        return 0;
+    if (S_ISBLK(sa.st_mode) && S_ISBLK(sb.st_mode))
+        return sa.st_rdev == sb.st_rdev;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+struct dom_disk *
+dom_disk_find(const struct dom_def *def, const char *key)
+{
+    for (size_t i = 0; i < def->n_disks; i++)
+        if (def->disks[i].target_dev && !strcmp(def->disks[i].target_dev, key))
+            return &def->disks[i];
+    for (size_t i = 0; i < def->n_disks; i++)
+        if (def->disks[i].source && dom_disk_same_file(def->disks[i].source, key))
+            return &def->disks[i];
+    return NULL;
+}

@@ -1,0 +1,292 @@
+/* snap_lua.c - luavirt.snapshot: a handle naming one snapshot of one
+ * domain (s.name, s.domain, s.current; s:revert{}, s:delete{}, s:xml(),
+ * s:info(), s:parent()), and virt.restore(path). Every call reads the
+ * metadata afresh: other shells change it. */
+#include "snap_lua.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dom_lua_priv.h"
+#include "dom_save.h"
+#include "runtime.h"
+#include "snap.h"
+#include "strbuf.h"
+
+#define SNAP_MT "luavirt.snapshot"
+
+struct snap_ud {
+    char *dom;
+    char *name;
+};
+
+void
+snap_lua_push(lua_State *L, const char *dom, const char *name)
+{
+    struct snap_ud *ud = lua_newuserdatauv(L, sizeof(*ud), 0);
+
+    ud->dom = ud->name = NULL;             /* created closed, then filled */
+    luaL_setmetatable(L, SNAP_MT);
+    ud->dom = lv_strdup(dom);
+    ud->name = lv_strdup(name);
+}
+
+static struct snap_ud *
+check_snap(lua_State *L, int idx)
+{
+    struct snap_ud *ud = luaL_checkudata(L, idx, SNAP_MT);
+    if (!ud->name)
+        luaL_error(L, "snapshot: handle is closed");
+    return ud;
+}
+
+static int
+l_close(lua_State *L)
+{
+    struct snap_ud *ud = luaL_testudata(L, 1, SNAP_MT);
+    if (ud) {
+        free(ud->dom);
+        free(ud->name);
+        ud->dom = ud->name = NULL;
+    }
+    return 0;
+}
+
+static int
+l_tostring(lua_State *L)
+{
+    struct snap_ud *ud = luaL_checkudata(L, 1, SNAP_MT);
+    if (!ud->name)
+        lua_pushliteral(L, "snapshot (closed)");
+    else
+        lua_pushfstring(L, "snapshot '%s' of domain '%s'", ud->name, ud->dom);
+    return 1;
+}
+
+static int
+l_eq(lua_State *L)
+{
+    struct snap_ud *a = luaL_checkudata(L, 1, SNAP_MT);
+    struct snap_ud *b = luaL_checkudata(L, 2, SNAP_MT);
+    lua_pushboolean(L, a->name && b->name && !strcmp(a->name, b->name) &&
+                    !strcmp(a->dom, b->dom));
+    return 1;
+}
+
+static int
+l_newindex(lua_State *L)
+{
+    struct snap_ud *ud = check_snap(L, 1);
+    return luaL_error(L, "snapshot '%s': property '%s' is read-only", ud->name,
+                      luaL_checkstring(L, 2));
+}
+
+static int
+l_revert(lua_State *L)
+{
+    struct snap_ud *ud = check_snap(L, 1);
+    int running = lv_lua_opt_bool(L, 2, "running", 0);
+    int paused = lv_lua_opt_bool(L, 2, "paused", 0);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (running && paused)
+        return luaL_argerror(L, 2, "running and paused exclude each other");
+    if (snap_revert(lv_lua_conn(L), ud->dom, ud->name,
+                    running ? SNAP_REVERT_RUNNING : paused ? SNAP_REVERT_PAUSED
+                                                          : SNAP_REVERT_AS_SAVED,
+                    &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* s:delete{children=, children_only=, metadata=} -> names removed */
+static int
+l_delete(lua_State *L)
+{
+    struct snap_ud *ud = check_snap(L, 1);
+    unsigned flags = 0;
+    struct lv_err err = LV_ERR_INIT;
+    char **gone = NULL;
+    size_t n = 0;
+
+    if (lv_lua_opt_bool(L, 2, "children", 0))
+        flags |= SNAP_DELETE_CHILDREN;
+    if (lv_lua_opt_bool(L, 2, "children_only", 0))
+        flags |= SNAP_DELETE_CHILDREN_ONLY;
+    if (lv_lua_opt_bool(L, 2, "metadata", 0))
+        flags |= SNAP_DELETE_METADATA;
+    if ((flags & SNAP_DELETE_CHILDREN) && (flags & SNAP_DELETE_CHILDREN_ONLY))
+        return luaL_argerror(L, 2, "children and children_only exclude each other");
+    if (snap_delete(lv_lua_conn(L), ud->dom, ud->name, flags, &gone, &n, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushstring(L, gone[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    snap_names_free(gone, n);
+    return 1;
+}
+
+static int
+l_xml(lua_State *L)
+{
+    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    char *xml = snap_get_xml(lv_lua_conn(L), ud->dom, ud->name, &err);
+
+    if (!xml)
+        return lv_lua_raise(L, &err);
+    lua_pushstring(L, xml);
+    free(xml);
+    return 1;
+}
+
+static void
+set_str(lua_State *L, const char *k, const char *v)
+{
+    if (!v)
+        return;
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* virsh snapshot-info's facts as a table */
+static int
+l_info(lua_State *L)
+{
+    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_conn *c = lv_lua_conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    struct snap_def *s = snap_get(c, ud->dom, ud->name, &err);
+    int kids, all;
+
+    if (!s)
+        return lv_lua_raise(L, &err);
+    kids = snap_children(c, ud->dom, ud->name, 0, &err);
+    all = kids < 0 ? -1 : snap_children(c, ud->dom, ud->name, 1, &err);
+    if (all < 0) {
+        snap_def_free(s);
+        return lv_lua_raise(L, &err);
+    }
+    lua_createtable(L, 0, 10);
+    set_str(L, "name", s->name);
+    set_str(L, "domain", ud->dom);
+    set_str(L, "description", s->description);
+    set_str(L, "state", s->state);
+    set_str(L, "parent", s->parent);
+    set_str(L, "location", snap_is_external(s) ? "external" : "internal");
+    lua_pushinteger(L, s->creation_time);
+    lua_setfield(L, -2, "creation_time");
+    lua_pushboolean(L, s->current);
+    lua_setfield(L, -2, "current");
+    lua_pushinteger(L, kids);
+    lua_setfield(L, -2, "children");
+    lua_pushinteger(L, all);
+    lua_setfield(L, -2, "descendants");
+    lua_pushboolean(L, s->dom != NULL);
+    lua_setfield(L, -2, "metadata");
+    snap_def_free(s);
+    return 1;
+}
+
+static int
+l_parent(lua_State *L)
+{
+    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    struct snap_def *s = snap_get(lv_lua_conn(L), ud->dom, ud->name, &err);
+
+    if (!s)
+        return lv_lua_raise(L, &err);
+    if (s->parent)
+        snap_lua_push(L, ud->dom, s->parent);
+    else
+        lua_pushnil(L);
+    snap_def_free(s);
+    return 1;
+}
+
+static const luaL_Reg methods[] = {
+    { "revert", l_revert },
+    { "delete", l_delete },
+    { "xml", l_xml },
+    { "info", l_info },
+    { "parent", l_parent },
+    { NULL, NULL },
+};
+
+static int
+l_index(lua_State *L)
+{
+    struct snap_ud *ud = check_snap(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    struct lv_err err = LV_ERR_INIT;
+
+    for (const luaL_Reg *m = methods; m->name; m++)
+        if (strcmp(m->name, key) == 0) {
+            lua_pushcfunction(L, m->func);
+            return 1;
+        }
+    if (strcmp(key, "name") == 0) {
+        lua_pushstring(L, ud->name);
+    } else if (strcmp(key, "domain") == 0) {
+        dom_lua_push(L, ud->dom);
+    } else if (strcmp(key, "current") == 0) {
+        char *cur = snap_current(lv_lua_conn(L), ud->dom, &err);
+        if (!cur && err.code != LV_E_OK)
+            return lv_lua_raise(L, &err);
+        lua_pushboolean(L, cur && strcmp(cur, ud->name) == 0);
+        free(cur);
+    } else {
+        lua_pushnil(L);
+    }
+    return 1;
+}
+
+/* virt.restore(path, {paused=, running=}) -> domain */
+static int
+l_restore(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    int running = lv_lua_opt_bool(L, 2, "running", 0);
+    int paused = lv_lua_opt_bool(L, 2, "paused", 0);
+    struct lv_err err = LV_ERR_INIT;
+    char *name = NULL;
+
+    if (running && paused)
+        return luaL_argerror(L, 2, "running and paused exclude each other");
+    if (dom_restore(lv_lua_conn(L), path,
+                    running ? DOM_RESTORE_RUNNING : paused ? DOM_RESTORE_PAUSED
+                                                           : DOM_RESTORE_AS_SAVED,
+                    &name, &err) < 0)
+        return lv_lua_raise(L, &err);
+    dom_lua_push(L, name);
+    free(name);
+    return 1;
+}
+
+void
+snap_lua_open(lua_State *L)
+{
+    static const luaL_Reg meta[] = {
+        { "__index", l_index },
+        { "__newindex", l_newindex },
+        { "__tostring", l_tostring },
+        { "__eq", l_eq },
+        { "__gc", l_close },
+        { "__close", l_close },
+        { NULL, NULL },
+    };
+    static const luaL_Reg funcs[] = {
+        { "restore", l_restore },
+        { NULL, NULL },
+    };
+
+    luaL_newmetatable(L, SNAP_MT);
+    luaL_setfuncs(L, meta, 0);
+    lua_pop(L, 1);
+    lv_lua_setfuncs(L, funcs);
+}

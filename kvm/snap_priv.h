@@ -1,0 +1,59 @@
+/* snap_priv.h - shared by the snapshot files (snap.c: metadata and the
+ * operations' order; snap_internal.c: qcow2 internal snapshots and the QMP
+ * helpers; snap_external.c: disk-only overlays) and by dom_save.c, which
+ * uses the same QMP helpers. Not for other subjects. */
+#ifndef LV_SNAP_PRIV_H
+#define LV_SNAP_PRIV_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "conn.h"
+#include "dom_def.h"
+#include "err.h"
+#include "qmp.h"
+#include "snap_def.h"
+#include "snap.h"
+
+#define SNAP_QMP_TIMEOUT_MS 10000
+#define SNAP_JOB_TIMEOUT_MS 600000
+
+/* Connect to name's QMP monitor (the caller holds the domain's lock). */
+struct qmp *snap_qmp_open(struct lv_conn *c, const char *name,
+                          struct lv_err *err);
+/* Run a QMP job command (args gets "job-id": job_id added), wait with a
+ * deadline until it concludes (JOB_STATUS_CHANGE events), read its error
+ * (query-jobs) and dismiss it. 0, or -1 with QEMU's reason. */
+int snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
+                 const char *job_id, int timeout_ms, struct lv_err *err);
+/* The top block node of disk k of the running guest (query-block, by the
+ * device id), and its driver (qcow2, raw). Both malloc'd. */
+int snap_qmp_node(struct qmp *q, const char *dom, const struct dom_disk *k,
+                  char **node, char **drv, struct lv_err *err);
+
+/* The disks whose state a snapshot takes: writable disks with an image. */
+int snap_disk_wanted(const struct dom_disk *k);
+/* Run qemu-img with argv (NULL-ended, without "qemu-img"); what names the
+ * step in errors. Captured stdout into *out if out != NULL. */
+int snap_qemu_img(const char *const *args, char **out, const char *what,
+                  struct lv_err *err);
+
+/* Internal snapshots: memory + disks of a running guest (QMP), disks of a
+ * shut-off one (qemu-img). sdef's disks are filled in on create. */
+int snap_internal_create(struct lv_conn *c, const char *dom,
+                         const struct dom_def *def, int active,
+                         struct snap_def *sdef, struct lv_err *err);
+int snap_internal_revert(struct lv_conn *c, const char *dom,
+                         const struct dom_def *def, int active,
+                         const struct snap_def *sdef, struct lv_err *err);
+int snap_internal_delete(struct lv_conn *c, const char *dom,
+                         const struct dom_def *def, int active,
+                         const struct snap_def *sdef, struct lv_err *err);
+
+/* Disk-only external snapshot: an overlay per disk, the running guest
+ * switched to it, live and persistent XML updated. */
+int snap_external_create(struct lv_conn *c, const char *dom,
+                         const struct dom_def *def, int active,
+                         struct snap_def *sdef, struct lv_err *err);
+
+#endif

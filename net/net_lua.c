@@ -1,0 +1,458 @@
+/* net_lua.c - luavirt.network userdata and the virt.* network functions.
+ * A handle names a network; properties and methods read the state afresh
+ * (other shells change it). One userdata per name, cached weakly. */
+#include "net_lua.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "net.h"
+#include "net_run.h"
+#include "net_store.h"
+#include "net_xml.h"
+#include "runtime.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define NET_MT "luavirt.network"
+#define NET_CACHE "luavirt.netcache"
+
+struct net_ud {
+    char *name;            /* NULL: closed */
+};
+
+static void
+push_handle(lua_State *L, const char *name)
+{
+    struct net_ud *ud;
+
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, NET_CACHE);
+    if (lua_getfield(L, -1, name) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    ud = lua_newuserdatauv(L, sizeof(*ud), 0);
+    ud->name = NULL;                    /* created closed, then filled */
+    luaL_setmetatable(L, NET_MT);
+    ud->name = lv_strdup(name);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name);
+    lua_remove(L, -2);
+}
+
+static const char *
+check_net(lua_State *L, int idx)
+{
+    struct net_ud *ud = luaL_checkudata(L, idx, NET_MT);
+    if (!ud->name)
+        luaL_error(L, "network: handle is closed");
+    return ud->name;
+}
+
+static int
+l_net_close(lua_State *L)
+{
+    struct net_ud *ud = luaL_testudata(L, 1, NET_MT);
+    if (ud) {
+        free(ud->name);
+        ud->name = NULL;
+    }
+    return 0;
+}
+
+static int
+l_net_tostring(lua_State *L)
+{
+    struct net_ud *ud = luaL_checkudata(L, 1, NET_MT);
+
+    if (!ud->name) {
+        lua_pushliteral(L, "network (closed)");
+        return 1;
+    }
+    lua_pushfstring(L, "network '%s' (%s)", ud->name,
+                    net_run_active(lv_lua_conn(L), ud->name) ? "active"
+                                                             : "inactive");
+    return 1;
+}
+
+static int
+l_net_eq(lua_State *L)
+{
+    struct net_ud *a = luaL_checkudata(L, 1, NET_MT);
+    struct net_ud *b = luaL_checkudata(L, 2, NET_MT);
+    lua_pushboolean(L, a->name && b->name && strcmp(a->name, b->name) == 0);
+    return 1;
+}
+
+static int
+l_net_newindex(lua_State *L)
+{
+    return luaL_error(L, "network '%s': property '%s' is read-only",
+                      check_net(L, 1), luaL_checkstring(L, 2));
+}
+
+/* ---- methods ---- */
+
+static int
+l_start(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (net_start(lv_lua_conn(L), name, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_destroy(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    int force = lv_lua_opt_bool(L, 2, "force", 0);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (net_destroy(lv_lua_conn(L), name, force, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_undefine(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (net_undefine(lv_lua_conn(L), name, &err) < 0)
+        return lv_lua_raise(L, &err);
+    return 0;
+}
+
+static int
+l_set_autostart(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    int on = lua_isnone(L, 2) ? 1 : lua_toboolean(L, 2);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (net_autostart(lv_lua_conn(L), name, on, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_xml(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
+    struct lv_err err = LV_ERR_INIT;
+    struct net_def *def = net_get_def(lv_lua_conn(L), name, inactive, &err);
+    char *xml;
+
+    if (!def)
+        return lv_lua_raise(L, &err);
+    xml = net_def_format_xml(def, inactive ? NET_FORMAT_INACTIVE : 0, &err);
+    net_def_free(def);
+    if (!xml)
+        return lv_lua_raise(L, &err);
+    lua_pushstring(L, xml);
+    free(xml);
+    return 1;
+}
+
+static int
+l_info(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    struct net_status st;
+
+    if (net_status_read(lv_lua_conn(L), name, &st, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, 0, 8);
+    lua_pushstring(L, name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, st.uuid);
+    lua_setfield(L, -2, "uuid");
+    lua_pushboolean(L, st.active);
+    lua_setfield(L, -2, "active");
+    lua_pushboolean(L, st.persistent);
+    lua_setfield(L, -2, "persistent");
+    lua_pushboolean(L, st.autostart);
+    lua_setfield(L, -2, "autostart");
+    if (st.bridge[0]) {
+        lua_pushstring(L, st.bridge);
+        lua_setfield(L, -2, "bridge");
+    }
+    if (st.has_dnsmasq) {
+        lua_pushstring(L, st.dnsmasq_pid > 0 ? "running" : "dead");
+        lua_setfield(L, -2, "dnsmasq");
+        if (st.dnsmasq_pid > 0) {
+            lua_pushinteger(L, st.dnsmasq_pid);
+            lua_setfield(L, -2, "dnsmasq_pid");
+        }
+    }
+    return 1;
+}
+
+static void
+push_lease(lua_State *L, const struct net_dhcp_lease *l)
+{
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, l->mac);
+    lua_setfield(L, -2, "mac");
+    lua_pushstring(L, l->ip);
+    lua_setfield(L, -2, "ip");
+    lua_pushinteger(L, l->prefix);
+    lua_setfield(L, -2, "prefix");
+    lua_pushstring(L, l->family == AF_INET6 ? "ipv6" : "ipv4");
+    lua_setfield(L, -2, "type");
+    lua_pushinteger(L, l->expiry);
+    lua_setfield(L, -2, "expiry");
+    if (l->hostname) {
+        lua_pushstring(L, l->hostname);
+        lua_setfield(L, -2, "hostname");
+    }
+    if (l->client_id) {
+        lua_pushstring(L, l->client_id);
+        lua_setfield(L, -2, "client_id");
+    }
+}
+
+static int
+l_dhcp_leases(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    const char *mac = lv_lua_opt_str(L, 2, "mac", NULL);
+    struct lv_err err = LV_ERR_INIT;
+    struct net_dhcp_lease *v = NULL;
+    size_t n = 0;
+    int k = 0;
+
+    if (net_leases(lv_lua_conn(L), name, &v, &n, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (mac && strcasecmp(mac, v[i].mac) != 0)
+            continue;
+        push_lease(L, &v[i]);
+        lua_rawseti(L, -2, ++k);
+    }
+    net_leases_free(v, n);
+    return 1;
+}
+
+/* net:update(cmd, section, xml, {live=, config=}) */
+static int
+l_update(lua_State *L)
+{
+    static const char *const cmds[] = { "add", "delete", NULL };
+    static const char *const sections[] = { "ip-dhcp-host", NULL };
+    const char *name = check_net(L, 1);
+    int cmd = luaL_checkoption(L, 2, NULL, cmds);
+    const char *xml;
+    unsigned flags = 0;
+    struct lv_err err = LV_ERR_INIT;
+
+    (void)luaL_checkoption(L, 3, NULL, sections);
+    xml = luaL_checkstring(L, 4);
+    if (lv_lua_opt_bool(L, 5, "live", 0))
+        flags |= NET_UPDATE_LIVE;
+    if (lv_lua_opt_bool(L, 5, "config", 0))
+        flags |= NET_UPDATE_CONFIG;
+    if (net_update_dhcp_host(lv_lua_conn(L), name,
+                             cmd == 0 ? NET_UPDATE_ADD : NET_UPDATE_DELETE,
+                             xml, flags, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static const luaL_Reg methods[] = {
+    { "start", l_start },
+    { "destroy", l_destroy },
+    { "undefine", l_undefine },
+    { "set_autostart", l_set_autostart },
+    { "xml", l_xml },
+    { "info", l_info },
+    { "dhcp_leases", l_dhcp_leases },
+    { "update", l_update },
+    { NULL, NULL },
+};
+
+static int
+push_property(lua_State *L, const char *name, const char *key)
+{
+    struct lv_conn *c = lv_lua_conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    struct net_status st;
+
+    if (strcmp(key, "name") == 0) {
+        lua_pushstring(L, name);
+        return 1;
+    }
+    if (strcmp(key, "active") == 0) {
+        lua_pushboolean(L, net_run_active(c, name));
+        return 1;
+    }
+    if (strcmp(key, "persistent") == 0) {
+        lua_pushboolean(L, net_store_exists(c, name));
+        return 1;
+    }
+    if (strcmp(key, "autostart") == 0) {
+        lua_pushboolean(L, net_store_exists(c, name) &&
+                           net_store_autostart_get(c, name));
+        return 1;
+    }
+    if (strcmp(key, "uuid") != 0 && strcmp(key, "bridge") != 0)
+        return 0;
+    if (net_status_read(c, name, &st, &err) < 0)
+        return lv_lua_raise(L, &err);
+    if (strcmp(key, "uuid") == 0)
+        lua_pushstring(L, st.uuid);
+    else if (st.bridge[0])
+        lua_pushstring(L, st.bridge);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int
+l_net_index(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+
+    luaL_getmetatable(L, NET_MT);
+    lua_getfield(L, -1, "__methods_table");
+    if (lua_getfield(L, -1, key) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 3);
+    if (push_property(L, name, key))
+        return 1;
+    lua_pushnil(L);
+    return 1;
+}
+
+/* ---- virt.* functions ---- */
+
+static int
+l_network(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    struct lv_conn *c = lv_lua_conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    char *found;
+
+    if (net_store_exists(c, name) || net_run_active(c, name)) {
+        push_handle(L, name);
+        return 1;
+    }
+    if (strlen(name) == 36 && (found = net_lookup_uuid(c, name, NULL))) {
+        push_handle(L, found);
+        free(found);
+        return 1;
+    }
+    lv_err_set(&err, LV_E_NO_NETWORK, "network '%s': no such network", name);
+    return lv_lua_raise(L, &err);
+}
+
+static int
+l_networks(lua_State *L)
+{
+    unsigned flags = NET_LIST_ACTIVE;
+    struct lv_err err = LV_ERR_INIT;
+    char **names = NULL;
+    size_t n = 0;
+
+    if (lv_lua_opt_bool(L, 1, "all", 0))
+        flags = NET_LIST_ACTIVE | NET_LIST_INACTIVE;
+    else if (lv_lua_opt_bool(L, 1, "inactive", 0))
+        flags = NET_LIST_INACTIVE;
+    if (net_list(lv_lua_conn(L), flags, &names, &n, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        push_handle(L, names[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lv_store_names_free(names, n);
+    return 1;
+}
+
+static int
+define_or_create(lua_State *L, int create)
+{
+    size_t len;
+    const char *xml = luaL_checklstring(L, 1, &len);
+    struct lv_err err = LV_ERR_INIT;
+    char *name = NULL;
+    int r;
+
+    r = create ? net_create(lv_lua_conn(L), xml, len, &name, &err)
+               : net_define(lv_lua_conn(L), xml, len, &name, &err);
+    if (r < 0)
+        return lv_lua_raise(L, &err);
+    push_handle(L, name);
+    free(name);
+    return 1;
+}
+
+static int
+l_net_define(lua_State *L)
+{
+    return define_or_create(L, 0);
+}
+
+static int
+l_net_create(lua_State *L)
+{
+    return define_or_create(L, 1);
+}
+
+void
+net_lua_open(lua_State *L)
+{
+    static const luaL_Reg meta[] = {
+        { "__index", l_net_index },
+        { "__newindex", l_net_newindex },
+        { "__tostring", l_net_tostring },
+        { "__eq", l_net_eq },
+        { "__gc", l_net_close },
+        { "__close", l_net_close },
+        { NULL, NULL },
+    };
+    static const luaL_Reg funcs[] = {
+        { "network", l_network },
+        { "networks", l_networks },
+        { "net_define", l_net_define },
+        { "net_create", l_net_create },
+        { NULL, NULL },
+    };
+    int n = 0;
+
+    luaL_newmetatable(L, NET_MT);
+    luaL_setfuncs(L, meta, 0);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__methods_table");
+    lua_newtable(L);                          /* names, for completion */
+    for (const luaL_Reg *m = methods; m->name; m++) {
+        lua_pushstring(L, m->name);
+        lua_rawseti(L, -2, ++n);
+    }
+    lua_setfield(L, -2, "__methods");
+    lua_pop(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, NET_CACHE);
+    lua_newtable(L);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
+    luaL_setfuncs(L, funcs, 0);
+}

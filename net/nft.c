@@ -1,0 +1,187 @@
+/* nft.c - nftables rules of a network (see nft.h): the ruleset text and
+ * loading/deleting it with the nft program through lv_spawn. The table is
+ * family inet and replaced atomically ("add, delete, define" in one nft -f
+ * transaction), so a table left by a crash is simply overwritten. */
+#include "nft.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "spawn.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define NFT_TIMEOUT_MS 10000
+
+int
+nft_table_name(const char *name, const char *uuid_hex, char *out, size_t n,
+               struct lv_err *err)
+{
+    const char *use = name;
+    int w;
+
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+            use = uuid_hex;
+    w = snprintf(out, n, "luavirt_%s", use);
+    if (w < 0 || (size_t)w >= n || w > 200) {
+        lv_err_set(err, LV_E_INVALID,
+                   "network '%s': name too long for an nftables table", name);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+add_forward(struct strbuf *b, const struct nft_net *n)
+{
+    const char *est = n->mode == NFT_NAT ? "ct state related,established " : "";
+    char in_dev[64] = "", out_dev[64] = "";
+
+    if (n->dev) {
+        snprintf(in_dev, sizeof(in_dev), "iifname \"%s\" ", n->dev);
+        snprintf(out_dev, sizeof(out_dev), "oifname \"%s\" ", n->dev);
+    }
+    strbuf_adds(b, "  chain forward {\n"
+                   "    type filter hook forward priority filter; policy accept;\n");
+    strbuf_addf(b, "    iifname \"%s\" oifname \"%s\" accept\n", n->bridge,
+                n->bridge);
+    strbuf_addf(b, "    iifname \"%s\" %sip saddr %s/%d accept\n", n->bridge,
+                out_dev, n->subnet, n->prefix);
+    strbuf_addf(b, "    oifname \"%s\" %sip daddr %s/%d %saccept\n", n->bridge,
+                in_dev, n->subnet, n->prefix, est);
+    if (n->subnet6) {
+        strbuf_addf(b, "    iifname \"%s\" %sip6 saddr %s/%d accept\n",
+                    n->bridge, out_dev, n->subnet6, n->prefix6);
+        strbuf_addf(b, "    oifname \"%s\" %sip6 daddr %s/%d accept\n",
+                    n->bridge, in_dev, n->subnet6, n->prefix6);
+    }
+    /* anything else in or out of the bridge is refused, like libvirt */
+    strbuf_addf(b, "    iifname \"%s\" reject\n", n->bridge);
+    strbuf_addf(b, "    oifname \"%s\" reject\n", n->bridge);
+    strbuf_adds(b, "  }\n");
+}
+
+static void
+add_nat(struct strbuf *b, const struct nft_net *n)
+{
+    char out_dev[64] = "";
+    const char *s = n->subnet;
+    int p = n->prefix;
+
+    if (n->dev)
+        snprintf(out_dev, sizeof(out_dev), "oifname \"%s\" ", n->dev);
+    strbuf_adds(b, "  chain postrouting {\n"
+                   "    type nat hook postrouting priority srcnat; policy accept;\n");
+    strbuf_addf(b, "    %sip saddr %s/%d ip daddr 224.0.0.0/24 return\n",
+                out_dev, s, p);
+    strbuf_addf(b, "    %sip saddr %s/%d ip daddr 255.255.255.255 return\n",
+                out_dev, s, p);
+    strbuf_addf(b, "    %sip saddr %s/%d ip daddr != %s/%d "
+                "meta l4proto { tcp, udp } masquerade to :1024-65535\n",
+                out_dev, s, p, s, p);
+    strbuf_addf(b, "    %sip saddr %s/%d ip daddr != %s/%d masquerade\n",
+                out_dev, s, p, s, p);
+    strbuf_adds(b, "  }\n");
+}
+
+char *
+nft_ruleset(const struct nft_net *n)
+{
+    struct strbuf b = STRBUF_INIT;
+
+    strbuf_addf(&b, "table inet %s\ndelete table inet %s\n", n->table,
+                n->table);
+    strbuf_addf(&b, "table inet %s {\n", n->table);
+    add_forward(&b, n);
+    if (n->mode == NFT_NAT)
+        add_nat(&b, n);
+    strbuf_adds(&b, "}\n");
+    return strbuf_steal(&b);
+}
+
+/* The last non-empty line of s, for error messages. */
+static const char *
+last_line(char *s)
+{
+    char *end, *start;
+
+    if (!s)
+        return "";
+    end = s + strlen(s);
+    while (end > s && (end[-1] == '\n' || end[-1] == ' '))
+        *--end = '\0';
+    start = strrchr(s, '\n');
+    return start ? start + 1 : s;
+}
+
+static int
+run_nft(char *const argv[], char **errout, struct lv_err *err)
+{
+    char *out = NULL;
+    int st = lv_spawn_capture(argv, &out, errout, NFT_TIMEOUT_MS, err);
+
+    free(out);
+    return st;
+}
+
+int
+nft_apply(const char *path, const char *ruleset, struct lv_err *err)
+{
+    char *argv[] = { (char *)"nft", (char *)"-f", (char *)path, NULL };
+    char *errout = NULL;
+    int st, r = -1;
+
+    if (lv_store_write_atomic(path, ruleset, strlen(ruleset), 0600, err) < 0)
+        return -1;
+    lv_log_debug("net: nft -f %s:\n%s", path, ruleset);
+    if ((st = run_nft(argv, &errout, err)) < 0)
+        goto out;
+    if (st != 0) {
+        lv_err_set(err, LV_E_SYSTEM, "nft: cannot load rules: %s",
+                   last_line(errout));
+        goto out;
+    }
+    r = 0;
+out:
+    free(errout);
+    return r;
+}
+
+int
+nft_table_exists(const char *table, struct lv_err *err)
+{
+    char *argv[] = { (char *)"nft", (char *)"list", (char *)"table",
+                     (char *)"inet", (char *)table, NULL };
+    char *errout = NULL;
+    int st = run_nft(argv, &errout, err);
+
+    free(errout);
+    if (st < 0)
+        return -1;
+    return st == 0;
+}
+
+int
+nft_remove(const char *table, struct lv_err *err)
+{
+    char *argv[] = { (char *)"nft", (char *)"delete", (char *)"table",
+                     (char *)"inet", (char *)table, NULL };
+    char *errout = NULL;
+    int st, r = -1;
+
+    if ((st = run_nft(argv, &errout, err)) < 0)
+        goto out;
+    if (st != 0 && !strstr(errout ? errout : "", "No such file")) {
+        lv_err_set(err, LV_E_SYSTEM, "nft: cannot delete table '%s': %s",
+                   table, last_line(errout));
+        goto out;
+    }
+    r = 0;
+out:
+    free(errout);
+    return r;
+}

@@ -1,0 +1,48 @@
+/* nft.h - the forwarding and NAT rules of a network in nftables: one table
+ * of luavirt's own per network ("table ip luavirt_NAME"), built as ruleset
+ * text, loaded with `nft -f FILE` and deleted whole on destroy. */
+#ifndef LV_NFT_H
+#define LV_NFT_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+enum nft_mode { NFT_ROUTE = 0, NFT_NAT };
+
+struct nft_net {
+    const char *table;     /* from nft_table_name */
+    const char *bridge;    /* the network's bridge */
+    const char *subnet;    /* IPv4 network address, "192.168.122.0" */
+    int prefix;            /* its prefix length */
+    const char *subnet6;   /* IPv6 network address, or NULL */
+    int prefix6;
+    const char *dev;       /* <forward dev=>: the only uplink, or NULL */
+    enum nft_mode mode;
+};
+
+/* The table name for network name into out (size n): "luavirt_NAME" when
+ * name is made of letters, digits, '_' and '-', else "luavirt_" + the
+ * uuid's hex digits. -1 with err if it does not fit. */
+int nft_table_name(const char *name, const char *uuid_hex, char *out,
+                   size_t n, struct lv_err *err);
+
+/* The ruleset text for n (malloc'd): a fresh table with a forward chain
+ * that accepts traffic from the subnet out of the bridge and to it (only
+ * related/established for NAT, like libvirt), and for NAT a postrouting
+ * chain that masquerades the subnet towards other networks, except
+ * multicast and broadcast (libvirt's rules). */
+char *nft_ruleset(const struct nft_net *n);
+
+/* Load the ruleset into the kernel with `nft -f PATH` after writing it to
+ * path; nft's last stderr line is in the error. */
+int nft_apply(const char *path, const char *ruleset, struct lv_err *err);
+
+/* Delete table table (family ip and, if present, ip6); a missing table is
+ * not an error. */
+int nft_remove(const char *table, struct lv_err *err);
+
+/* 1 if table exists (family ip), 0 if not, -1 with err. */
+int nft_table_exists(const char *table, struct lv_err *err);
+
+#endif

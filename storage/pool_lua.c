@@ -1,0 +1,695 @@
+/* pool_lua.c - luavirt.pool: a handle names a storage pool; properties
+ * and methods read the pool's state afresh. The virt.pool* functions
+ * define pools from XML or Lua tables; the first call of any of them sets
+ * up the `default` pool and starts autostart pools (pool_run_init). */
+#include "pool_lua.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "pool_backend.h"
+#include "pool_run.h"
+#include "pool_store.h"
+#include "pool_xml.h"
+#include "runtime.h"
+#include "store.h"
+#include "strbuf.h"
+#include "vol_lua.h"
+#include "vol_ops.h"
+
+#define POOL_MT "luavirt.pool"
+#define POOL_CACHE "luavirt.poolcache"
+
+struct pool_ud {
+    char *name;
+};
+
+/* The connection, with the storage set up on first use. */
+static struct lv_conn *
+conn(lua_State *L)
+{
+    struct lv_conn *c = lv_lua_conn(L);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (pool_run_init(c, &err) < 0)
+        lv_lua_raise(L, &err);
+    return c;
+}
+
+void
+pool_lua_push(lua_State *L, const char *name)
+{
+    struct pool_ud *ud;
+
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, POOL_CACHE);
+    if (lua_getfield(L, -1, name) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    ud = lua_newuserdatauv(L, sizeof(*ud), 1);
+    ud->name = NULL;                    /* created closed, then filled */
+    luaL_setmetatable(L, POOL_MT);
+    ud->name = lv_strdup(name);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name);
+    lua_remove(L, -2);
+}
+
+static const char *
+check_pool(lua_State *L, int idx)
+{
+    struct pool_ud *ud = luaL_checkudata(L, idx, POOL_MT);
+
+    if (!ud->name)
+        luaL_error(L, "pool: handle is closed");
+    return ud->name;
+}
+
+static unsigned
+build_flags(lua_State *L, int idx)
+{
+    unsigned f = 0;
+
+    if (lv_lua_opt_bool(L, idx, "overwrite", 0))
+        f |= POOL_BUILD_OVERWRITE;
+    if (lv_lua_opt_bool(L, idx, "no_overwrite", 0))
+        f |= POOL_BUILD_NO_OVERWRITE;
+    return f;
+}
+
+/* ---- methods ---- */
+
+static int
+l_pool_build(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    unsigned f = build_flags(L, 2);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (pool_run_build(conn(L), name, f, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_pool_start(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    unsigned f = build_flags(L, 2);
+    int build = lv_lua_opt_bool(L, 2, "build", 0) || f;
+    struct lv_err err = LV_ERR_INIT;
+
+    if (pool_run_start(conn(L), name, build, f, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_pool_destroy(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (pool_run_destroy(conn(L), name, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* p:delete() -> what was removed ("directory /data/vmfs") */
+static int
+l_pool_delete(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    char *removed = NULL;
+
+    if (pool_run_delete(conn(L), name, &removed, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_pushstring(L, removed);
+    free(removed);
+    return 1;
+}
+
+static int
+l_pool_undefine(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (pool_run_undefine(conn(L), name, &err) < 0)
+        return lv_lua_raise(L, &err);
+    return 0;
+}
+
+static int
+l_pool_refresh(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (pool_run_refresh(conn(L), name, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_pool_set_autostart(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    int on = lua_isnone(L, 2) ? 1 : lua_toboolean(L, 2);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (pool_run_set_autostart(conn(L), name, on, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static void
+set_int(lua_State *L, const char *k, uint64_t v)
+{
+    lua_pushinteger(L, (lua_Integer)v);
+    lua_setfield(L, -2, k);
+}
+
+static int
+l_pool_info(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    struct lv_conn *c = conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    struct pool_def *def = pool_run_info(c, name, &err);
+    int active = pool_run_is_active(c, name);
+    char uuid[37];
+
+    if (!def)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, 0, 10);
+    lua_pushstring(L, def->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, pool_def_uuid_str(def, uuid));
+    lua_setfield(L, -2, "uuid");
+    lua_pushstring(L, pool_type_to_str(def->type));
+    lua_setfield(L, -2, "type");
+    lua_pushstring(L, active ? "running" : "inactive");
+    lua_setfield(L, -2, "state");
+    lua_pushboolean(L, pool_store_exists(c, name));
+    lua_setfield(L, -2, "persistent");
+    lua_pushboolean(L, pool_store_autostart_get(c, name));
+    lua_setfield(L, -2, "autostart");
+    if (def->target.path) {
+        lua_pushstring(L, def->target.path);
+        lua_setfield(L, -2, "target");
+    }
+    if (active) {
+        set_int(L, "capacity", def->capacity);
+        set_int(L, "allocation", def->allocation);
+        set_int(L, "available", def->available);
+    }
+    pool_def_free(def);
+    return 1;
+}
+
+static int
+l_pool_xml(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
+    struct lv_conn *c = conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    struct pool_def *def = inactive ? pool_run_get_def(c, name, 1, &err)
+                                    : pool_run_info(c, name, &err);
+    char *xml = def ? pool_def_format_xml(def, 0, &err) : NULL;
+
+    pool_def_free(def);
+    if (!xml)
+        return lv_lua_raise(L, &err);
+    lua_pushstring(L, xml);
+    free(xml);
+    return 1;
+}
+
+static int
+l_pool_volume(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    const char *vol = luaL_checkstring(L, 2);
+    struct lv_err err = LV_ERR_INIT;
+    char *path = vol_ops_path(conn(L), name, vol, &err);
+
+    if (!path)
+        return lv_lua_raise(L, &err);
+    free(path);
+    vol_lua_push(L, name, vol);
+    return 1;
+}
+
+static int
+l_pool_volumes(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    char **names = NULL;
+    size_t n = 0;
+
+    if (vol_ops_names(conn(L), name, &names, &n, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        vol_lua_push(L, name, names[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lv_store_names_free(names, n);
+    return 1;
+}
+
+/* A volume definition from {name=, capacity=, allocation=, format=,
+ * backing=, backing_format=} at idx. */
+static struct vol_def *
+vol_from_table(lua_State *L, int idx)
+{
+    struct vol_def *v;
+    const char *name = lv_lua_opt_str(L, idx, "name", NULL);
+    const char *fmt = lv_lua_opt_str(L, idx, "format", NULL);
+    const char *backing = lv_lua_opt_str(L, idx, "backing", NULL);
+    const char *bfmt = lv_lua_opt_str(L, idx, "backing_format", NULL);
+    uint64_t cap = 0, alloc = 0;
+    int has_alloc = 0;
+
+    if (!name)
+        luaL_argerror(L, idx, "'name' is required");
+    if (lua_getfield(L, idx, "capacity") != LUA_TNIL)
+        cap = vol_lua_check_size(L, lua_gettop(L));
+    else if (!backing)
+        luaL_argerror(L, idx, "'capacity' is required");
+    if (lua_getfield(L, idx, "allocation") != LUA_TNIL) {
+        alloc = vol_lua_check_size(L, lua_gettop(L));
+        has_alloc = 1;
+    }
+    lua_pop(L, 2);
+    v = vol_def_new();
+    v->name = lv_strdup(name);
+    v->capacity = cap;
+    v->allocation = has_alloc ? alloc : cap;
+    v->has_allocation = has_alloc;
+    v->target.format = lv_strdup(fmt);
+    if (backing) {
+        v->backing = lv_calloc(1, sizeof(*v->backing));
+        v->backing->path = lv_strdup(backing);
+        v->backing->format = lv_strdup(bfmt);
+        v->backing->perms.mode = -1;
+        v->backing->perms.uid = v->backing->perms.gid = -1;
+    }
+    return v;
+}
+
+/* p:create_volume(xml_or_table, {from=volume, progress=fn}) -> volume */
+static int
+l_pool_create_volume(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    struct vol_ops_src src = { NULL, NULL, NULL, NULL };
+    struct vol_lua_progress p;
+    struct vol_def *def = NULL;
+    struct lv_conn *c = conn(L);
+    char *made;
+    size_t len = 0;
+    const char *xml = NULL;
+
+    /* all argument checks (which may raise) before anything is held */
+    if (lua_istable(L, 3) && lua_getfield(L, 3, "from") != LUA_TNIL) {
+        vol_lua_check(L, lua_gettop(L), &src.pool, &src.name);
+        src.progress = vol_lua_progress_pct;
+        src.arg = &p;
+    }
+    vol_lua_progress_init(&p, L, 3, 0);
+    if (lua_type(L, 2) == LUA_TTABLE)
+        def = vol_from_table(L, 2);
+    else
+        xml = luaL_checklstring(L, 2, &len);
+    if (src.name) {
+        struct vol_def *fv = vol_ops_load(c, src.pool, src.name, &err);
+        if (!fv) {
+            vol_def_free(def);
+            return lv_lua_raise(L, &err);
+        }
+        p.total = fv->capacity;
+        vol_def_free(fv);
+    }
+    if (def)
+        made = vol_ops_create_def(c, name, def, src.name ? &src : NULL, &err);
+    else
+        made = vol_ops_create_xml(c, name, xml, len, src.name ? &src : NULL,
+                                  &err);
+    vol_lua_progress_check(&p);
+    if (!made)
+        return lv_lua_raise(L, &err);
+    vol_lua_push(L, name, made);
+    free(made);
+    return 1;
+}
+
+static const luaL_Reg pool_methods[] = {
+    { "build", l_pool_build },
+    { "start", l_pool_start },
+    { "destroy", l_pool_destroy },
+    { "delete", l_pool_delete },
+    { "undefine", l_pool_undefine },
+    { "refresh", l_pool_refresh },
+    { "set_autostart", l_pool_set_autostart },
+    { "info", l_pool_info },
+    { "xml", l_pool_xml },
+    { "volume", l_pool_volume },
+    { "volumes", l_pool_volumes },
+    { "create_volume", l_pool_create_volume },
+    { NULL, NULL },
+};
+
+/* ---- metamethods ---- */
+
+static int
+l_pool_close(lua_State *L)
+{
+    struct pool_ud *ud = luaL_testudata(L, 1, POOL_MT);
+
+    if (ud) {
+        free(ud->name);
+        ud->name = NULL;
+    }
+    return 0;
+}
+
+static int
+l_pool_tostring(lua_State *L)
+{
+    struct pool_ud *ud = luaL_checkudata(L, 1, POOL_MT);
+
+    if (!ud->name)
+        lua_pushliteral(L, "pool (closed)");
+    else
+        lua_pushfstring(L, "pool '%s' (%s)", ud->name,
+                        pool_run_is_active(lv_lua_conn(L), ud->name)
+                        ? "active" : "inactive");
+    return 1;
+}
+
+static int
+l_pool_eq(lua_State *L)
+{
+    struct pool_ud *a = luaL_checkudata(L, 1, POOL_MT);
+    struct pool_ud *b = luaL_checkudata(L, 2, POOL_MT);
+
+    lua_pushboolean(L, a->name && b->name && strcmp(a->name, b->name) == 0);
+    return 1;
+}
+
+static int
+l_pool_newindex(lua_State *L)
+{
+    return luaL_error(L, "pool '%s': property '%s' is read-only",
+                      check_pool(L, 1), luaL_checkstring(L, 2));
+}
+
+static int
+push_property(lua_State *L, const char *name, const char *key)
+{
+    struct lv_conn *c = lv_lua_conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    struct pool_def *def;
+    char uuid[37];
+
+    if (strcmp(key, "name") == 0) {
+        lua_pushstring(L, name);
+    } else if (strcmp(key, "active") == 0) {
+        lua_pushboolean(L, pool_run_is_active(c, name));
+    } else if (strcmp(key, "state") == 0) {
+        lua_pushstring(L, pool_run_is_active(c, name) ? "running"
+                                                       : "inactive");
+    } else if (strcmp(key, "persistent") == 0) {
+        lua_pushboolean(L, pool_store_exists(c, name));
+    } else if (strcmp(key, "autostart") == 0) {
+        lua_pushboolean(L, pool_store_autostart_get(c, name));
+    } else if (strcmp(key, "uuid") == 0 || strcmp(key, "type") == 0 ||
+               strcmp(key, "target") == 0) {
+        if (!(def = pool_run_get_def(c, name, 0, &err)))
+            return lv_lua_raise(L, &err);
+        if (key[0] == 'u')
+            lua_pushstring(L, pool_def_uuid_str(def, uuid));
+        else if (key[1] == 'y')
+            lua_pushstring(L, pool_type_to_str(def->type));
+        else
+            lua_pushstring(L, def->target.path);
+        pool_def_free(def);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int
+l_pool_index(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+
+    luaL_getmetatable(L, POOL_MT);
+    lua_getfield(L, -1, "__methods_table");
+    if (lua_getfield(L, -1, key) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 3);
+    if (push_property(L, name, key))
+        return 1;
+    lua_pushnil(L);
+    return 1;
+}
+
+/* ---- module functions ---- */
+
+/* virt.pool(name_or_uuid) */
+static int
+l_virt_pool(lua_State *L)
+{
+    const char *spec = luaL_checkstring(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    char *name = pool_run_resolve(conn(L), spec, &err);
+
+    if (!name)
+        return lv_lua_raise(L, &err);
+    pool_lua_push(L, name);
+    free(name);
+    return 1;
+}
+
+/* virt.pool_lookup(name_or_uuid) -> pool or nil */
+static int
+l_virt_pool_lookup(lua_State *L)
+{
+    const char *spec = luaL_checkstring(L, 1);
+    char *name = pool_run_resolve(conn(L), spec, NULL);
+
+    if (!name)
+        return 0;
+    pool_lua_push(L, name);
+    free(name);
+    return 1;
+}
+
+/* virt.pools{all=, inactive=}: active pools by default, like pool-list */
+static int
+l_virt_pools(lua_State *L)
+{
+    int all = lv_lua_opt_bool(L, 1, "all", 0);
+    int inactive = lv_lua_opt_bool(L, 1, "inactive", 0);
+    struct lv_conn *c = conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    char **names = NULL;
+    size_t n = 0;
+    int k = 0;
+
+    if (pool_run_names(c, &names, &n, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        int active = pool_run_is_active(c, names[i]);
+        if (!all && (inactive ? active : !active))
+            continue;
+        pool_lua_push(L, names[i]);
+        lua_rawseti(L, -2, ++k);
+    }
+    lv_store_names_free(names, n);
+    return 1;
+}
+
+/* The pool XML for name, type and {target=, source_dev=, source_host=,
+ * source_path=, source_name=, source_format=} (virsh pool-define-as).
+ * Pushes the XML string. */
+static void
+push_xml_as(lua_State *L, int iname, int itype, int ispec)
+{
+    const char *name = luaL_checkstring(L, iname);
+    const char *type = luaL_checkstring(L, itype);
+    const char *dev = lv_lua_opt_str(L, ispec, "source_dev", NULL);
+    const char *host = lv_lua_opt_str(L, ispec, "source_host", NULL);
+    const char *target = lv_lua_opt_str(L, ispec, "target", NULL);
+    const char *path = lv_lua_opt_str(L, ispec, "source_path", NULL);
+    const char *sname = lv_lua_opt_str(L, ispec, "source_name", NULL);
+    const char *sfmt = lv_lua_opt_str(L, ispec, "source_format", NULL);
+    int t = pool_type_from_str(type);
+    struct lv_err err = LV_ERR_INIT;
+    struct pool_def *def;
+    char *xml;
+
+    if (t < 0)
+        luaL_argerror(L, itype, lua_pushfstring(L, "unknown pool type '%s'",
+                                                type));
+    def = pool_def_new();
+    def->type = (enum pool_type)t;
+    def->name = lv_strdup(name);
+    uuid_generate(def->uuid);
+    def->target.path = lv_strdup(target);
+    def->source.dir = lv_strdup(path);
+    def->source.name = lv_strdup(sname);
+    def->source.format = lv_strdup(sfmt);
+    if (dev) {
+        def->source.devices = lv_calloc(1, sizeof(*def->source.devices));
+        def->source.devices[0].path = lv_strdup(dev);
+        def->source.n_devices = 1;
+    }
+    if (host) {
+        def->source.hosts = lv_calloc(1, sizeof(*def->source.hosts));
+        def->source.hosts[0].name = lv_strdup(host);
+        def->source.n_hosts = 1;
+    }
+    xml = pool_def_format_xml(def, 0, &err);
+    pool_def_free(def);
+    if (!xml)
+        lv_lua_raise(L, &err);
+    lua_pushstring(L, xml);
+    free(xml);
+}
+
+static int
+l_virt_pool_xml_as(lua_State *L)
+{
+    push_xml_as(L, 1, 2, 3);
+    return 1;
+}
+
+/* The pool XML at idx: a string, or a table {name=, type=, target=...}. */
+static const char *
+xml_arg(lua_State *L, int idx, size_t *len)
+{
+    if (lua_type(L, idx) == LUA_TTABLE) {
+        lua_getfield(L, idx, "name");
+        lua_getfield(L, idx, "type");
+        push_xml_as(L, lua_gettop(L) - 1, lua_gettop(L), idx);
+        lua_replace(L, idx);
+        lua_pop(L, 2);
+    }
+    return luaL_checklstring(L, idx, len);
+}
+
+static int
+define_xml(lua_State *L, const char *xml, size_t len)
+{
+    struct lv_err err = LV_ERR_INIT;
+    struct pool_def *def = pool_run_define(conn(L), xml, len, &err);
+
+    if (!def)
+        return lv_lua_raise(L, &err);
+    pool_lua_push(L, def->name);
+    pool_def_free(def);
+    return 1;
+}
+
+/* virt.pool_define(xml_or_table) -> pool */
+static int
+l_virt_pool_define(lua_State *L)
+{
+    size_t len;
+    const char *xml = xml_arg(L, 1, &len);
+    return define_xml(L, xml, len);
+}
+
+/* virt.pool_define_as(name, type, spec) -> pool */
+static int
+l_virt_pool_define_as(lua_State *L)
+{
+    size_t len;
+    const char *xml;
+
+    push_xml_as(L, 1, 2, 3);
+    xml = lua_tolstring(L, -1, &len);
+    return define_xml(L, xml, len);
+}
+
+/* virt.pool_create(xml_or_table, {build=, overwrite=}) -> pool */
+static int
+l_virt_pool_create(lua_State *L)
+{
+    size_t len;
+    const char *xml = xml_arg(L, 1, &len);
+    unsigned f = build_flags(L, 2);
+    int build = lv_lua_opt_bool(L, 2, "build", 0) || f;
+    struct lv_err err = LV_ERR_INIT;
+    struct pool_def *def = pool_run_create(conn(L), xml, len, build, f, &err);
+
+    if (!def)
+        return lv_lua_raise(L, &err);
+    pool_lua_push(L, def->name);
+    pool_def_free(def);
+    return 1;
+}
+
+void
+pool_lua_open(lua_State *L)
+{
+    static const luaL_Reg meta[] = {
+        { "__index", l_pool_index },
+        { "__newindex", l_pool_newindex },
+        { "__tostring", l_pool_tostring },
+        { "__eq", l_pool_eq },
+        { "__gc", l_pool_close },
+        { "__close", l_pool_close },
+        { NULL, NULL },
+    };
+    static const luaL_Reg funcs[] = {
+        { "pool", l_virt_pool },
+        { "pool_lookup", l_virt_pool_lookup },
+        { "pools", l_virt_pools },
+        { "pool_define", l_virt_pool_define },
+        { "pool_define_as", l_virt_pool_define_as },
+        { "pool_xml_as", l_virt_pool_xml_as },
+        { "pool_create", l_virt_pool_create },
+        { NULL, NULL },
+    };
+    int n = 0;
+
+    luaL_newmetatable(L, POOL_MT);
+    luaL_setfuncs(L, meta, 0);
+    lua_newtable(L);
+    luaL_setfuncs(L, pool_methods, 0);
+    lua_setfield(L, -2, "__methods_table");
+    lua_newtable(L);
+    for (const luaL_Reg *m = pool_methods; m->name; m++) {
+        lua_pushstring(L, m->name);
+        lua_rawseti(L, -2, ++n);
+    }
+    lua_setfield(L, -2, "__methods");
+    lua_pop(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, POOL_CACHE);
+    lua_newtable(L);
+    lua_pushliteral(L, "v");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pop(L, 1);
+    luaL_setfuncs(L, funcs, 0);
+}
