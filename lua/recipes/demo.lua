@@ -1,8 +1,9 @@
--- demo.lua - the `make demo` recipe: provisions a few busybox test guests
--- under TCG, waits until each has booted (its console marker), prints a
--- table, then shuts them down with the ACPI power button and undefines
--- them. Usage: luavirt lua/recipes/demo.lua GUEST_DIR [COUNT]
--- (Networking and IP addresses come with the network driver.)
+-- demo.lua - the `make demo` recipe: starts the default NAT network,
+-- provisions a few busybox test guests on it under TCG, waits until each
+-- has booted and got its address by DHCP, prints a table of name, state
+-- and IP, then shuts them down with the ACPI power button and undefines
+-- them (and stops the network if it started it).
+-- Usage: luavirt lua/recipes/demo.lua GUEST_DIR [COUNT]
 local guest_dir = assert(arg[1], "usage: demo.lua GUEST_DIR [COUNT]")
 local count = tonumber(arg[2] or "3")
 local READY = "LUAVIRT-GUEST-READY"
@@ -29,15 +30,22 @@ local function xml_for(name)
   local subs = {
     NAME = name, KERNEL = guest_dir .. "/vmlinuz",
     INITRD = guest_dir .. "/initrd.img", MEMORY = "128",
-    CMDLINE = "lv.marker=hello-from-" .. name,
+    CMDLINE = "lv.dhcp=1 lv.marker=hello-from-" .. name,
   }
-  return (template:gsub("@(%u+)@", subs))
+  local nic = "<interface type='network'><source network='default'/>" ..
+    "<model type='virtio'/></interface>\n  </devices>"
+  return (template:gsub("@(%u+)@", subs):gsub("</devices>", nic))
 end
 
 print(string.format("luavirt %s on %s (%s)", virt.VERSION, virt.hostname(), virt.uri()))
 local caps = virt.capabilities()
 print(string.format("QEMU %s; KVM: %s", caps.qemu.version,
   caps.kvm.usable and "usable" or ("not used: " .. (caps.kvm.reason or "?"))))
+
+local net = virt.network("default")
+local started_net = not net.active
+if started_net then net:start() end
+print(string.format("network 'default' active on %s", net.bridge))
 
 -- leftovers of an interrupted demo are ours to clear
 for i = 1, count do
@@ -57,15 +65,22 @@ for i = 1, count do
   print(string.format("started %s (id %d, pid %d)", d.name, d.id, d:pid()))
 end
 
-print("waiting for the guests to boot (TCG)...")
+print("waiting for the guests to boot (TCG) and get their addresses...")
+local ips = {}
 for _, d in ipairs(doms) do
   d:wait_console(READY, 120)
   d:wait_console("hello-from-" .. d.name, 30)
+  d:wait_console("LUAVIRT-IP", 90)
+  local a = d:addresses{source = "lease"}[1]
+  ips[d.name] = a and (a.addr .. "/" .. a.prefix) or "-"
 end
 print(string.format("all %d guests booted in %d s\n", #doms, os.time() - t0))
 
-local cli = require("cli")
-cli.main({"list", "--all"})
+print(string.format(" %-8s %-9s %s", "Name", "State", "IP"))
+print(" " .. string.rep("-", 36))
+for _, d in ipairs(doms) do
+  print(string.format(" %-8s %-9s %s", d.name, d.state, ips[d.name]))
+end
 
 print("\nshutting down (ACPI power button)...")
 for _, d in ipairs(doms) do d:shutdown() end
@@ -75,4 +90,5 @@ for _, d in ipairs(doms) do
   print(string.format("%-8s %s (%s)", d.name, state, reason))
   d:undefine()
 end
+if started_net then net:destroy() end
 print("demo done")
