@@ -10,8 +10,10 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "dom_save.h"
 #include "dom_store.h"
 #include "dom_xml.h"
+#include "snap.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -285,10 +287,55 @@ out:
     return ret;
 }
 
+/* What undefine would leave behind: snapshot metadata and a managed save
+ * image are refused unless flags say to remove them (virsh undefine
+ * --snapshots-metadata / --managed-save). Stricter than libvirt, which
+ * lets a running guest with snapshots go transient: here the metadata
+ * would outlive it. */
+static int
+check_leftovers(struct lv_conn *c, const char *name, unsigned flags,
+                struct lv_err *err)
+{
+    int n = snap_count(c, name, err);
+
+    if (n < 0)
+        return -1;
+    if (n > 0 && !(flags & DOM_UNDEFINE_SNAPSHOTS_METADATA)) {
+        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot undefine: it has "
+                   "%d snapshot%s; use --snapshots-metadata", name, n,
+                   n == 1 ? "" : "s");
+        return -1;
+    }
+    if (dom_managed_save_exists(c, name) && !(flags & DOM_UNDEFINE_MANAGED_SAVE)) {
+        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot undefine: it has a "
+                   "managed save image; use --managed-save", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* After the definition is gone: remove what flags asked for. */
+static int
+remove_leftovers(struct lv_conn *c, const char *name, unsigned flags,
+                 struct lv_err *err)
+{
+    if ((flags & DOM_UNDEFINE_SNAPSHOTS_METADATA) &&
+        snap_metadata_remove(c, name, err) < 0)
+        return -1;
+    if (flags & DOM_UNDEFINE_MANAGED_SAVE) {
+        char *p = dom_managed_save_path(c, name);
+        int r = lv_store_remove(p, err);
+        free(p);
+        return r;
+    }
+    return 0;
+}
+
 int
-dom_undefine(struct lv_conn *c, const char *name, int remove_nvram,
+dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
              struct lv_err *err)
 {
+    int remove_nvram = !!(flags & DOM_UNDEFINE_NVRAM);
     char *lock = dom_lock_path(c, name);
     struct dom_def *def = NULL;
     struct dom_status st;
@@ -307,6 +354,8 @@ dom_undefine(struct lv_conn *c, const char *name, int remove_nvram,
                    "'%s'; use --nvram to remove it too", name, def->os.nvram);
         goto out;
     }
+    if (check_leftovers(c, name, flags, err) < 0)
+        goto out;
     if (st.state != DOM_STATE_SHUTOFF) {
         /* it goes on running as a transient guest, like under libvirt */
         char *dir = dom_run_dir(c, name);
@@ -323,6 +372,10 @@ dom_undefine(struct lv_conn *c, const char *name, int remove_nvram,
     if (dom_store_remove(c, name, err) < 0)
         goto out;
     uuid_index_set(c, def->uuid, NULL, NULL);
+    if (remove_leftovers(c, name, flags, err) < 0) {
+        lv_err_prefix(err, "domain '%s': undefined, but ", name);
+        goto out;
+    }
     if (remove_nvram && def->os.nvram && unlink(def->os.nvram) < 0 && errno != ENOENT) {
         lv_err_sys(err, "domain '%s': undefined, but cannot remove NVRAM '%s'",
                    name, def->os.nvram);
@@ -365,14 +418,27 @@ dom_rename(struct lv_conn *c, const char *name, const char *new_name,
                    "that name is taken", name, new_name);
         goto out;
     }
+    /* libvirt refuses too: the image holds the old definition */
+    if (dom_managed_save_exists(c, name)) {
+        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot rename: it has a "
+                   "managed save image; start it or use managedsave-remove "
+                   "first", name);
+        goto out;
+    }
     autostart = dom_store_autostart_get(c, name);
     free(def->name);
     def->name = lv_strdup(new_name);
     if (dom_store_save(c, def, err) < 0)
         goto out;
+    /* snapshots move with the domain, as libvirt does since 6.10 */
+    if (snap_metadata_rename(c, name, new_name, err) < 0) {
+        dom_store_remove(c, new_name, NULL);
+        goto out;
+    }
     if (uuid_index_set(c, def->uuid, new_name, err) < 0 ||
         (autostart && dom_store_autostart_set(c, new_name, 1, err) < 0) ||
         dom_store_remove(c, name, err) < 0) {
+        snap_metadata_rename(c, new_name, name, NULL);
         dom_store_remove(c, new_name, NULL);
         uuid_index_set(c, def->uuid, name, NULL);
         goto out;

@@ -43,11 +43,18 @@ struct dom_def *dom_get_def(struct lv_conn *c, const char *name, int inactive,
 /* Define (or redefine) def persistently. A name taken by another uuid, or
  * a uuid taken by another name, is LV_E_EXISTS. */
 int dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err);
-/* Remove name's definition; a running guest goes on as transient.
- * remove_nvram deletes the NVRAM file the definition names. */
-int dom_undefine(struct lv_conn *c, const char *name, int remove_nvram,
+enum {
+    DOM_UNDEFINE_NVRAM = 1 << 0,              /* delete the NVRAM file */
+    DOM_UNDEFINE_SNAPSHOTS_METADATA = 1 << 1, /* delete snapshot metadata */
+    DOM_UNDEFINE_MANAGED_SAVE = 1 << 2,       /* delete the managed save */
+};
+/* Remove name's definition; a running guest goes on as transient. An
+ * NVRAM file, snapshot metadata or a managed save image is refused
+ * (LV_E_INVALID, nothing changed) unless flags say to delete it too. */
+int dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
                  struct lv_err *err);
-/* Rename a shut-off persistent domain. */
+/* Rename a shut-off persistent domain; its snapshot metadata moves with
+ * it. Refused while it has a managed save image, as by libvirt. */
 int dom_rename(struct lv_conn *c, const char *name, const char *new_name,
                struct lv_err *err);
 int dom_set_autostart(struct lv_conn *c, const char *name, int on,

@@ -102,13 +102,13 @@ void dom_disk_removed_free(struct dom_disk_removed *r, size_t n);
 
 /* virsh undefine --remove-all-storage: name must be shut off. First checks
  * that no other defined or running guest uses any of its disk images
- * (LV_E_BUSY, nothing changed), then undefines it (remove_nvram as
+ * (LV_E_BUSY, nothing changed), then undefines it (flags as
  * dom_undefine) and deletes the images: pool volumes through the storage
  * layer, other regular files with unlink; block devices outside pools and
  * CD-ROM media are kept. *out lists every disk with a source. On a
  * failure after the undefine, *out still lists what was done. */
 int dom_disk_undefine_storage(struct lv_conn *c, const char *name,
-                              int remove_nvram, struct dom_disk_removed **out,
+                              unsigned flags, struct dom_disk_removed **out,
                               size_t *n, struct lv_err *err);
 
 #endif

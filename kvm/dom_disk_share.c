@@ -198,7 +198,7 @@ remove_image(struct lv_conn *c, const struct dom_disk *k,
 }
 
 int
-dom_disk_undefine_storage(struct lv_conn *c, const char *name, int remove_nvram,
+dom_disk_undefine_storage(struct lv_conn *c, const char *name, unsigned flags,
                           struct dom_disk_removed **out, size_t *n,
                           struct lv_err *err)
 {
@@ -216,7 +216,7 @@ dom_disk_undefine_storage(struct lv_conn *c, const char *name, int remove_nvram,
                    "it is %s; destroy it first", name, dom_state_to_str(st.state));
         goto out;
     }
-    if (check_unused(c, def, err) < 0 || dom_undefine(c, name, remove_nvram, err) < 0)
+    if (check_unused(c, def, err) < 0 || dom_undefine(c, name, flags, err) < 0)
         goto out;
     *out = lv_calloc(def->n_disks + 1, sizeof(**out));
     for (size_t i = 0; i < def->n_disks; i++) {

@@ -219,17 +219,17 @@ l_block_resize(lua_State *L)
     return chain(L, dom_disk_block_resize(CONN(L), name, target, size, &err), &err);
 }
 
-/* d:undefine_storage{nvram=} -> {{target=, path=, removed=, why=}, ...}:
- * undefine --remove-all-storage */
+/* d:undefine_storage{nvram=, snapshots_metadata=, managed_save=} ->
+ * {{target=, path=, removed=, why=}, ...}: undefine --remove-all-storage */
 static int
 l_undefine_storage(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
-    int nvram = lv_lua_opt_bool(L, 2, "nvram", 0);
+    unsigned flags = dom_lua_undefine_flags(L, 2);
     struct lv_err err = LV_ERR_INIT;
     struct dom_disk_removed *r = NULL;
     size_t n = 0;
-    int rc = dom_disk_undefine_storage(CONN(L), name, nvram, &r, &n, &err);
+    int rc = dom_disk_undefine_storage(CONN(L), name, flags, &r, &n, &err);
 
     if (rc < 0 && n == 0) {
         dom_disk_removed_free(r, n);

@@ -84,13 +84,28 @@ SIMPLE(l_reset, dom_reset)
 SIMPLE(l_suspend, dom_suspend)
 SIMPLE(l_resume, dom_resume)
 
+unsigned
+dom_lua_undefine_flags(lua_State *L, int idx)
+{
+    unsigned flags = 0;
+
+    if (lv_lua_opt_bool(L, idx, "nvram", 0))
+        flags |= DOM_UNDEFINE_NVRAM;
+    if (lv_lua_opt_bool(L, idx, "snapshots_metadata", 0))
+        flags |= DOM_UNDEFINE_SNAPSHOTS_METADATA;
+    if (lv_lua_opt_bool(L, idx, "managed_save", 0))
+        flags |= DOM_UNDEFINE_MANAGED_SAVE;
+    return flags;
+}
+
+/* d:undefine{nvram=, snapshots_metadata=, managed_save=} */
 static int
 l_undefine(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
-    int nvram = lv_lua_opt_bool(L, 2, "nvram", 0);
+    unsigned flags = dom_lua_undefine_flags(L, 2);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_undefine(CONN(L), name, nvram, &err), &err);
+    return done(L, dom_undefine(CONN(L), name, flags, &err), &err);
 }
 
 static int

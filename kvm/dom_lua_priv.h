@@ -13,6 +13,9 @@ void dom_lua_push(lua_State *L, const char *name);
 const char *dom_lua_check(lua_State *L, int idx);
 /* Point the handle at idx to new_name. */
 void dom_lua_rename(lua_State *L, int idx, const char *new_name);
+/* DOM_UNDEFINE_* from the options table at idx: {nvram=, snapshots_metadata=,
+ * managed_save=} (dom_lua_methods.c). */
+unsigned dom_lua_undefine_flags(lua_State *L, int idx);
 /* Method tables of luavirt.domain, one per subject file; dom_lua.c merges
  * every table listed in its method_tables[] (add a new file's getter there). */
 const luaL_Reg *dom_lua_methods(void);          /* dom_lua_methods.c: lifecycle */

@@ -28,8 +28,8 @@
 #define SAVE_TIMEOUT_MS 600000
 #define SAVE_FDNAME "luavirt-migfd"
 
-static char *
-managed_path(const struct lv_conn *c, const char *name)
+char *
+dom_managed_save_path(const struct lv_conn *c, const char *name)
 {
     return lv_asprintf("%s/qemu/save/%s.save", c->lib_dir, name);
 }
@@ -42,7 +42,7 @@ dom_managed_save_exists(const struct lv_conn *c, const char *name)
 
     if (dom_def_check_name(name, NULL) < 0)
         return 0;
-    p = managed_path(c, name);
+    p = dom_managed_save_path(c, name);
     r = access(p, F_OK) == 0;
     free(p);
     return r;
@@ -365,7 +365,7 @@ dom_restore(struct lv_conn *c, const char *path, enum dom_restore_state st,
 int
 dom_managed_save(struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    char *path = managed_path(c, name), *dir = NULL;
+    char *path = dom_managed_save_path(c, name), *dir = NULL;
     int ret = -1;
 
     if (dom_def_check_name(name, NULL) == 0 && dom_exists(c, name) &&
@@ -394,7 +394,7 @@ dom_managed_save_remove(struct lv_conn *c, const char *name, struct lv_err *err)
         lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
         return -1;
     }
-    path = managed_path(c, name);
+    path = dom_managed_save_path(c, name);
     ret = lv_store_remove(path, err);
     free(path);
     return ret;
@@ -406,7 +406,7 @@ dom_managed_save_start(struct lv_conn *c, const char *name,
 {
     struct dom_start_opts so = { .paused = 1, .incoming = 1,
                                  .timeout_ms = o ? o->timeout_ms : 0 };
-    char *path = managed_path(c, name);
+    char *path = dom_managed_save_path(c, name);
     struct image im = { -1, NULL, 0 };
     int ret = -1;
 

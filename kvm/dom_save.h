@@ -28,6 +28,8 @@ int dom_managed_save(struct lv_conn *c, const char *name, struct lv_err *err);
 /* Drop the managed save image (0 also when there is none). */
 int dom_managed_save_remove(struct lv_conn *c, const char *name,
                             struct lv_err *err);
+/* Where name's managed save image is (malloc'd), whether or not it is. */
+char *dom_managed_save_path(const struct lv_conn *c, const char *name);
 /* 1 if name has a managed save image. */
 int dom_managed_save_exists(const struct lv_conn *c, const char *name);
 /* dom_start() of a managed-saved guest: resume from the image, then

@@ -318,8 +318,8 @@ create_locked(struct lv_conn *c, const char *dom, struct snap_def *s,
                          : st.state == DOM_STATE_SHUTOFF ? "shutoff"
                          : st.state == DOM_STATE_RUNNING ? "running" : "paused");
     s->memory = disk_only || !active ? SNAP_LOC_NO : SNAP_LOC_INTERNAL;
-    if (disk_only ? snap_external_create(c, dom, def, active, s, err)
-                  : snap_internal_create(c, dom, def, active, s, err) < 0)
+    if ((disk_only ? snap_external_create(c, dom, def, active, s, err)
+                   : snap_internal_create(c, dom, def, active, s, err)) < 0)
         goto out;
     dom_def_free(s->dom);
     s->dom = dom_def_copy(def);
@@ -652,5 +652,73 @@ out:
     snap_names_free(gone, ngone);
     snap_list_free(defs, n);
     lv_store_unlock(fd);
+    return ret;
+}
+
+int
+snap_count(const struct lv_conn *c, const char *dom, struct lv_err *err)
+{
+    char *dir = snap_dir(c, dom), **names = NULL;
+    size_t n = 0;
+    int r = lv_store_list_dir(dir, ".xml", 0, &names, &n, err);
+
+    lv_store_names_free(names, n);
+    free(dir);
+    return r < 0 ? -1 : (int)n;
+}
+
+int
+snap_metadata_rename(const struct lv_conn *c, const char *dom,
+                     const char *new_dom, struct lv_err *err)
+{
+    char *from = snap_dir(c, dom), *to = snap_dir(c, new_dom);
+    int ret = -1;
+
+    if (access(from, F_OK) < 0) {
+        ret = 0;
+        goto out;
+    }
+    if (access(to, F_OK) == 0) {
+        lv_err_set(err, LV_E_EXISTS, "domain '%s': cannot move its snapshot "
+                   "metadata: '%s' exists", dom, to);
+        goto out;
+    }
+    if (rename(from, to) < 0) {
+        lv_err_sys(err, "domain '%s': cannot move its snapshot metadata to "
+                   "'%s'", dom, to);
+        goto out;
+    }
+    ret = 0;
+out:
+    free(to);
+    free(from);
+    return ret;
+}
+
+int
+snap_metadata_remove(const struct lv_conn *c, const char *dom,
+                     struct lv_err *err)
+{
+    char *dir = snap_dir(c, dom), **names = NULL;
+    size_t n = 0;
+    int ret = -1;
+
+    if (lv_store_list_dir(dir, ".xml", 0, &names, &n, err) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        char *p = snap_path(c, dom, names[i]);
+        int r = lv_store_remove(p, err);
+        free(p);
+        if (r < 0)
+            goto out;
+    }
+    if (rmdir(dir) < 0 && errno != ENOENT) {
+        lv_err_sys(err, "domain '%s': cannot remove '%s'", dom, dir);
+        goto out;
+    }
+    ret = 0;
+out:
+    lv_store_names_free(names, n);
+    free(dir);
     return ret;
 }

@@ -66,6 +66,18 @@ int snap_delete(struct lv_conn *c, const char *dom, const char *name,
                 struct lv_err *err);
 void snap_names_free(char **names, size_t n);
 
+/* Metadata as a whole, for undefine and domrename; the caller holds dom's
+ * lock. snap_count: how many snapshots dom has metadata for (0: none), or
+ * -1. snap_metadata_rename: move it all to new_dom (nothing to move is
+ * fine; LV_E_EXISTS if new_dom has some). snap_metadata_remove: delete it
+ * (undefine --snapshots-metadata); internal snapshots and overlays stay in
+ * the images, as with libvirt. */
+int snap_count(const struct lv_conn *c, const char *dom, struct lv_err *err);
+int snap_metadata_rename(const struct lv_conn *c, const char *dom,
+                         const char *new_dom, struct lv_err *err);
+int snap_metadata_remove(const struct lv_conn *c, const char *dom,
+                         struct lv_err *err);
+
 /* 1 if the snapshot has an external disk or memory (snap_external.c). */
 int snap_is_external(const struct snap_def *sdef);
 

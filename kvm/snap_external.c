@@ -145,9 +145,8 @@ del_nodes(struct qmp *q, struct ext *x)
 
     for (size_t i = 0; i < x->n; i++)
         if (x->node[i]) {
-            json_decref(qmp_execute(q, "blockdev-del", json_pack("{s:s}",
-                                    "node-name", x->node[i]),
-                                    SNAP_QMP_TIMEOUT_MS, &e2));
+            json_decref(snap_qmp_execute_new(q, "blockdev-del", json_pack(
+                            "{s:s}", "node-name", x->node[i]), &e2));
             free(x->node[i]);
             x->node[i] = NULL;
         }
@@ -172,10 +171,10 @@ switch_live(struct lv_conn *c, const char *dom, const struct dom_def *def,
         free(drv);
         x->node[i] = lv_asprintf("ov%u-%ld-%zu", seq++, (long)getpid() % 100000, i);
         /* no backing: blockdev-snapshot attaches the current top */
-        r = qmp_execute(q, "blockdev-add", json_pack(
+        r = snap_qmp_execute_new(q, "blockdev-add", json_pack(
                 "{s:s, s:s, s:{s:s, s:s}, s:n}", "driver", "qcow2",
                 "node-name", x->node[i], "file", "driver", "file",
-                "filename", x->overlay[i], "backing"), SNAP_QMP_TIMEOUT_MS, err);
+                "filename", x->overlay[i], "backing"), err);
         if (!r) {
             free(x->node[i]);
             x->node[i] = NULL;
@@ -188,8 +187,8 @@ switch_live(struct lv_conn *c, const char *dom, const struct dom_def *def,
                               "overlay", x->node[i]));
         free(top);
     }
-    r = qmp_execute(q, "transaction", json_pack("{s:O}", "actions", actions),
-                    SNAP_QMP_TIMEOUT_MS, err);
+    r = snap_qmp_execute_new(q, "transaction", json_pack("{s:O}", "actions",
+                             actions), err);
     if (!r)
         goto out;
     json_decref(r);

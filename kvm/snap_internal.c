@@ -44,6 +44,16 @@ job_error(struct qmp *q, const char *job_id, struct lv_err *err)
     return e;
 }
 
+json_t *
+snap_qmp_execute_new(struct qmp *q, const char *cmd, json_t *args,
+                     struct lv_err *err)
+{
+    json_t *r = qmp_execute(q, cmd, args, SNAP_QMP_TIMEOUT_MS, err);
+
+    json_decref(args);
+    return r;
+}
+
 int
 snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
              const char *job_id, int timeout_ms, struct lv_err *err)
@@ -77,8 +87,8 @@ snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
     }
     json_decref(ev);
     msg = job_error(q, job_id, err);
-    r = qmp_execute(q, "job-dismiss", json_pack("{s:s}", "id", job_id),
-                    SNAP_QMP_TIMEOUT_MS, err);
+    r = snap_qmp_execute_new(q, "job-dismiss", json_pack("{s:s}", "id", job_id),
+                             err);
     json_decref(r);
     if (msg) {
         lv_err_set(err, LV_E_QEMU, "%s: %s", cmd, msg);

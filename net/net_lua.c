@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "net.h"
+#include "net_portfwd.h"
 #include "net_run.h"
 #include "net_store.h"
 #include "net_xml.h"
@@ -273,6 +274,125 @@ l_update(lua_State *L)
     return 1;
 }
 
+/* The port forward table at idx ({proto=, host_port=, guest_ip=,
+ * guest_port=}) into f; add needs guest_ip, and guest_port defaults to
+ * host_port. 0, or -1 with err for a guest_ip too long to be an address. */
+static int
+check_fwd_arg(lua_State *L, int idx, int add, struct nft_portfwd *f,
+              struct lv_err *err)
+{
+    static const char *const protos[] = { "tcp", "udp", NULL };
+    const char *proto, *ip;
+    lua_Integer hp, gp;
+    int p;
+
+    luaL_checktype(L, idx, LUA_TTABLE);
+    proto = lv_lua_opt_str(L, idx, "proto", "tcp");
+    for (p = 0; protos[p] && strcmp(protos[p], proto) != 0; p++)
+        ;
+    if (!protos[p])
+        luaL_argerror(L, idx, lua_pushfstring(L, "proto must be 'tcp' or "
+                                              "'udp', not '%s'", proto));
+    hp = lv_lua_opt_int(L, idx, "host_port", 0);
+    gp = lv_lua_opt_int(L, idx, "guest_port", add ? hp : 0);
+    ip = lv_lua_opt_str(L, idx, "guest_ip", NULL);
+    if (hp < 1 || hp > 65535 || gp < 0 || gp > 65535 || (add && gp == 0))
+        luaL_argerror(L, idx, "host_port and guest_port must be 1-65535");
+    if (add && !ip)
+        luaL_argerror(L, idx, "guest_ip is required");
+    memset(f, 0, sizeof(*f));
+    f->proto = (enum nft_proto)p;
+    f->host_port = (int)hp;
+    f->guest_port = (int)gp;
+    if (ip && strlen(ip) >= sizeof(f->guest_ip)) {
+        lv_err_set(err, LV_E_INVALID, "guest address '%s' is not an IPv4 "
+                   "address", ip);
+        return -1;
+    }
+    if (ip)
+        strcpy(f->guest_ip, ip);
+    return 0;
+}
+
+static unsigned
+update_flags(lua_State *L, int idx)
+{
+    unsigned flags = 0;
+
+    if (lv_lua_opt_bool(L, idx, "live", 0))
+        flags |= NET_UPDATE_LIVE;
+    if (lv_lua_opt_bool(L, idx, "config", 0))
+        flags |= NET_UPDATE_CONFIG;
+    return flags;
+}
+
+/* net:port_forward{proto=, host_port=, guest_ip=, guest_port=, live=,
+ * config=} and net:port_forward_remove{...}: see net_portfwd.h. */
+static int
+port_forward_change(lua_State *L, int add)
+{
+    const char *name = check_net(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    struct nft_portfwd f;
+    unsigned flags;
+    int r;
+
+    if (check_fwd_arg(L, 2, add, &f, &err) < 0) {
+        lv_err_prefix(&err, "network '%s': ", name);
+        return lv_lua_raise(L, &err);
+    }
+    flags = update_flags(L, 2);
+    r = add ? net_portfwd_add(lv_lua_conn(L), name, &f, flags, &err)
+            : net_portfwd_remove(lv_lua_conn(L), name, &f, flags, &err);
+    if (r < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_port_forward(lua_State *L)
+{
+    return port_forward_change(L, 1);
+}
+
+static int
+l_port_forward_remove(lua_State *L)
+{
+    return port_forward_change(L, 0);
+}
+
+/* net:port_forwards{config=} -> {{proto=, host_port=, guest_ip=,
+ * guest_port=}, ...}: the live forwards, or the persistent ones with
+ * config=true or when the network is inactive. */
+static int
+l_port_forwards(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    int config = lv_lua_opt_bool(L, 2, "config", 0);
+    struct lv_err err = LV_ERR_INIT;
+    struct nft_portfwd *v = NULL;
+    size_t n = 0;
+
+    if (net_portfwd_list(lv_lua_conn(L), name, config, &v, &n, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 4);
+        lua_pushstring(L, nft_proto_to_str(v[i].proto));
+        lua_setfield(L, -2, "proto");
+        lua_pushinteger(L, v[i].host_port);
+        lua_setfield(L, -2, "host_port");
+        lua_pushstring(L, v[i].guest_ip);
+        lua_setfield(L, -2, "guest_ip");
+        lua_pushinteger(L, v[i].guest_port);
+        lua_setfield(L, -2, "guest_port");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    free(v);
+    return 1;
+}
+
 static const luaL_Reg methods[] = {
     { "start", l_start },
     { "destroy", l_destroy },
@@ -282,6 +402,9 @@ static const luaL_Reg methods[] = {
     { "info", l_info },
     { "dhcp_leases", l_dhcp_leases },
     { "update", l_update },
+    { "port_forward", l_port_forward },
+    { "port_forward_remove", l_port_forward_remove },
+    { "port_forwards", l_port_forwards },
     { NULL, NULL },
 };
 

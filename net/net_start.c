@@ -15,6 +15,8 @@
 #include "dnsmasq.h"
 #include "dnsmasq_conf.h"
 #include "log.h"
+#include "net_portfwd.h"
+#include "net_rules.h"
 #include "net_run.h"
 #include "net_store.h"
 #include "net_xml.h"
@@ -123,21 +125,6 @@ out:
     free(m);
 }
 
-/* The network address of addr/prefix (text) into out. */
-static void
-network_of(int family, const char *addr, int prefix, char *out, size_t n)
-{
-    unsigned char b[16] = { 0 };
-    int len = family == AF_INET6 ? 16 : 4;
-
-    inet_pton(family, addr, b);
-    for (int i = 0; i < len; i++) {
-        int keep = prefix - i * 8;
-        b[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 : (0xff << (8 - keep)) & 0xff;
-    }
-    inet_ntop(family, b, out, (socklen_t)n);
-}
-
 static int
 check_active_overlap(struct start *s, struct lv_err *err)
 {
@@ -190,7 +177,7 @@ check_routes(struct start *s, struct lv_err *err)
         if (hit < 0)
             return -1;
         if (hit) {
-            network_of(fam, ip->address, prefix, net, sizeof(net));
+            net_rules_subnet(fam, ip->address, prefix, net, sizeof(net));
             lv_err_set(err, LV_E_BUSY, "network '%s': subnet %s/%d is "
                        "already in use by interface %s", s->def->name, net,
                        prefix, dev);
@@ -225,51 +212,26 @@ make_bridge(struct start *s, struct lv_err *err)
     return nl_link_set_up(o.name, 1, err);
 }
 
+/* The nftables table, with the persistent port forwards (net_portfwd.c). */
 static int
 load_rules(struct start *s, struct lv_err *err)
 {
-    const struct net_def *d = s->def;
-    struct in_addr a4;
-    int p4 = 0, p6 = 0, r = -1;
-    char uuid[33], net4[64] = "", net6[64] = "", *rules = NULL, *path = NULL;
-    const struct net_ip *ip4 = net_def_ipv4(d, &a4, &p4);
-    const struct net_ip *ip6 = net_def_ipv6(d, NULL, &p6);
-    struct nft_net n = { .table = s->table, .bridge = net_def_bridge(d),
-                         .dev = d->forward.dev,
-                         .mode = d->forward.mode == NET_FWD_NAT ? NFT_NAT
-                                                                : NFT_ROUTE };
+    struct nft_portfwd *fwds = NULL;
+    size_t n = 0;
+    char *path = NULL;
+    int r = -1;
 
-    for (int i = 0; i < 16; i++)
-        snprintf(uuid + 2 * i, 3, "%02x", d->uuid[i]);
-    if (!ip4) {
-        lv_err_set(err, LV_E_UNSUPPORTED, "network '%s': forward mode '%s' "
-                   "needs an IPv4 address", d->name,
-                   net_forward_mode_to_str(d->forward.mode));
+    if (net_rules_table(s->def, s->table, sizeof(s->table), err) < 0)
         return -1;
-    }
-    if (nft_table_name(d->name, uuid, s->table, sizeof(s->table), err) < 0)
-        return -1;
-    network_of(AF_INET, ip4->address, p4, net4, sizeof(net4));
-    n.subnet = net4;
-    n.prefix = p4;
-    if (ip6) {
-        network_of(AF_INET6, ip6->address, p6, net6, sizeof(net6));
-        n.subnet6 = net6;
-        n.prefix6 = p6;
-    }
-    rules = nft_ruleset(&n);
-    path = lv_asprintf("%s/nft.rules", s->dir);
-    if (lv_store_write_atomic(path, "", 0, 0600, err) < 0)
+    path = net_run_file(s->c, s->def->name, "nft.rules");
+    if (lv_store_write_atomic(path, "", 0, 0600, err) < 0 ||
+        net_portfwd_restore(s->c, s->def, &fwds, &n, err) < 0)
         goto out;
     s->nft = 1;               /* nft -f may fail half way: always clean */
-    if (nft_apply(path, rules, err) < 0) {
-        lv_err_prefix(err, "network '%s': ", d->name);
-        goto out;
-    }
-    r = 0;
+    r = net_rules_apply(s->c, s->def, fwds, n, err);
 out:
+    free(fwds);
     free(path);
-    free(rules);
     return r;
 }
 

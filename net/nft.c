@@ -16,6 +16,24 @@
 
 #define NFT_TIMEOUT_MS 10000
 
+static const char *const proto_names[] = { [NFT_TCP] = "tcp",
+                                           [NFT_UDP] = "udp" };
+
+const char *
+nft_proto_to_str(enum nft_proto p)
+{
+    return (unsigned)p < 2 ? proto_names[p] : "?";
+}
+
+int
+nft_proto_from_str(const char *s)
+{
+    for (int i = 0; s && i < 2; i++)
+        if (strcmp(s, proto_names[i]) == 0)
+            return i;
+    return -1;
+}
+
 int
 nft_table_name(const char *name, const char *uuid_hex, char *out, size_t n,
                struct lv_err *err)
@@ -59,6 +77,13 @@ add_forward(struct strbuf *b, const struct nft_net *n)
         strbuf_addf(b, "    oifname \"%s\" %sip6 daddr %s/%d accept\n",
                     n->bridge, in_dev, n->subnet6, n->prefix6);
     }
+    /* port forwards: new connections DNATed to a guest (prerouting) */
+    for (size_t i = 0; i < n->n_fwds; i++) {
+        const struct nft_portfwd *f = &n->fwds[i];
+        strbuf_addf(b, "    oifname \"%s\" ip daddr %s %s dport %d "
+                    "ct status dnat accept\n", n->bridge, f->guest_ip,
+                    nft_proto_to_str(f->proto), f->guest_port);
+    }
     /* anything else in or out of the bridge is refused, like libvirt */
     strbuf_addf(b, "    iifname \"%s\" reject\n", n->bridge);
     strbuf_addf(b, "    oifname \"%s\" reject\n", n->bridge);
@@ -88,6 +113,25 @@ add_nat(struct strbuf *b, const struct nft_net *n)
     strbuf_adds(b, "  }\n");
 }
 
+/* One DNAT chain per hook: prerouting for packets from outside, output for
+ * connections the host itself makes; only to the host's own addresses, so
+ * traffic routed through the host is never captured. */
+static void
+add_dnat(struct strbuf *b, const struct nft_net *n, const char *hook)
+{
+    /* nft 1.0 knows "dstnat" only in prerouting; it is -100 */
+    strbuf_addf(b, "  chain %s {\n"
+                   "    type nat hook %s priority -100; policy accept;\n",
+                hook, hook);
+    for (size_t i = 0; i < n->n_fwds; i++) {
+        const struct nft_portfwd *f = &n->fwds[i];
+        strbuf_addf(b, "    fib daddr type local %s dport %d "
+                    "dnat ip to %s:%d\n", nft_proto_to_str(f->proto),
+                    f->host_port, f->guest_ip, f->guest_port);
+    }
+    strbuf_adds(b, "  }\n");
+}
+
 char *
 nft_ruleset(const struct nft_net *n)
 {
@@ -99,11 +143,17 @@ nft_ruleset(const struct nft_net *n)
     add_forward(&b, n);
     if (n->mode == NFT_NAT)
         add_nat(&b, n);
+    if (n->n_fwds > 0) {
+        add_dnat(&b, n, "prerouting");
+        add_dnat(&b, n, "output");
+    }
     strbuf_adds(&b, "}\n");
     return strbuf_steal(&b);
 }
 
-/* The last non-empty line of s, for error messages. */
+/* nft's message for error messages: from its "Error:" line when there is
+ * one (the lines after it quote the rule and point at it), else the last
+ * non-empty line of s. */
 static const char *
 last_line(char *s)
 {
@@ -111,6 +161,12 @@ last_line(char *s)
 
     if (!s)
         return "";
+    if ((start = strstr(s, "Error: "))) {
+        start += 7;
+        if ((end = strchr(start, '\n')))
+            *end = '\0';
+        return start;
+    }
     end = s + strlen(s);
     while (end > s && (end[-1] == '\n' || end[-1] == ' '))
         *--end = '\0';

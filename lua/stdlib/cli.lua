@@ -48,7 +48,7 @@ M.INDEX = {
   cmd_snapshot = "snapshot-create-as snapshot-create snapshot-list snapshot-info " ..
     "snapshot-current snapshot-revert snapshot-delete snapshot-dumpxml snapshot-parent",
   cmd_domsave = "save restore managedsave managedsave-remove",
-  cmd_network = "net-list net-define net-create net-start net-destroy net-undefine net-autostart net-info net-dumpxml net-uuid net-name net-edit net-update net-dhcp-leases",
+  cmd_network = "net-list net-define net-create net-start net-destroy net-undefine net-autostart net-info net-dumpxml net-uuid net-name net-edit net-update net-dhcp-leases net-port-forward",
   cmd_domdev = "attach-disk detach-disk change-media update-device domblklist domblkinfo domblkstat blockresize",
   cmd_domnet = "attach-interface detach-interface domiflist domifstat domif-setlink " ..
     "domif-getlink domifaddr",

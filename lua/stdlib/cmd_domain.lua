@@ -80,14 +80,18 @@ add({
     {name = "nvram", help = "remove nvram file"},
     {name = "keep-nvram", help = "keep nvram file"},
     {name = "remove-all-storage", help = "remove all associated storage volumes"},
+    {name = "managed-save", help = "remove domain managed state file"},
+    {name = "snapshots-metadata", help = "remove all domain snapshot metadata"},
   },
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
     local name = d.name
+    local opts = {nvram = o.nvram or nil, managed_save = o["managed-save"] or nil,
+                  snapshots_metadata = o["snapshots-metadata"] or nil}
     if o["remove-all-storage"] then
       -- issue 3: the work is d:undefine_storage (kvm/dom_lua_disk.c)
       local undefine_storage = ctx.method(d, "undefine_storage", string.format("domain '%s'", name))
-      local ok, res = pcall(undefine_storage, {nvram = o.nvram or nil})
+      local ok, res = pcall(undefine_storage, opts)
       local list = ok and res or (type(res) == "table" and res.removed)
       if list then
         ctx.extra(string.format("Domain '%s' has been undefined", name))
@@ -103,7 +107,7 @@ add({
       if not ok then error(res, 0) end
       return
     end
-    d:undefine({nvram = o.nvram or nil})
+    d:undefine(opts)
     ctx.extra(string.format("Domain '%s' has been undefined", name))
   end,
 })

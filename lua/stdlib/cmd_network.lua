@@ -1,8 +1,9 @@
 -- cmd_network.lua - virtual network commands of the command line: net-list,
 -- net-define, net-create, net-start, net-destroy, net-undefine,
 -- net-autostart, net-info, net-dumpxml, net-edit, net-update,
--- net-dhcp-leases, net-uuid, net-name. Layouts and messages follow virsh 9
--- (tools/virsh-network.c); listings and info also take --json.
+-- net-dhcp-leases, net-uuid, net-name, and net-port-forward (luavirt's own).
+-- Layouts and messages follow virsh 9 (tools/virsh-network.c); listings and
+-- info also take --json.
 local M = {}
 
 local NETWORK = {name = "network", help = "network name or uuid"}
@@ -324,6 +325,72 @@ add({
     end
     ctx.table({"Expiry Time", "MAC address", "Protocol", "IP address",
       "Hostname", "Client ID or DUID"}, rows)
+  end,
+})
+
+-- ---- net-port-forward (no virsh equivalent) ----
+
+add({
+  name = "net-port-forward", json = true,
+  help = "forward a host port to a guest of a nat or route network",
+  desc = "Forward a TCP or UDP port on every local address of the host to a " ..
+    "guest address of the network (DNAT rules in the network's own nftables " ..
+    "table; libvirt has no such command). 'add' needs --host-port and " ..
+    "--guest-ip (--guest-port defaults to the host port); 'delete' needs " ..
+    "--host-port (--guest-ip/--guest-port narrow it); 'list' shows the " ..
+    "live forwards, or with --config (or on an inactive network) the " ..
+    "persistent ones, which every net-start loads again. --live (the " ..
+    "default) changes the running network, --config the persistent config; " ..
+    "both may be given. From the host itself, connect to one of its " ..
+    "addresses other than 127.0.0.1.",
+  args = {
+    NETWORK,
+    {name = "action", choices = {"add", "delete", "list"}, help = "add, delete or list"},
+  },
+  opts = {
+    {name = "proto", value = true, choices = {"tcp", "udp"}, help = "protocol (default tcp)"},
+    {name = "host-port", value = true, int = true, help = "port on the host"},
+    {name = "guest-ip", value = true, help = "guest IPv4 address in the network"},
+    {name = "guest-port", value = true, int = true, help = "port in the guest (default: the host port)"},
+    {name = "live", help = "affect running network (default)"},
+    {name = "config", help = "affect next network startup"},
+  },
+  run = function(ctx, o)
+    local n = net_of(ctx, o.network)
+    if o.action == "list" then
+      local fwds = n:port_forwards({config = o.config or nil})
+      table.sort(fwds, function(a, b)
+        if a.proto ~= b.proto then return a.proto < b.proto end
+        return a.host_port < b.host_port
+      end)
+      if o.json then return ctx.json(fwds) end
+      local rows = {}
+      for _, f in ipairs(fwds) do
+        table.insert(rows, {f.proto, tostring(f.host_port), f.guest_ip,
+          tostring(f.guest_port)})
+      end
+      return ctx.table({"Protocol", "Host port", "Guest address", "Guest port"}, rows)
+    end
+    if not o["host-port"] then
+      ctx.raise("invalid", "net-port-forward " .. o.action .. ": --host-port is required")
+    end
+    if o.action == "add" and not o["guest-ip"] then
+      ctx.raise("invalid", "net-port-forward add: --guest-ip is required")
+    end
+    local f = {proto = o.proto or "tcp", host_port = o["host-port"],
+      guest_ip = o["guest-ip"], guest_port = o["guest-port"],
+      live = o.live or nil, config = o.config or nil}
+    local what = (o.config and o.live and "persistent config and live state")
+      or (o.config and "persistent config") or "live state"
+    if o.action == "add" then
+      n:port_forward(f)
+      ctx.extra(string.format("Port forward %s %d -> %s:%d added to network %s %s",
+        f.proto, f.host_port, f.guest_ip, f.guest_port or f.host_port, n.name, what))
+    else
+      n:port_forward_remove(f)
+      ctx.extra(string.format("Port forward %s %d deleted from network %s %s",
+        f.proto, f.host_port, n.name, what))
+    end
   end,
 })
 

@@ -67,7 +67,7 @@ local function tree(ctx, infos)
   local out = {}
   local function walk(name, is_last, root, indent)
     out[#out + 1] = indent .. (root and "" or "+- ") .. name
-    if not root then indent = indent .. (is_last and " " or "|") .. "  " end
+    if not root then indent = indent .. (is_last and " " or "|") .. " " end
     local list = kids[name] or {}
     if #list > 0 then out[#out + 1] = indent .. "  |" end
     for k, c in ipairs(list) do walk(c, k == #list, false, indent .. "  ") end

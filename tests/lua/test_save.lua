@@ -66,8 +66,21 @@ t.test("managedsave, start resumes, managedsave-remove", function()
   local after = wait_count_above(d, before, 60)
   t.check(after > before, string.format("counter continues: %d > %d", after, before))
   t.check(not d:console_log():find(g.READY, 1, true), "resumed, not booted")
-  -- managedsave-remove: the next start boots afresh
+  -- with a managed save image: undefine and domrename refused, unchanged
   d:managed_save()
+  local before_st = g.snapshot()
+  t.raises("invalid", {"domain 'msav'", "managed save image", "--managed-save"},
+    function() d:undefine() end)
+  local err
+  code, _, err = g.cli("undefine msav")
+  t.eq(code, 1, "CLI undefine refused")
+  t.check(err:find("error: domain 'msav': cannot undefine: it has a managed save image; " ..
+    "use --managed-save", 1, true), err)
+  t.raises("invalid", {"domain 'msav'", "cannot rename", "managed save"},
+    function() d:rename("msav2") end)
+  t.check(g.same_snapshot(before_st, g.snapshot()), "refusals changed nothing")
+  t.eq(d.has_managed_save, true, "image kept")
+  -- managedsave-remove: the next start boots afresh
   code, out = g.cli("managedsave-remove msav")
   t.eq(code, 0, "managedsave-remove runs")
   t.check(out:find("Removed managedsave image for domain 'msav'", 1, true), out)
@@ -76,6 +89,24 @@ t.test("managedsave, start resumes, managedsave-remove", function()
   d:wait_console(g.READY, 60)
   t.check(d:console_log():find("LUAVIRT%-COUNTER 1\n") or true, "boots afresh")
   d:destroy()
+  d:undefine()
+end)
+
+t.test("undefine --managed-save removes the image", function()
+  local d = virt.define(g.xml("msdel"))
+  d:start()
+  d:wait_console(g.READY, 90)
+  d:managed_save()
+  local image = root .. "/lib/qemu/save/msdel.save"
+  t.check(io.open(image, "rb"), "image exists")
+  local code, out, err = g.cli("undefine msdel --managed-save")
+  t.eq(code, 0, "undefine --managed-save: " .. err)
+  t.check(out:find("Domain 'msdel' has been undefined", 1, true), out)
+  t.check(not io.open(image, "rb"), "image removed")
+  t.eq(virt.lookup("msdel"), nil, "undefined")
+  -- a new domain of that name boots afresh, not from a stale image
+  d = virt.define(g.xml("msdel"))
+  t.eq(d.has_managed_save, false, "no stale image")
   d:undefine()
 end)
 

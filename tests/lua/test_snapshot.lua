@@ -139,7 +139,76 @@ t.test("internal snapshot of a shut-off guest lives in the qcow2 image", functio
   t.eq(d:snapshot("off2"):parent(), nil, "child moved up to the root")
   local l = sh("qemu-img snapshot -l " .. disk)
   t.check(not l:find("off1") and l:find("off2"), "image: " .. l)
+  -- undefine with snapshot metadata: refused unless asked, like virsh
+  local lib = root .. "/lib/qemu/snapshot/"
+  local before = g.snapshot()
+  t.raises("invalid", {"domain 'snapoff'", "1 snapshot;", "--snapshots-metadata"},
+    function() d:undefine() end)
+  local err
+  code, _, err = g.cli("undefine snapoff")
+  t.eq(code, 1, "CLI undefine refused")
+  t.check(err:find("error: domain 'snapoff': cannot undefine: it has 1 snapshot; " ..
+    "use --snapshots-metadata", 1, true), err)
+  t.check(g.same_snapshot(before, g.snapshot()), "refused undefine changed nothing")
+  -- domrename takes the snapshots along (libvirt >= 6.10 does)
+  code, _, err = g.cli("domrename snapoff snapren")
+  t.eq(code, 0, "domrename: " .. err)
+  t.check(io.open(lib .. "snapren/off2.xml"), "metadata moved")
+  t.check(not io.open(lib .. "snapoff/off2.xml"), "not left under the old name")
+  d = virt.domain("snapren")
+  t.eq(d:snapshot("off2").name, "off2", "snapshot found under the new name")
+  t.eq(#d:snapshots(), 1, "one snapshot under the new name")
+  t.eq(g.cli("snapshot-list snapoff"), 1, "old name has none")
+  code, out, err = g.cli("undefine snapren --snapshots-metadata")
+  t.eq(code, 0, "undefine --snapshots-metadata: " .. err)
+  t.check(not io.open(lib .. "snapren/off2.xml") and not io.open(lib .. "snapren"),
+    "metadata removed")
+  t.check(sh("qemu-img snapshot -l " .. disk):find("off2"), "the image keeps its snapshot")
+  -- a new domain of the same name starts with no snapshots
+  d = virt.define(xml_with_disk("snapren", disk, "qcow2"))
+  t.eq(#d:snapshots(), 0, "no stale metadata")
   d:undefine()
+end)
+
+t.test("snapshot tree: --tree, --parent, deleting a snapshot with children", function()
+  local disk = image("tree.qcow2", "qcow2")
+  local d = virt.define(xml_with_disk("snaptree", disk, "qcow2"))
+  d:snapshot_create{name = "s1"}
+  d:snapshot_create{name = "s2"}
+  d:snapshot("s1"):revert()
+  d:snapshot_create{name = "s3"}
+  d:snapshot_create{name = "s4"}
+  local code, out = g.cli("snapshot-list snaptree --tree")
+  t.eq(code, 0, "--tree")
+  -- virsh's vshTreePrint layout
+  t.eq(out:sub(1, #"s1\n  |\n  +- s2\n  +- s3\n      |\n      +- s4\n        \n"),
+    "s1\n  |\n  +- s2\n  +- s3\n      |\n      +- s4\n        \n", "tree layout")
+  code, out = g.cli("snapshot-list snaptree --parent")
+  t.check(out:find("^ Name%s+Creation Time%s+State%s+Parent\n"), "--parent header: " .. out)
+  t.check(out:find("\n s1 [^\n]*shutoff *\n"), "s1 has no parent: " .. out)
+  t.check(out:find("\n s2 [^\n]*shutoff +s1 *\n"), "s2 under s1: " .. out)
+  t.check(out:find("\n s4 [^\n]*shutoff +s3 *\n"), "s4 under s3: " .. out)
+  code, out = g.cli("snapshot-list snaptree --roots --name")
+  t.eq(out:match("^[^\n]*"), "s1", "--roots")
+  code, out = g.cli("snapshot-parent snaptree s4")
+  t.eq(out:match("^[^\n]*"), "s3", "snapshot-parent")
+  -- deleting s3, which s4 hangs off: s4 moves up to s1 and keeps its state
+  code, out = g.cli("snapshot-delete snaptree s3")
+  t.eq(code, 0, "delete s3")
+  t.eq(d:snapshot("s4"):parent().name, "s1", "s4 reparented")
+  t.eq(d:current_snapshot().name, "s4", "current unchanged")
+  local l = sh("qemu-img snapshot -l " .. disk)
+  t.check(not l:find("s3") and l:find("s4"), "image: " .. l)
+  code, out = g.cli("snapshot-list snaptree --tree")
+  t.check(out:find("^s1\n  |\n  %+%- s2\n  %+%- s4\n"), "tree after: " .. out)
+  -- --children-only leaves the parent
+  code, out = g.cli("snapshot-delete snaptree s1 --children-only")
+  t.eq(code, 0, "children-only")
+  local names = {}
+  for _, s in ipairs(d:snapshots()) do names[#names + 1] = s.name end
+  t.eq(table.concat(names, ","), "s1", "only s1 left")
+  t.eq(d:current_snapshot().name, "s1", "current moved up to s1")
+  d:undefine{snapshots_metadata = true}
 end)
 
 t.test("disk-only external snapshot switches the running guest to an overlay", function()
@@ -160,9 +229,17 @@ t.test("disk-only external snapshot switches the running guest to an overlay", f
     cmd(d, "lv-cmd write vda C", "LUAVIRT-WROTE vda C")
     cmd(d, "lv-cmd read vda", "LUAVIRT-READ vda C")
   end
+  -- a second overlay on top: e2's image is backed by e1's
+  local s2 = d:snapshot_create{name = "e2", disk_only = true}
+  t.eq(s2:parent().name, "e1", "e2 on e1")
+  local before = g.snapshot()
   t.raises("busy", {"e1", "--metadata"}, function() s:delete() end)
+  t.raises("busy", {"e1"}, function() s:delete{children = true} end)
   t.raises("unsupported", {"e1", "external"}, function() s:revert() end)
-  t.eq(table.concat(s:delete{metadata = true}, ","), "e1", "metadata delete")
+  t.check(g.same_snapshot(before, g.snapshot()), "refused deletes changed nothing")
+  t.eq(#d:snapshots(), 2, "both snapshots kept")
+  t.eq(table.concat(s:delete{metadata = true, children = true}, ","), "e2,e1",
+    "metadata delete")
   t.check(io.open(overlay, "rb"), "overlay kept")
   d:destroy()
   d:undefine()
