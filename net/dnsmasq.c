@@ -165,12 +165,14 @@ dnsmasq_pid(const char *pid_path, const char *conf_path)
     char *text = lv_store_read(pid_path, NULL, NULL);
     long pid = 0;
     char *end = NULL;
+    int whole = 0;
 
-    if (text)
+    if (text) {
         pid = strtol(text, &end, 10);
+        whole = end != text && (!*end || *end == '\n');   /* read before free */
+    }
     free(text);
-    if (pid > 0 && end && (!*end || *end == '\n') &&
-        proc_matches((pid_t)pid, conf_path))
+    if (pid > 0 && whole && proc_matches((pid_t)pid, conf_path))
         return (pid_t)pid;
     lv_log_debug("net: no live dnsmasq pid in %s; looking in /proc", pid_path);
     return scan_proc(conf_path);

@@ -345,7 +345,8 @@ side_load(const struct lv_conn *c, const char *name, int config,
     if (load_file(s->path, config ? s->uuid : NULL, &s->old, err) < 0)
         return -1;
     s->new.v = lv_malloc((s->old.n + 1) * sizeof(*s->new.v));
-    memcpy(s->new.v, s->old.v, s->old.n * sizeof(*s->new.v));
+    if (s->old.n > 0)
+        memcpy(s->new.v, s->old.v, s->old.n * sizeof(*s->new.v));
     s->new.n = s->old.n;
     return 0;
 }
