@@ -248,3 +248,36 @@ lv_store_names_free(char **names, size_t n)
         free(names[i]);
     free(names);
 }
+
+int
+lv_store_autostart_get(const char *dir, const char *name)
+{
+    char *a = lv_asprintf("%s/autostart/%s.xml", dir, name);
+    int r = access(a, F_OK) == 0;
+    free(a);
+    return r;
+}
+
+int
+lv_store_autostart_set(const char *dir, const char *kind, const char *name,
+                       int on, struct lv_err *err)
+{
+    char *adir = lv_asprintf("%s/autostart", dir);
+    char *a = lv_asprintf("%s/%s.xml", adir, name);
+    char *target = lv_asprintf("../%s.xml", name);
+    int r = -1;
+
+    if (!on) {
+        r = lv_store_remove(a, err);
+    } else if (lv_store_mkdirs(adir, 0755, err) < 0) {
+        lv_err_prefix(err, "%s '%s': ", kind, name);
+    } else if (symlink(target, a) < 0 && errno != EEXIST) {
+        lv_err_sys(err, "%s '%s': cannot mark as autostarted", kind, name);
+    } else {
+        r = 0;
+    }
+    free(target);
+    free(a);
+    free(adir);
+    return r;
+}

@@ -36,6 +36,15 @@ int lv_store_list_dir(const char *dir, const char *suffix, int dirs_only,
                       char ***names, size_t *n, struct lv_err *err);
 void lv_store_names_free(char **names, size_t n);
 
+/* Autostart marks, as libvirt keeps them: a link DIR/autostart/NAME.xml
+ * -> ../NAME.xml beside the definition DIR/NAME.xml (DIR is e.g.
+ * <lib>/qemu or <lib>/network). kind names the object in errors
+ * ("domain", "network", "pool"). Setting an existing mark, or clearing a
+ * missing one, is not an error. */
+int lv_store_autostart_get(const char *dir, const char *name);
+int lv_store_autostart_set(const char *dir, const char *kind, const char *name,
+                           int on, struct lv_err *err);
+
 /* Remove a file; a missing file is not an error. */
 int lv_store_remove(const char *path, struct lv_err *err);
 

@@ -127,9 +127,9 @@ dom_store_names_free(char **names, size_t n)
 int
 dom_store_autostart_get(const struct lv_conn *c, const char *name)
 {
-    char *a = autostart_path(c, name);
-    int r = access(a, F_OK) == 0;
-    free(a);
+    char *dir = lv_asprintf("%s/qemu", c->lib_dir);
+    int r = lv_store_autostart_get(dir, name);
+    free(dir);
     return r;
 }
 
@@ -137,18 +137,8 @@ int
 dom_store_autostart_set(const struct lv_conn *c, const char *name, int on,
                         struct lv_err *err)
 {
-    char *a = autostart_path(c, name);
-    char *target = lv_asprintf("../%s.xml", name);
-    int r = -1;
-
-    if (!on) {
-        r = lv_store_remove(a, err);
-    } else if (symlink(target, a) < 0 && errno != EEXIST) {
-        lv_err_sys(err, "domain '%s': cannot mark as autostarted", name);
-    } else {
-        r = 0;
-    }
-    free(target);
-    free(a);
+    char *dir = lv_asprintf("%s/qemu", c->lib_dir);
+    int r = lv_store_autostart_set(dir, "domain", name, on, err);
+    free(dir);
     return r;
 }

@@ -227,9 +227,9 @@ net_store_names(const struct lv_conn *c, char ***names, size_t *n,
 int
 net_store_autostart_get(const struct lv_conn *c, const char *name)
 {
-    char *a = autostart_path(c, name);
-    int r = access(a, F_OK) == 0;
-    free(a);
+    char *dir = lv_asprintf("%s/network", c->lib_dir);
+    int r = lv_store_autostart_get(dir, name);
+    free(dir);
     return r;
 }
 
@@ -237,18 +237,8 @@ int
 net_store_autostart_set(const struct lv_conn *c, const char *name, int on,
                         struct lv_err *err)
 {
-    char *a = autostart_path(c, name);
-    char *target = lv_asprintf("../%s.xml", name);
-    int r = -1;
-
-    if (!on) {
-        r = lv_store_remove(a, err);
-    } else if (symlink(target, a) < 0 && errno != EEXIST) {
-        lv_err_sys(err, "network '%s': cannot mark as autostarted", name);
-    } else {
-        r = 0;
-    }
-    free(target);
-    free(a);
+    char *dir = lv_asprintf("%s/network", c->lib_dir);
+    int r = lv_store_autostart_set(dir, "network", name, on, err);
+    free(dir);
     return r;
 }

@@ -164,9 +164,9 @@ pool_store_uuid_lookup(const struct lv_conn *c, const char *uuid)
 int
 pool_store_autostart_get(const struct lv_conn *c, const char *name)
 {
-    char *a = autostart_path(c, name);
-    int r = access(a, F_OK) == 0;
-    free(a);
+    char *dir = lv_asprintf("%s/storage", c->lib_dir);
+    int r = lv_store_autostart_get(dir, name);
+    free(dir);
     return r;
 }
 
@@ -174,22 +174,8 @@ int
 pool_store_autostart_set(const struct lv_conn *c, const char *name, int on,
                          struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/storage/autostart", c->lib_dir);
-    char *a = autostart_path(c, name);
-    char *target = lv_asprintf("../%s.xml", name);
-    int r = -1;
-
-    if (!on) {
-        r = lv_store_remove(a, err);
-    } else if (lv_store_mkdirs(dir, 0755, err) < 0) {
-        lv_err_prefix(err, "pool '%s': ", name);
-    } else if (symlink(target, a) < 0 && errno != EEXIST) {
-        lv_err_sys(err, "pool '%s': cannot mark as autostarted", name);
-    } else {
-        r = 0;
-    }
-    free(target);
-    free(a);
+    char *dir = lv_asprintf("%s/storage", c->lib_dir);
+    int r = lv_store_autostart_set(dir, "pool", name, on, err);
     free(dir);
     return r;
 }

@@ -97,6 +97,38 @@ test_list(const char *dir)
 }
 
 static void
+test_autostart(const char *dir)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char *link = lv_asprintf("%s/autostart/web1.xml", dir);
+    char target[64];
+    ssize_t n;
+
+    char *def = lv_asprintf("%s/web1.xml", dir);
+
+    /* a mark counts only while the definition it points at exists */
+    lv_store_write_atomic(def, "<domain/>", 9, 0600, &err);
+    CHECK(lv_store_autostart_get(dir, "web1") == 0, "not marked at first");
+    CHECK(lv_store_autostart_set(dir, "domain", "web1", 1, &err) == 0, "mark: %s", err.msg);
+    CHECK(lv_store_autostart_set(dir, "domain", "web1", 1, &err) == 0, "mark twice is fine");
+    n = readlink(link, target, sizeof(target) - 1);
+    CHECK(n > 0 && (target[n] = '\0', strcmp(target, "../web1.xml") == 0),
+          "the link points at the definition, like libvirt's");
+    CHECK(lv_store_autostart_get(dir, "web1") == 1, "marked");
+    CHECK(lv_store_autostart_set(dir, "domain", "web1", 0, &err) == 0, "unmark");
+    CHECK(lv_store_autostart_set(dir, "domain", "web1", 0, &err) == 0, "unmark twice");
+    CHECK(lv_store_autostart_get(dir, "web1") == 0, "unmarked");
+    CHECK(lv_store_autostart_set("/proc/nonexistent", "pool", "p", 1, &err) < 0 &&
+          strstr(err.msg, "pool 'p'"), "an error names the object: %s", err.msg);
+    CHECK(lv_store_autostart_set(dir, "domain", "web1", 1, &err) == 0, "mark again");
+    unlink(def);
+    CHECK(lv_store_autostart_get(dir, "web1") == 0, "a dangling mark does not count");
+    lv_store_autostart_set(dir, "domain", "web1", 0, &err);
+    free(def);
+    free(link);
+}
+
+static void
 test_status(void)
 {
     struct dom_status st = { .state = DOM_STATE_PAUSED, .id = 7, .qemu_pid = 42,
@@ -129,6 +161,7 @@ main(void)
         test_write_read(dir);
         test_locks(dir);
         test_list(dir);
+        test_autostart(dir);
     }
     test_status();
     if (dir) {
@@ -143,6 +176,9 @@ main(void)
         }
         char *x = lv_asprintf("%s/x.lock", dir);
         unlink(x);
+        char *ad = lv_asprintf("%s/autostart", dir);
+        rmdir(ad);
+        free(ad);
         rmdir(l); rmdir(a); rmdir(b); rmdir(dir);
         free(x); free(a); free(b); free(l);
         free(dir);
