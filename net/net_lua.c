@@ -13,86 +13,32 @@
 #include "net_run.h"
 #include "net_store.h"
 #include "net_xml.h"
+#include "lua_handle.h"
 #include "runtime.h"
 #include "store.h"
 #include "strbuf.h"
 
 #define NET_MT "luavirt.network"
-#define NET_CACHE "luavirt.netcache"
 
-struct net_ud {
-    char *name;            /* NULL: closed */
-};
+static const struct lv_handle_type net_type;
 
 static void
 push_handle(lua_State *L, const char *name)
 {
-    struct net_ud *ud;
-
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, NET_CACHE);
-    if (lua_getfield(L, -1, name) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
-        return;
-    }
-    lua_pop(L, 1);
-    ud = lua_newuserdatauv(L, sizeof(*ud), 0);
-    ud->name = NULL;                    /* created closed, then filled */
-    luaL_setmetatable(L, NET_MT);
-    ud->name = lv_strdup(name);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, name);
-    lua_remove(L, -2);
+    lv_handle_push(L, &net_type, NULL, name);
 }
 
 static const char *
 check_net(lua_State *L, int idx)
 {
-    struct net_ud *ud = luaL_checkudata(L, idx, NET_MT);
-    if (!ud->name)
-        luaL_error(L, "network: handle is closed");
-    return ud->name;
+    return lv_handle_check(L, idx, &net_type)->name;
 }
 
-static int
-l_net_close(lua_State *L)
+static void
+net_tostring(lua_State *L, const struct lv_handle *h)
 {
-    struct net_ud *ud = luaL_testudata(L, 1, NET_MT);
-    if (ud) {
-        free(ud->name);
-        ud->name = NULL;
-    }
-    return 0;
-}
-
-static int
-l_net_tostring(lua_State *L)
-{
-    struct net_ud *ud = luaL_checkudata(L, 1, NET_MT);
-
-    if (!ud->name) {
-        lua_pushliteral(L, "network (closed)");
-        return 1;
-    }
-    lua_pushfstring(L, "network '%s' (%s)", ud->name,
-                    net_run_active(lv_lua_conn(L), ud->name) ? "active"
-                                                             : "inactive");
-    return 1;
-}
-
-static int
-l_net_eq(lua_State *L)
-{
-    struct net_ud *a = luaL_checkudata(L, 1, NET_MT);
-    struct net_ud *b = luaL_checkudata(L, 2, NET_MT);
-    lua_pushboolean(L, a->name && b->name && strcmp(a->name, b->name) == 0);
-    return 1;
-}
-
-static int
-l_net_newindex(lua_State *L)
-{
-    return luaL_error(L, "network '%s': property '%s' is read-only",
-                      check_net(L, 1), luaL_checkstring(L, 2));
+    lua_pushfstring(L, "network '%s' (%s)", h->name,
+                    net_run_active(lv_lua_conn(L), h->name) ? "active" : "inactive");
 }
 
 /* ---- methods ---- */
@@ -409,8 +355,9 @@ static const luaL_Reg methods[] = {
 };
 
 static int
-push_property(lua_State *L, const char *name, const char *key)
+push_property(lua_State *L, const struct lv_handle *h, const char *key)
 {
+    const char *name = h->name;
     struct lv_conn *c = lv_lua_conn(L);
     struct lv_err err = LV_ERR_INIT;
     struct net_status st;
@@ -442,23 +389,6 @@ push_property(lua_State *L, const char *name, const char *key)
         lua_pushstring(L, st.bridge);
     else
         lua_pushnil(L);
-    return 1;
-}
-
-static int
-l_net_index(lua_State *L)
-{
-    const char *name = check_net(L, 1);
-    const char *key = luaL_checkstring(L, 2);
-
-    luaL_getmetatable(L, NET_MT);
-    lua_getfield(L, -1, "__methods_table");
-    if (lua_getfield(L, -1, key) != LUA_TNIL)
-        return 1;
-    lua_pop(L, 3);
-    if (push_property(L, name, key))
-        return 1;
-    lua_pushnil(L);
     return 1;
 }
 
@@ -538,18 +468,19 @@ l_net_create(lua_State *L)
     return define_or_create(L, 1);
 }
 
+static const luaL_Reg *const net_methods[] = { methods, NULL };
+
+static const struct lv_handle_type net_type = {
+    .mt = NET_MT,
+    .kind = "network",
+    .methods = net_methods,
+    .property = push_property,
+    .tostring = net_tostring,
+};
+
 void
 net_lua_open(lua_State *L)
 {
-    static const luaL_Reg meta[] = {
-        { "__index", l_net_index },
-        { "__newindex", l_net_newindex },
-        { "__tostring", l_net_tostring },
-        { "__eq", l_net_eq },
-        { "__gc", l_net_close },
-        { "__close", l_net_close },
-        { NULL, NULL },
-    };
     static const luaL_Reg funcs[] = {
         { "network", l_network },
         { "networks", l_networks },
@@ -557,25 +488,7 @@ net_lua_open(lua_State *L)
         { "net_create", l_net_create },
         { NULL, NULL },
     };
-    int n = 0;
 
-    luaL_newmetatable(L, NET_MT);
-    luaL_setfuncs(L, meta, 0);
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    lua_setfield(L, -2, "__methods_table");
-    lua_newtable(L);                          /* names, for completion */
-    for (const luaL_Reg *m = methods; m->name; m++) {
-        lua_pushstring(L, m->name);
-        lua_rawseti(L, -2, ++n);
-    }
-    lua_setfield(L, -2, "__methods");
-    lua_pop(L, 1);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, NET_CACHE);
-    lua_newtable(L);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_pop(L, 1);
+    lv_handle_register(L, &net_type);
     luaL_setfuncs(L, funcs, 0);
 }

@@ -13,6 +13,7 @@
 #include "pool_run.h"
 #include "pool_store.h"
 #include "pool_xml.h"
+#include "lua_handle.h"
 #include "runtime.h"
 #include "store.h"
 #include "strbuf.h"
@@ -20,11 +21,8 @@
 #include "vol_ops.h"
 
 #define POOL_MT "luavirt.pool"
-#define POOL_CACHE "luavirt.poolcache"
 
-struct pool_ud {
-    char *name;
-};
+static const struct lv_handle_type pool_type;
 
 /* The connection, with the storage set up on first use. */
 static struct lv_conn *
@@ -41,31 +39,13 @@ conn(lua_State *L)
 void
 pool_lua_push(lua_State *L, const char *name)
 {
-    struct pool_ud *ud;
-
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, POOL_CACHE);
-    if (lua_getfield(L, -1, name) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
-        return;
-    }
-    lua_pop(L, 1);
-    ud = lua_newuserdatauv(L, sizeof(*ud), 1);
-    ud->name = NULL;                    /* created closed, then filled */
-    luaL_setmetatable(L, POOL_MT);
-    ud->name = lv_strdup(name);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, name);
-    lua_remove(L, -2);
+    lv_handle_push(L, &pool_type, NULL, name);
 }
 
 static const char *
 check_pool(lua_State *L, int idx)
 {
-    struct pool_ud *ud = luaL_checkudata(L, idx, POOL_MT);
-
-    if (!ud->name)
-        luaL_error(L, "pool: handle is closed");
-    return ud->name;
+    return lv_handle_check(L, idx, &pool_type)->name;
 }
 
 static unsigned
@@ -373,54 +353,19 @@ static const luaL_Reg pool_methods[] = {
     { NULL, NULL },
 };
 
-/* ---- metamethods ---- */
+/* ---- handle type ---- */
 
-static int
-l_pool_close(lua_State *L)
+static void
+pool_tostring(lua_State *L, const struct lv_handle *h)
 {
-    struct pool_ud *ud = luaL_testudata(L, 1, POOL_MT);
-
-    if (ud) {
-        free(ud->name);
-        ud->name = NULL;
-    }
-    return 0;
+    lua_pushfstring(L, "pool '%s' (%s)", h->name,
+                    pool_run_is_active(lv_lua_conn(L), h->name) ? "active" : "inactive");
 }
 
 static int
-l_pool_tostring(lua_State *L)
+push_property(lua_State *L, const struct lv_handle *h, const char *key)
 {
-    struct pool_ud *ud = luaL_checkudata(L, 1, POOL_MT);
-
-    if (!ud->name)
-        lua_pushliteral(L, "pool (closed)");
-    else
-        lua_pushfstring(L, "pool '%s' (%s)", ud->name,
-                        pool_run_is_active(lv_lua_conn(L), ud->name)
-                        ? "active" : "inactive");
-    return 1;
-}
-
-static int
-l_pool_eq(lua_State *L)
-{
-    struct pool_ud *a = luaL_checkudata(L, 1, POOL_MT);
-    struct pool_ud *b = luaL_checkudata(L, 2, POOL_MT);
-
-    lua_pushboolean(L, a->name && b->name && strcmp(a->name, b->name) == 0);
-    return 1;
-}
-
-static int
-l_pool_newindex(lua_State *L)
-{
-    return luaL_error(L, "pool '%s': property '%s' is read-only",
-                      check_pool(L, 1), luaL_checkstring(L, 2));
-}
-
-static int
-push_property(lua_State *L, const char *name, const char *key)
-{
+    const char *name = h->name;
     struct lv_conn *c = lv_lua_conn(L);
     struct lv_err err = LV_ERR_INIT;
     struct pool_def *def;
@@ -451,23 +396,6 @@ push_property(lua_State *L, const char *name, const char *key)
     } else {
         return 0;
     }
-    return 1;
-}
-
-static int
-l_pool_index(lua_State *L)
-{
-    const char *name = check_pool(L, 1);
-    const char *key = luaL_checkstring(L, 2);
-
-    luaL_getmetatable(L, POOL_MT);
-    lua_getfield(L, -1, "__methods_table");
-    if (lua_getfield(L, -1, key) != LUA_TNIL)
-        return 1;
-    lua_pop(L, 3);
-    if (push_property(L, name, key))
-        return 1;
-    lua_pushnil(L);
     return 1;
 }
 
@@ -649,18 +577,19 @@ l_virt_pool_create(lua_State *L)
     return 1;
 }
 
+static const luaL_Reg *const pool_method_tables[] = { pool_methods, NULL };
+
+static const struct lv_handle_type pool_type = {
+    .mt = POOL_MT,
+    .kind = "pool",
+    .methods = pool_method_tables,
+    .property = push_property,
+    .tostring = pool_tostring,
+};
+
 void
 pool_lua_open(lua_State *L)
 {
-    static const luaL_Reg meta[] = {
-        { "__index", l_pool_index },
-        { "__newindex", l_pool_newindex },
-        { "__tostring", l_pool_tostring },
-        { "__eq", l_pool_eq },
-        { "__gc", l_pool_close },
-        { "__close", l_pool_close },
-        { NULL, NULL },
-    };
     static const luaL_Reg funcs[] = {
         { "pool", l_virt_pool },
         { "pool_lookup", l_virt_pool_lookup },
@@ -671,25 +600,7 @@ pool_lua_open(lua_State *L)
         { "pool_create", l_virt_pool_create },
         { NULL, NULL },
     };
-    int n = 0;
 
-    luaL_newmetatable(L, POOL_MT);
-    luaL_setfuncs(L, meta, 0);
-    lua_newtable(L);
-    luaL_setfuncs(L, pool_methods, 0);
-    lua_setfield(L, -2, "__methods_table");
-    lua_newtable(L);
-    for (const luaL_Reg *m = pool_methods; m->name; m++) {
-        lua_pushstring(L, m->name);
-        lua_rawseti(L, -2, ++n);
-    }
-    lua_setfield(L, -2, "__methods");
-    lua_pop(L, 1);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, POOL_CACHE);
-    lua_newtable(L);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_pop(L, 1);
+    lv_handle_register(L, &pool_type);
     luaL_setfuncs(L, funcs, 0);
 }

@@ -13,53 +13,25 @@
 #include "runtime.h"
 #include "strbuf.h"
 #include "vol_ops.h"
+#include "lua_handle.h"
 
 #define VOL_MT "luavirt.volume"
-#define VOL_CACHE "luavirt.volcache"
 
-struct vol_ud {
-    char *pool;
-    char *name;
-};
-
-static void
-cache_key(lua_State *L, const char *pool, const char *name)
-{
-    lua_pushfstring(L, "%s/%s", pool, name);
-}
+static const struct lv_handle_type vol_type;
 
 void
 vol_lua_push(lua_State *L, const char *pool, const char *name)
 {
-    struct vol_ud *ud;
-
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, VOL_CACHE);
-    cache_key(L, pool, name);
-    if (lua_rawget(L, -2) == LUA_TUSERDATA) {
-        lua_remove(L, -2);
-        return;
-    }
-    lua_pop(L, 1);
-    ud = lua_newuserdatauv(L, sizeof(*ud), 1);
-    ud->pool = ud->name = NULL;         /* created closed, then filled */
-    luaL_setmetatable(L, VOL_MT);
-    ud->pool = lv_strdup(pool);
-    ud->name = lv_strdup(name);
-    cache_key(L, pool, name);
-    lua_pushvalue(L, -2);
-    lua_rawset(L, -4);
-    lua_remove(L, -2);
+    lv_handle_push(L, &vol_type, pool, name);
 }
 
 void
 vol_lua_check(lua_State *L, int idx, const char **pool, const char **name)
 {
-    struct vol_ud *ud = luaL_checkudata(L, idx, VOL_MT);
+    struct lv_handle *h = lv_handle_check(L, idx, &vol_type);
 
-    if (!ud->name)
-        luaL_error(L, "volume: handle is closed");
-    *pool = ud->pool;
-    *name = ud->name;
+    *pool = h->parent;
+    *name = h->name;
 }
 
 uint64_t
@@ -335,56 +307,16 @@ static const luaL_Reg vol_methods[] = {
 /* ---- metamethods ---- */
 
 /* __gc and __close: forget the names; never raises, never acts. */
-static int
-l_vol_close(lua_State *L)
+static void
+vol_tostring(lua_State *L, const struct lv_handle *h)
 {
-    struct vol_ud *ud = luaL_testudata(L, 1, VOL_MT);
-
-    if (ud) {
-        free(ud->pool);
-        free(ud->name);
-        ud->pool = ud->name = NULL;
-    }
-    return 0;
+    lua_pushfstring(L, "volume '%s' (pool '%s')", h->name, h->parent);
 }
 
 static int
-l_vol_tostring(lua_State *L)
+push_property(lua_State *L, const struct lv_handle *h, const char *key)
 {
-    struct vol_ud *ud = luaL_checkudata(L, 1, VOL_MT);
-
-    if (!ud->name)
-        lua_pushliteral(L, "volume (closed)");
-    else
-        lua_pushfstring(L, "volume '%s' (pool '%s')", ud->name, ud->pool);
-    return 1;
-}
-
-static int
-l_vol_eq(lua_State *L)
-{
-    struct vol_ud *a = luaL_checkudata(L, 1, VOL_MT);
-    struct vol_ud *b = luaL_checkudata(L, 2, VOL_MT);
-
-    lua_pushboolean(L, a->name && b->name && strcmp(a->name, b->name) == 0 &&
-                    strcmp(a->pool, b->pool) == 0);
-    return 1;
-}
-
-static int
-l_vol_newindex(lua_State *L)
-{
-    const char *pool, *name;
-
-    vol_lua_check(L, 1, &pool, &name);
-    return luaL_error(L, "volume '%s': property '%s' is read-only", name,
-                      luaL_checkstring(L, 2));
-}
-
-static int
-push_property(lua_State *L, const char *pool, const char *name,
-              const char *key)
-{
+    const char *pool = h->parent, *name = h->name;
     struct lv_err err = LV_ERR_INIT;
     char *path;
 
@@ -399,30 +331,14 @@ push_property(lua_State *L, const char *pool, const char *name,
         free(path);
     } else if (strcmp(key, "format") == 0 || strcmp(key, "capacity") == 0 ||
                strcmp(key, "allocation") == 0 || strcmp(key, "type") == 0) {
-        lua_settop(L, 1);
-        l_vol_info(L);
+        /* key stays anchored at stack index 2 */
+        lua_pushcfunction(L, l_vol_info);
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 1);
         lua_getfield(L, -1, key);
     } else {
         return 0;
     }
-    return 1;
-}
-
-static int
-l_vol_index(lua_State *L)
-{
-    const char *pool, *name, *key;
-
-    vol_lua_check(L, 1, &pool, &name);
-    key = luaL_checkstring(L, 2);
-    luaL_getmetatable(L, VOL_MT);
-    lua_getfield(L, -1, "__methods_table");
-    if (lua_getfield(L, -1, key) != LUA_TNIL)
-        return 1;
-    lua_pop(L, 3);
-    if (push_property(L, pool, name, key))
-        return 1;
-    lua_pushnil(L);
     return 1;
 }
 
@@ -444,38 +360,20 @@ l_virt_volume(lua_State *L)
     return 1;
 }
 
+static const luaL_Reg *const vol_method_tables[] = { vol_methods, NULL };
+
+static const struct lv_handle_type vol_type = {
+    .mt = VOL_MT,
+    .kind = "volume",
+    .methods = vol_method_tables,
+    .property = push_property,
+    .tostring = vol_tostring,
+};
+
 void
 vol_lua_open(lua_State *L)
 {
-    static const luaL_Reg meta[] = {
-        { "__index", l_vol_index },
-        { "__newindex", l_vol_newindex },
-        { "__tostring", l_vol_tostring },
-        { "__eq", l_vol_eq },
-        { "__gc", l_vol_close },
-        { "__close", l_vol_close },
-        { NULL, NULL },
-    };
-    int n = 0;
-
-    luaL_newmetatable(L, VOL_MT);
-    luaL_setfuncs(L, meta, 0);
-    lua_newtable(L);
-    luaL_setfuncs(L, vol_methods, 0);
-    lua_setfield(L, -2, "__methods_table");
-    lua_newtable(L);
-    for (const luaL_Reg *m = vol_methods; m->name; m++) {
-        lua_pushstring(L, m->name);
-        lua_rawseti(L, -2, ++n);
-    }
-    lua_setfield(L, -2, "__methods");
-    lua_pop(L, 1);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, VOL_CACHE);
-    lua_newtable(L);
-    lua_pushliteral(L, "v");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_pop(L, 1);
+    lv_handle_register(L, &vol_type);
     lua_pushcfunction(L, l_virt_volume);
     lua_setfield(L, -2, "volume");
 }

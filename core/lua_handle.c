@@ -1,0 +1,197 @@
+/* lua_handle.c - named-object handles shared by every luavirt.* type (see
+ * lua_handle.h): the weak cache, the metamethods, the method tables. */
+#include "lua_handle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+#define CACHE_SUFFIX ".cache"
+
+/* The type at upvalue 1 of a metamethod. */
+static const struct lv_handle_type *
+up_type(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* Cache key: "name" or "parent/name" (names never hold '/'). */
+static void
+push_key(lua_State *L, const char *parent, const char *name)
+{
+    if (parent)
+        lua_pushfstring(L, "%s/%s", parent, name);
+    else
+        lua_pushstring(L, name);
+}
+
+static void
+push_cache(lua_State *L, const struct lv_handle_type *t)
+{
+    lua_pushfstring(L, "%s%s", t->mt, CACHE_SUFFIX);
+    if (lua_rawget(L, LUA_REGISTRYINDEX) == LUA_TTABLE)
+        return;
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_newtable(L);
+    lua_pushliteral(L, "v");      /* a handle nobody holds is collected */
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushfstring(L, "%s%s", t->mt, CACHE_SUFFIX);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+}
+
+void
+lv_handle_push(lua_State *L, const struct lv_handle_type *t, const char *parent,
+               const char *name)
+{
+    struct lv_handle *h;
+
+    push_cache(L, t);
+    push_key(L, parent, name);
+    if (lua_rawget(L, -2) == LUA_TUSERDATA) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    h = lua_newuserdatauv(L, sizeof(*h), 0);
+    memset(h, 0, sizeof(*h));            /* created closed, then filled */
+    luaL_setmetatable(L, t->mt);
+    h->type = t;
+    h->parent = parent ? lv_strdup(parent) : NULL;
+    h->name = lv_strdup(name);
+    push_key(L, parent, name);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4);
+    lua_remove(L, -2);
+}
+
+struct lv_handle *
+lv_handle_check(lua_State *L, int idx, const struct lv_handle_type *t)
+{
+    struct lv_handle *h = luaL_checkudata(L, idx, t->mt);
+
+    if (!h->name)
+        luaL_error(L, "%s: handle is closed", t->kind);
+    return h;
+}
+
+void
+lv_handle_rename(lua_State *L, int idx, const struct lv_handle_type *t,
+                 const char *new_name)
+{
+    struct lv_handle *h = lv_handle_check(L, idx, t);
+
+    idx = lua_absindex(L, idx);
+    push_cache(L, t);
+    push_key(L, h->parent, h->name);
+    lua_pushnil(L);
+    lua_rawset(L, -3);
+    push_key(L, h->parent, new_name);
+    lua_pushvalue(L, idx);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
+    free(h->name);
+    h->name = lv_strdup(new_name);
+}
+
+/* __gc and __close: free the names; never raises, never acts on the object */
+static int
+m_close(lua_State *L)
+{
+    struct lv_handle *h = luaL_testudata(L, 1, up_type(L)->mt);
+
+    if (h) {
+        free(h->parent);
+        free(h->name);
+        h->parent = h->name = NULL;
+    }
+    return 0;
+}
+
+static int
+m_eq(lua_State *L)
+{
+    const struct lv_handle_type *t = up_type(L);
+    struct lv_handle *a = luaL_testudata(L, 1, t->mt);
+    struct lv_handle *b = luaL_testudata(L, 2, t->mt);
+
+    lua_pushboolean(L, a && b && a->name && b->name && !strcmp(a->name, b->name) &&
+                           (a->parent == b->parent ||
+                            (a->parent && b->parent && !strcmp(a->parent, b->parent))));
+    return 1;
+}
+
+static int
+m_tostring(lua_State *L)
+{
+    const struct lv_handle_type *t = up_type(L);
+    struct lv_handle *h = luaL_checkudata(L, 1, t->mt);
+
+    if (!h->name)
+        lua_pushfstring(L, "%s (closed)", t->kind);
+    else
+        t->tostring(L, h);
+    return 1;
+}
+
+static int
+m_newindex(lua_State *L)
+{
+    const struct lv_handle_type *t = up_type(L);
+    struct lv_handle *h = lv_handle_check(L, 1, t);
+
+    return luaL_error(L, "%s '%s': property '%s' is read-only", t->kind, h->name,
+                      luaL_checkstring(L, 2));
+}
+
+/* Methods first, then the type's read-only properties; else nil. */
+static int
+m_index(lua_State *L)
+{
+    const struct lv_handle_type *t = up_type(L);
+    struct lv_handle *h = lv_handle_check(L, 1, t);
+    const char *key = luaL_checkstring(L, 2);
+
+    luaL_getmetatable(L, t->mt);
+    lua_getfield(L, -1, "__methods_table");
+    if (lua_getfield(L, -1, key) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 3);
+    if (t->property && t->property(L, h, key))
+        return 1;
+    lua_pushnil(L);
+    return 1;
+}
+
+void
+lv_handle_register(lua_State *L, const struct lv_handle_type *t)
+{
+    static const luaL_Reg meta[] = {
+        { "__index", m_index }, { "__newindex", m_newindex },
+        { "__tostring", m_tostring }, { "__eq", m_eq },
+        { "__gc", m_close }, { "__close", m_close }, { NULL, NULL },
+    };
+    int n = 0;
+
+    if (!luaL_newmetatable(L, t->mt)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_pushlightuserdata(L, (void *)t);
+    luaL_setfuncs(L, meta, 1);
+    lua_newtable(L);
+    for (size_t i = 0; t->methods && t->methods[i]; i++)
+        luaL_setfuncs(L, t->methods[i], 0);
+    lua_setfield(L, -2, "__methods_table");
+    lua_newtable(L);                          /* names, for completion */
+    for (size_t i = 0; t->methods && t->methods[i]; i++)
+        for (const luaL_Reg *m = t->methods[i]; m->name; m++) {
+            lua_pushstring(L, m->name);
+            lua_rawseti(L, -2, ++n);
+        }
+    lua_setfield(L, -2, "__methods");
+    lua_pop(L, 1);
+}
