@@ -10,89 +10,45 @@
 
 #include "dom_lua_priv.h"
 #include "dom_save.h"
+#include "lua_handle.h"
 #include "runtime.h"
 #include "snap.h"
 #include "strbuf.h"
 
 #define SNAP_MT "luavirt.snapshot"
 
-struct snap_ud {
-    char *dom;
-    char *name;
-};
+static const struct lv_handle_type snap_type;
 
 void
 snap_lua_push(lua_State *L, const char *dom, const char *name)
 {
-    struct snap_ud *ud = lua_newuserdatauv(L, sizeof(*ud), 0);
-
-    ud->dom = ud->name = NULL;             /* created closed, then filled */
-    luaL_setmetatable(L, SNAP_MT);
-    ud->dom = lv_strdup(dom);
-    ud->name = lv_strdup(name);
+    lv_handle_push(L, &snap_type, dom, name);
 }
 
-static struct snap_ud *
+/* The handle: parent is the domain, name the snapshot. */
+static struct lv_handle *
 check_snap(lua_State *L, int idx)
 {
-    struct snap_ud *ud = luaL_checkudata(L, idx, SNAP_MT);
-    if (!ud->name)
-        luaL_error(L, "snapshot: handle is closed");
-    return ud;
+    return lv_handle_check(L, idx, &snap_type);
 }
 
-static int
-l_close(lua_State *L)
+static void
+snap_tostring(lua_State *L, const struct lv_handle *h)
 {
-    struct snap_ud *ud = luaL_testudata(L, 1, SNAP_MT);
-    if (ud) {
-        free(ud->dom);
-        free(ud->name);
-        ud->dom = ud->name = NULL;
-    }
-    return 0;
-}
-
-static int
-l_tostring(lua_State *L)
-{
-    struct snap_ud *ud = luaL_checkudata(L, 1, SNAP_MT);
-    if (!ud->name)
-        lua_pushliteral(L, "snapshot (closed)");
-    else
-        lua_pushfstring(L, "snapshot '%s' of domain '%s'", ud->name, ud->dom);
-    return 1;
-}
-
-static int
-l_eq(lua_State *L)
-{
-    struct snap_ud *a = luaL_checkudata(L, 1, SNAP_MT);
-    struct snap_ud *b = luaL_checkudata(L, 2, SNAP_MT);
-    lua_pushboolean(L, a->name && b->name && !strcmp(a->name, b->name) &&
-                    !strcmp(a->dom, b->dom));
-    return 1;
-}
-
-static int
-l_newindex(lua_State *L)
-{
-    struct snap_ud *ud = check_snap(L, 1);
-    return luaL_error(L, "snapshot '%s': property '%s' is read-only", ud->name,
-                      luaL_checkstring(L, 2));
+    lua_pushfstring(L, "snapshot '%s' of domain '%s'", h->name, h->parent);
 }
 
 static int
 l_revert(lua_State *L)
 {
-    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_handle *ud = check_snap(L, 1);
     int running = lv_lua_opt_bool(L, 2, "running", 0);
     int paused = lv_lua_opt_bool(L, 2, "paused", 0);
     struct lv_err err = LV_ERR_INIT;
 
     if (running && paused)
         return luaL_argerror(L, 2, "running and paused exclude each other");
-    if (snap_revert(lv_lua_conn(L), ud->dom, ud->name,
+    if (snap_revert(lv_lua_conn(L), ud->parent, ud->name,
                     running ? SNAP_REVERT_RUNNING : paused ? SNAP_REVERT_PAUSED
                                                           : SNAP_REVERT_AS_SAVED,
                     &err) < 0)
@@ -105,7 +61,7 @@ l_revert(lua_State *L)
 static int
 l_delete(lua_State *L)
 {
-    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_handle *ud = check_snap(L, 1);
     unsigned flags = 0;
     struct lv_err err = LV_ERR_INIT;
     char **gone = NULL;
@@ -119,7 +75,7 @@ l_delete(lua_State *L)
         flags |= SNAP_DELETE_METADATA;
     if ((flags & SNAP_DELETE_CHILDREN) && (flags & SNAP_DELETE_CHILDREN_ONLY))
         return luaL_argerror(L, 2, "children and children_only exclude each other");
-    if (snap_delete(lv_lua_conn(L), ud->dom, ud->name, flags, &gone, &n, &err) < 0)
+    if (snap_delete(lv_lua_conn(L), ud->parent, ud->name, flags, &gone, &n, &err) < 0)
         return lv_lua_raise(L, &err);
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
@@ -133,9 +89,9 @@ l_delete(lua_State *L)
 static int
 l_xml(lua_State *L)
 {
-    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_handle *ud = check_snap(L, 1);
     struct lv_err err = LV_ERR_INIT;
-    char *xml = snap_get_xml(lv_lua_conn(L), ud->dom, ud->name, &err);
+    char *xml = snap_get_xml(lv_lua_conn(L), ud->parent, ud->name, &err);
 
     if (!xml)
         return lv_lua_raise(L, &err);
@@ -157,23 +113,23 @@ set_str(lua_State *L, const char *k, const char *v)
 static int
 l_info(lua_State *L)
 {
-    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_handle *ud = check_snap(L, 1);
     struct lv_conn *c = lv_lua_conn(L);
     struct lv_err err = LV_ERR_INIT;
-    struct snap_def *s = snap_get(c, ud->dom, ud->name, &err);
+    struct snap_def *s = snap_get(c, ud->parent, ud->name, &err);
     int kids, all;
 
     if (!s)
         return lv_lua_raise(L, &err);
-    kids = snap_children(c, ud->dom, ud->name, 0, &err);
-    all = kids < 0 ? -1 : snap_children(c, ud->dom, ud->name, 1, &err);
+    kids = snap_children(c, ud->parent, ud->name, 0, &err);
+    all = kids < 0 ? -1 : snap_children(c, ud->parent, ud->name, 1, &err);
     if (all < 0) {
         snap_def_free(s);
         return lv_lua_raise(L, &err);
     }
     lua_createtable(L, 0, 10);
     set_str(L, "name", s->name);
-    set_str(L, "domain", ud->dom);
+    set_str(L, "domain", ud->parent);
     set_str(L, "description", s->description);
     set_str(L, "state", s->state);
     set_str(L, "parent", s->parent);
@@ -195,14 +151,14 @@ l_info(lua_State *L)
 static int
 l_parent(lua_State *L)
 {
-    struct snap_ud *ud = check_snap(L, 1);
+    struct lv_handle *ud = check_snap(L, 1);
     struct lv_err err = LV_ERR_INIT;
-    struct snap_def *s = snap_get(lv_lua_conn(L), ud->dom, ud->name, &err);
+    struct snap_def *s = snap_get(lv_lua_conn(L), ud->parent, ud->name, &err);
 
     if (!s)
         return lv_lua_raise(L, &err);
     if (s->parent)
-        snap_lua_push(L, ud->dom, s->parent);
+        snap_lua_push(L, ud->parent, s->parent);
     else
         lua_pushnil(L);
     snap_def_free(s);
@@ -219,32 +175,35 @@ static const luaL_Reg methods[] = {
 };
 
 static int
-l_index(lua_State *L)
+snap_property(lua_State *L, const struct lv_handle *ud, const char *key)
 {
-    struct snap_ud *ud = check_snap(L, 1);
-    const char *key = luaL_checkstring(L, 2);
     struct lv_err err = LV_ERR_INIT;
 
-    for (const luaL_Reg *m = methods; m->name; m++)
-        if (strcmp(m->name, key) == 0) {
-            lua_pushcfunction(L, m->func);
-            return 1;
-        }
     if (strcmp(key, "name") == 0) {
         lua_pushstring(L, ud->name);
     } else if (strcmp(key, "domain") == 0) {
-        dom_lua_push(L, ud->dom);
+        dom_lua_push(L, ud->parent);
     } else if (strcmp(key, "current") == 0) {
-        char *cur = snap_current(lv_lua_conn(L), ud->dom, &err);
+        char *cur = snap_current(lv_lua_conn(L), ud->parent, &err);
         if (!cur && err.code != LV_E_OK)
             return lv_lua_raise(L, &err);
         lua_pushboolean(L, cur && strcmp(cur, ud->name) == 0);
         free(cur);
     } else {
-        lua_pushnil(L);
+        return 0;
     }
     return 1;
 }
+
+static const luaL_Reg *const snap_method_tables[] = { methods, NULL };
+
+static const struct lv_handle_type snap_type = {
+    .mt = SNAP_MT,
+    .kind = "snapshot",
+    .methods = snap_method_tables,
+    .property = snap_property,
+    .tostring = snap_tostring,
+};
 
 /* virt.restore(path, {paused=, running=}) -> domain */
 static int
@@ -271,22 +230,11 @@ l_restore(lua_State *L)
 void
 snap_lua_open(lua_State *L)
 {
-    static const luaL_Reg meta[] = {
-        { "__index", l_index },
-        { "__newindex", l_newindex },
-        { "__tostring", l_tostring },
-        { "__eq", l_eq },
-        { "__gc", l_close },
-        { "__close", l_close },
-        { NULL, NULL },
-    };
     static const luaL_Reg funcs[] = {
         { "restore", l_restore },
         { NULL, NULL },
     };
 
-    luaL_newmetatable(L, SNAP_MT);
-    luaL_setfuncs(L, meta, 0);
-    lua_pop(L, 1);
+    lv_handle_register(L, &snap_type);
     lv_lua_setfuncs(L, funcs);
 }
