@@ -66,6 +66,26 @@ function M.write(path, text)
   f:close()
 end
 
+-- Run a shell command (tests only; the product never does); its output,
+-- stderr included.
+function M.sh(cmd)
+  local p = io.popen(cmd .. " 2>&1")
+  local out = p:read("a")
+  p:close()
+  return out
+end
+
+-- Network tests run in a network namespace of their own: tests/run-all
+-- starts them under `unshare --net` with LUAVIRT_IN_NETNS set; run by hand,
+-- the test file runs itself again that way (this call does not return).
+function M.ensure_netns(script)
+  if os.getenv("LUAVIRT_IN_NETNS") then return end
+  local ok, how, code = os.execute("LUAVIRT_IN_NETNS=1 unshare --net " ..
+    M.bin .. " " .. script)
+  if how == "signal" then code = 128 + code end
+  os.exit(ok and 0 or code)
+end
+
 -- Run a luavirt CLI command; returns exit code, stdout, stderr.
 function M.cli(args)
   local out, err = os.tmpname(), os.tmpname()

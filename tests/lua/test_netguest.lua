@@ -5,24 +5,11 @@
 -- nothing outside, a routed network whose guest is reached by its address,
 -- NAT seen from an "outside" namespace behind a veth uplink, and port
 -- forwarding. The test (not the product) uses ip, nsenter, ss and busybox nc.
-if not os.getenv("LUAVIRT_IN_NETNS") then
-  local bin = os.getenv("LUAVIRT_BIN") or "build/luavirt"
-  local script = arg and arg[0] or "tests/lua/test_netguest.lua"
-  local ok, how, code = os.execute("LUAVIRT_IN_NETNS=1 unshare --net " ..
-    bin .. " " .. script)
-  if how == "signal" then code = 128 + code end
-  os.exit(ok and 0 or code)
-end
-
-local t = require("harness")
 local g = require("guest")
+g.ensure_netns(arg[0])
+local t = require("harness")
 
-local function sh(cmd)
-  local p = io.popen(cmd .. " 2>&1")
-  local out = p:read("a")
-  p:close()
-  return out
-end
+local sh = g.sh
 
 -- The netns must be ours: never touch the host's network.
 local function in_private_netns()

@@ -3,24 +3,11 @@
 -- the default network, nat/route/isolated lifecycles that leave the
 -- namespace as found, net-update of DHCP hosts, a dead dnsmasq seen by
 -- net-info, refused overlaps and bridge names, and lease files.
-if not os.getenv("LUAVIRT_IN_NETNS") then
-  local bin = os.getenv("LUAVIRT_BIN") or "build/luavirt"
-  local script = arg and arg[0] or "tests/lua/test_network.lua"
-  local ok, how, code = os.execute("LUAVIRT_IN_NETNS=1 unshare --net " ..
-    bin .. " " .. script)
-  if how == "signal" then code = 128 + code end
-  os.exit(ok and 0 or code)
-end
-
-local t = require("harness")
 local g = require("guest")
+g.ensure_netns(arg[0])
+local t = require("harness")
 
-local function sh(cmd)
-  local p = io.popen(cmd .. " 2>&1")
-  local out = p:read("a")
-  p:close()
-  return out
-end
+local sh = g.sh
 
 os.execute("ip link set lo up")
 

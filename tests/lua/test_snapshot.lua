@@ -9,12 +9,7 @@ local g = require("guest")
 
 local root = os.getenv("LUAVIRT_ROOT")
 
-local function sh(cmd)
-  local p = io.popen(cmd .. " 2>&1")
-  local out = p:read("a")
-  p:close()
-  return out
-end
+local sh = g.sh
 
 local function image(name, fmt)
   local path = root .. "/" .. name
