@@ -464,6 +464,23 @@ watchdog_copy(struct dom_watchdog *d, const struct dom_watchdog *s)
 }
 
 static void
+tpm_free(struct dom_tpm *x)
+{
+    free(x->model); free(x->backend_type); free(x->backend_version);
+    free(x->pcr_banks); free(x->alias);
+    address_free(&x->address);
+}
+
+static void
+tpm_copy(struct dom_tpm *d, const struct dom_tpm *s)
+{
+    *d = *s;
+    DUP(model); DUP(backend_type); DUP(backend_version); DUP(pcr_banks);
+    DUP(alias);
+    address_copy(&d->address, &s->address);
+}
+
+static void
 audio_free(struct dom_audio *x)
 {
     free(x->type);
@@ -641,6 +658,7 @@ dom_def_free(struct dom_def *def)
     ARRAY_FREE(def->rngs, def->n_rngs, rng_free);
     ARRAY_FREE(def->watchdogs, def->n_watchdogs, watchdog_free);
     ARRAY_FREE(def->audios, def->n_audios, audio_free);
+    ARRAY_FREE(def->tpms, def->n_tpms, tpm_free);
     memballoon_free(&def->memballoon);
     lv_xml_keep_clear(&def->keep);
     lv_xml_keep_clear(&def->devices_keep);
@@ -682,6 +700,7 @@ dom_def_copy(const struct dom_def *s)
     ARRAY_COPY(rngs, n_rngs, rng_copy);
     ARRAY_COPY(watchdogs, n_watchdogs, watchdog_copy);
     ARRAY_COPY(audios, n_audios, audio_copy);
+    ARRAY_COPY(tpms, n_tpms, tpm_copy);
     memballoon_copy(&d->memballoon, &s->memballoon);
     keep_copy(&d->keep, &s->keep);
     keep_copy(&d->devices_keep, &s->devices_keep);

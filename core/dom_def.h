@@ -311,6 +311,19 @@ struct dom_watchdog {
     struct dom_address address;
 };
 
+/* <tpm model=><backend type='emulator' version=>: a TPM emulated by swtpm
+ * (added). Other backend types are refused when parsed. */
+struct dom_tpm {
+    char *model;           /* tpm-tis, tpm-crb; NULL: tpm-tis (libvirt's default) */
+    char *backend_type;    /* emulator */
+    char *backend_version; /* 1.2, 2.0; NULL: 2.0 for tpm-crb, else 1.2 */
+    enum lv_tristate persistent_state; /* keep state of a transient guest */
+    char *pcr_banks;       /* <active_pcr_banks> children, comma-separated
+                            * ("sha256,sha384"); NULL: swtpm_setup's default */
+    char *alias;
+    struct dom_address address;
+};
+
 struct dom_def {
     enum dom_virt_type virt_type;
     int id;                /* live only; -1 when not running */
@@ -358,6 +371,7 @@ struct dom_def {
     struct dom_memballoon memballoon;
     /* added: */
     struct dom_audio *audios;           size_t n_audios;
+    struct dom_tpm *tpms;               size_t n_tpms;
     enum lv_tristate pm_suspend_to_mem;  /* <pm><suspend-to-mem enabled=> */
     enum lv_tristate pm_suspend_to_disk;
 

@@ -215,6 +215,7 @@ static const struct dt_field def_fields[] = {
     F_ARRAY("rngs", rngs, n_rngs, &dt_rngs),
     F_ARRAY("watchdogs", watchdogs, n_watchdogs, &dt_watchdogs),
     F_ARRAY("audios", audios, n_audios, &dt_audios),
+    F_ARRAY("tpms", tpms, n_tpms, &dt_tpms),
     F_KEEP("extra_xml", keep),
     F_KEEP("devices_extra_xml", devices_keep),
     F_END

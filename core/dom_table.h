@@ -61,6 +61,8 @@
  *     backend_path="/dev/urandom", rate_bytes, rate_period}},
  *   watchdogs = {{model="i6300esb", action="reset"}},
  *   audios = {{id=1, type="none", attrs={..}}},
+ *   tpms = {{model="tpm-crb", backend_type="emulator", backend_version="2.0",
+ *     persistent_state = bool, pcr_banks="sha256,sha384"}},
  *   extra_xml, devices_extra_xml = {"<elem .../>", ...}.
  * Every device also takes alias, and address = {type="pci", domain="0x0000",
  * bus="0x00", slot="0x03", function="0x0"} (type plus any attributes).

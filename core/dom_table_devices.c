@@ -350,6 +350,23 @@ const struct dt_array dt_watchdogs = {
     .size = sizeof(struct dom_watchdog), .st = &watchdog_st, .kind = -1,
 };
 
+#define T struct dom_tpm
+static const struct dt_field tpm_fields[] = {
+    F_STR("model", model),
+    F_STR("backend_type", backend_type),
+    F_STR("backend_version", backend_version),
+    F_TRI("persistent_state", persistent_state),
+    F_STR("pcr_banks", pcr_banks),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_END
+};
+#undef T
+static const struct dt_struct tpm_st = { tpm_fields };
+const struct dt_array dt_tpms = {
+    .size = sizeof(struct dom_tpm), .st = &tpm_st, .kind = -1,
+};
+
 #define T struct dom_audio
 static const struct dt_field audio_fields[] = {
     F_INT("id", id, 0),

@@ -479,6 +479,8 @@ fx_devices(xmlNode *root, const struct dom_def *def, unsigned flags,
     for (size_t i = 0; i < def->n_audios; i++)
         if (format_audio(n, &def->audios[i], err) < 0)
             return -1;
+    for (size_t i = 0; i < def->n_tpms; i++)
+        fx_tpm(n, &def->tpms[i]);
     for (size_t i = 0; i < def->n_videos; i++)
         if (format_video(n, &def->videos[i], err) < 0)
             return -1;

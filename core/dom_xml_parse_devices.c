@@ -660,10 +660,12 @@ parse_device(struct dx_ctx *c, xmlNode *ch, void *obj)
         return parse_memballoon(c, ch, def);
     if (!strcmp(n, "rng"))
         return parse_rng(c, ch, def);
+    if (!strcmp(n, "tpm"))
+        return dx_parse_tpm(c, ch, def);
     return dx_leftover(c, ch->parent, ch, &def->devices_keep, NULL);
 }
 
-/* Unknown devices (hostdev, filesystem, tpm, redirdev, panic, ...) are
+/* Unknown devices (hostdev, filesystem, redirdev, panic, ...) are
  * errors: luavirt would not give them to the guest. */
 int
 dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def)

@@ -82,6 +82,8 @@ int dx_parse_pm(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 
 /* Device parsers (dom_xml_parse_devices.c). */
 int dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def);
+/* <tpm> (dom_xml_tpm.c): appended to def->tpms; 0 or -1. */
+int dx_parse_tpm(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 
 /* ---- formatting ---- */
 
@@ -110,5 +112,7 @@ void fx_alias(xmlNode *parent, const char *alias);
 /* Device formatters (dom_xml_format_devices.c). */
 int fx_devices(xmlNode *parent, const struct dom_def *def, unsigned flags,
                struct lv_err *err);
+/* One <tpm> under parent (dom_xml_tpm.c). */
+void fx_tpm(xmlNode *parent, const struct dom_tpm *x);
 
 #endif
