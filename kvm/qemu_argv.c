@@ -309,11 +309,7 @@ add_machine(struct qemu_argv_ctx *c)
     strbuf_adds(&b, ",dump-guest-core=off");
     if (hpet)
         strbuf_addf(&b, ",hpet=%s", !strcmp(hpet, "yes") ? "on" : "off");
-    if (d->os.loader && d->os.loader_type && !strcmp(d->os.loader_type, "pflash")) {
-        strbuf_adds(&b, ",pflash0=pflash0");
-        if (d->os.nvram)
-            strbuf_adds(&b, ",pflash1=pflash1");
-    }
+    qemu_argv_firmware_machine(c, &b);
     if (!feature_get(d, "acpi"))
         strbuf_adds(&b, ",acpi=off");
     qemu_argv_add(c, "-machine");
@@ -504,42 +500,6 @@ add_lifecycle_pm(struct qemu_argv_ctx *c)
     }
 }
 
-static int
-add_firmware(struct qemu_argv_ctx *c)
-{
-    const struct dom_os *os = &c->def->os;
-    json_t *o;
-
-    if (!os->loader) {
-        if (os->firmware && !strcmp(os->firmware, "efi")) {
-            lv_err_set(c->err, LV_E_UNSUPPORTED,
-                       "os firmware='efi' needs a <loader> path "
-                       "(firmware auto-selection is not supported yet)");
-            return -1;
-        }
-        return 0;
-    }
-    if (!os->loader_type || !strcmp(os->loader_type, "rom")) {
-        qemu_argv_add(c, "-bios");
-        qemu_argv_add(c, os->loader);
-        return 0;
-    }
-    o = json_pack("{s:s, s:s, s:s, s:b}", "driver", "file", "filename",
-                  os->loader, "node-name", "pflash0", "read-only",
-                  os->loader_readonly != LV_TRI_OFF);
-    qemu_argv_add_json(c, "-blockdev", o);
-    if (os->nvram) {
-        o = json_pack("{s:s, s:s, s:s, s:b}", "driver", "file", "filename",
-                      os->nvram, "node-name", "pflash1", "read-only", 0);
-        qemu_argv_add_json(c, "-blockdev", o);
-    }
-    if (os->loader_secure == LV_TRI_ON) {
-        qemu_argv_add(c, "-global");
-        qemu_argv_add(c, "driver=cfi.pflash01,property=secure,value=on");
-    }
-    return 0;
-}
-
 static void
 add_boot(struct qemu_argv_ctx *c)
 {
@@ -606,7 +566,7 @@ add_head(struct qemu_argv_ctx *c)
     if (add_rtc(c) < 0)
         return -1;
     add_lifecycle_pm(c);
-    if (add_firmware(c) < 0)
+    if (qemu_argv_firmware(c) < 0)
         return -1;
     add_boot(c);
     return 0;
@@ -623,7 +583,7 @@ add_devices(struct qemu_argv_ctx *c)
 {
     if (qemu_argv_controllers(c) < 0 || qemu_argv_disks(c) < 0 ||
         qemu_argv_nets(c) < 0 || qemu_argv_chrs(c) < 0 ||
-        qemu_argv_inputs(c) < 0)
+        qemu_argv_inputs(c) < 0 || qemu_argv_tpms(c) < 0)
         return -1;
     if (c->def->n_sounds > 0 || c->def->n_graphics > 0) {
         const char *drv = "none";

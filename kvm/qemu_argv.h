@@ -24,6 +24,10 @@ struct qemu_argv_opts {
                             * needed, tap fds print as "-1" */
 };
 
+/* The TPM's control socket in the run dir: swtpm serves it, QEMU's
+ * -chardev connects to it (dom_tpm.h). */
+#define QEMU_ARGV_SWTPM_SOCK "swtpm.sock"
+
 /* Build the argv (argv[0] is the emulator) for def. Nothing in def or o is
  * taken over. Never contains a secret: graphics passwords are set later
  * over QMP, so VNC gets password=on and SPICE keeps ticketing on. Returns a

@@ -58,12 +58,19 @@ long qemu_argv_addr_num(const struct dom_address *a, const char *key,
  * target name), -1 if unknown. */
 long qemu_argv_disk_ctrl(const struct dom_disk *k);
 
+/* Firmware (qemu_argv_firmware.c): the -machine pflash0=/pflash1=
+ * properties appended to b, and the loader's own arguments (-bios, the
+ * pflash -blockdev nodes, SMM-only flash writes); 0 or -1 with c->err. */
+void qemu_argv_firmware_machine(struct qemu_argv_ctx *c, struct strbuf *b);
+int qemu_argv_firmware(struct qemu_argv_ctx *c);
+
 /* The device classes, in argv order. Each returns 0 or -1 with c->err. */
 int qemu_argv_controllers(struct qemu_argv_ctx *c);
 int qemu_argv_disks(struct qemu_argv_ctx *c);
 int qemu_argv_nets(struct qemu_argv_ctx *c);
 int qemu_argv_chrs(struct qemu_argv_ctx *c);
 int qemu_argv_inputs(struct qemu_argv_ctx *c);
+int qemu_argv_tpms(struct qemu_argv_ctx *c);   /* qemu_argv_firmware.c */
 int qemu_argv_graphics(struct qemu_argv_ctx *c);
 int qemu_argv_videos(struct qemu_argv_ctx *c);
 int qemu_argv_sounds(struct qemu_argv_ctx *c);
