@@ -10,8 +10,10 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "dom_firmware.h"
 #include "dom_save.h"
 #include "dom_store.h"
+#include "dom_tpm.h"
 #include "dom_xml.h"
 #include "snap.h"
 #include "store.h"
@@ -240,7 +242,8 @@ dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
     struct dom_status st;
     int fd, ret = -1;
 
-    if (dom_def_check_name(def->name, err) < 0) {
+    if (dom_def_check_name(def->name, err) < 0 ||
+        dom_firmware_check(c, def, err) < 0) {
         free(lock);
         return -1;
     }
@@ -331,12 +334,37 @@ remove_leftovers(struct lv_conn *c, const char *name, unsigned flags,
     return 0;
 }
 
+/* The NVRAM file undefine removes, NULL when none (or it is kept); an
+ * NVRAM file with neither --nvram nor --keep-nvram is refused, as by
+ * virsh. */
+static int
+nvram_to_remove(struct lv_conn *c, const struct dom_def *def, unsigned flags,
+                char **out, struct lv_err *err)
+{
+    char *nvram = dom_firmware_nvram_path(c, def);
+
+    *out = NULL;
+    if (!nvram || access(nvram, F_OK) < 0 || (flags & DOM_UNDEFINE_KEEP_NVRAM)) {
+        free(nvram);
+        return 0;
+    }
+    if (!(flags & DOM_UNDEFINE_NVRAM)) {
+        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot undefine domain with "
+                   "nvram '%s': use --nvram to remove it or --keep-nvram to "
+                   "keep it", def->name, nvram);
+        free(nvram);
+        return -1;
+    }
+    *out = nvram;
+    return 0;
+}
+
 int
 dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
              struct lv_err *err)
 {
-    int remove_nvram = !!(flags & DOM_UNDEFINE_NVRAM);
     char *lock = dom_lock_path(c, name);
+    char *nvram = NULL;
     struct dom_def *def = NULL;
     struct dom_status st;
     int fd, ret = -1;
@@ -349,11 +377,8 @@ dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
         goto out;
     if (dom_status_read(c, name, &st, err) < 0)
         goto out;
-    if (def->os.nvram && !remove_nvram && access(def->os.nvram, F_OK) == 0) {
-        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot undefine: it has NVRAM "
-                   "'%s'; use --nvram to remove it too", name, def->os.nvram);
+    if (nvram_to_remove(c, def, flags, &nvram, err) < 0)
         goto out;
-    }
     if (check_leftovers(c, name, flags, err) < 0)
         goto out;
     if (st.state != DOM_STATE_SHUTOFF) {
@@ -376,15 +401,22 @@ dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
         lv_err_prefix(err, "domain '%s': undefined, but ", name);
         goto out;
     }
-    if (remove_nvram && def->os.nvram && unlink(def->os.nvram) < 0 && errno != ENOENT) {
+    if (nvram && unlink(nvram) < 0 && errno != ENOENT) {
         lv_err_sys(err, "domain '%s': undefined, but cannot remove NVRAM '%s'",
-                   name, def->os.nvram);
+                   name, nvram);
+        goto out;
+    }
+    /* a running guest's swtpm still uses it: it goes when the guest stops */
+    if (def->n_tpms > 0 && st.state == DOM_STATE_SHUTOFF &&
+        !(flags & DOM_UNDEFINE_KEEP_TPM) && dom_tpm_remove_state(c, def->uuid, err) < 0) {
+        lv_err_prefix(err, "domain '%s': undefined, but ", name);
         goto out;
     }
     ret = 0;
 out:
     lv_store_unlock(fd);
     dom_def_free(def);
+    free(nvram);
     free(lock);
     return ret;
 }
@@ -426,14 +458,18 @@ dom_rename(struct lv_conn *c, const char *name, const char *new_name,
         goto out;
     }
     autostart = dom_store_autostart_get(c, name);
+    /* the NVRAM file luavirt named after the guest moves first: its name
+     * comes from the definition's, so def still has the old one here */
+    if (dom_firmware_rename_nvram(c, def, new_name, err) < 0)
+        goto out;
     free(def->name);
     def->name = lv_strdup(new_name);
     if (dom_store_save(c, def, err) < 0)
-        goto out;
+        goto undo_nvram;
     /* snapshots move with the domain, as libvirt does since 6.10 */
     if (snap_metadata_rename(c, name, new_name, err) < 0) {
         dom_store_remove(c, new_name, NULL);
-        goto out;
+        goto undo_nvram;
     }
     if (uuid_index_set(c, def->uuid, new_name, err) < 0 ||
         (autostart && dom_store_autostart_set(c, new_name, 1, err) < 0) ||
@@ -441,9 +477,12 @@ dom_rename(struct lv_conn *c, const char *name, const char *new_name,
         snap_metadata_rename(c, new_name, name, NULL);
         dom_store_remove(c, new_name, NULL);
         uuid_index_set(c, def->uuid, name, NULL);
-        goto out;
+        goto undo_nvram;
     }
     ret = 0;
+    goto out;
+undo_nvram:
+    dom_firmware_rename_nvram(c, def, name, NULL);
 out:
     lv_store_unlock(fd2);
     lv_store_unlock(fd);

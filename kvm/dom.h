@@ -41,20 +41,27 @@ struct dom_def *dom_get_def(struct lv_conn *c, const char *name, int inactive,
                             struct lv_err *err);
 
 /* Define (or redefine) def persistently. A name taken by another uuid, or
- * a uuid taken by another name, is LV_E_EXISTS. */
+ * a uuid taken by another name, is LV_E_EXISTS; a firmware request no
+ * descriptor of the host satisfies is refused (dom_firmware.h). */
 int dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err);
 enum {
     DOM_UNDEFINE_NVRAM = 1 << 0,              /* delete the NVRAM file */
     DOM_UNDEFINE_SNAPSHOTS_METADATA = 1 << 1, /* delete snapshot metadata */
     DOM_UNDEFINE_MANAGED_SAVE = 1 << 2,       /* delete the managed save */
+    DOM_UNDEFINE_KEEP_NVRAM = 1 << 3,         /* keep the NVRAM file */
+    DOM_UNDEFINE_KEEP_TPM = 1 << 4,           /* keep the TPM state */
 };
 /* Remove name's definition; a running guest goes on as transient. An
  * NVRAM file, snapshot metadata or a managed save image is refused
- * (LV_E_INVALID, nothing changed) unless flags say to delete it too. */
+ * (LV_E_INVALID, nothing changed) unless flags say to delete (or, for
+ * NVRAM, keep) it. The TPM state (<lib>/swtpm/UUID) is removed with an
+ * inactive definition unless DOM_UNDEFINE_KEEP_TPM, as by virsh; a running
+ * guest's goes when it stops. */
 int dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
                  struct lv_err *err);
-/* Rename a shut-off persistent domain; its snapshot metadata moves with
- * it. Refused while it has a managed save image, as by libvirt. */
+/* Rename a shut-off persistent domain; its snapshot metadata and the
+ * NVRAM file luavirt named for it move with it. Refused while it has a
+ * managed save image, as by libvirt. */
 int dom_rename(struct lv_conn *c, const char *name, const char *new_name,
                struct lv_err *err);
 int dom_set_autostart(struct lv_conn *c, const char *name, int on,

@@ -219,7 +219,8 @@ l_block_resize(lua_State *L)
     return chain(L, dom_disk_block_resize(CONN(L), name, target, size, &err), &err);
 }
 
-/* d:undefine_storage{nvram=, snapshots_metadata=, managed_save=} ->
+/* d:undefine_storage{nvram=, keep_nvram=, keep_tpm=, snapshots_metadata=,
+ * managed_save=} ->
  * {{target=, path=, removed=, why=}, ...}: undefine --remove-all-storage */
 static int
 l_undefine_storage(lua_State *L)

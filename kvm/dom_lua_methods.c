@@ -95,10 +95,17 @@ dom_lua_undefine_flags(lua_State *L, int idx)
         flags |= DOM_UNDEFINE_SNAPSHOTS_METADATA;
     if (lv_lua_opt_bool(L, idx, "managed_save", 0))
         flags |= DOM_UNDEFINE_MANAGED_SAVE;
+    if (lv_lua_opt_bool(L, idx, "keep_nvram", 0))
+        flags |= DOM_UNDEFINE_KEEP_NVRAM;
+    if (lv_lua_opt_bool(L, idx, "keep_tpm", 0))
+        flags |= DOM_UNDEFINE_KEEP_TPM;
+    if ((flags & DOM_UNDEFINE_NVRAM) && (flags & DOM_UNDEFINE_KEEP_NVRAM))
+        luaL_argerror(L, idx, "nvram and keep_nvram are mutually exclusive");
     return flags;
 }
 
-/* d:undefine{nvram=, snapshots_metadata=, managed_save=} */
+/* d:undefine{nvram=, keep_nvram=, keep_tpm=, snapshots_metadata=,
+ * managed_save=} */
 static int
 l_undefine(lua_State *L)
 {

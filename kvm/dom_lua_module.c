@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dom.h"
+#include "dom_firmware.h"
 #include "dom_lua_priv.h"
 #include "dom_start.h"
 #include "dom_store.h"
@@ -260,8 +261,11 @@ l_to_native(lua_State *L)
     char *run_dir = NULL;
     int accel;
 
-    if (!def)
+    /* the firmware a start would choose, as virsh domxml-to-native shows */
+    if (!def || dom_firmware_fill(lv_lua_conn(L), def, &err) < 0) {
+        dom_def_free(def);
         return lv_lua_raise(L, &err);
+    }
     accel = dom_start_accel(lv_lua_conn(L), def, NULL);
     o.accel_kvm = accel > 0;
     run_dir = dom_run_dir(lv_lua_conn(L), def->name);   /* where start would put it */

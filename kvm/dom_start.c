@@ -17,10 +17,12 @@
 
 #include "caps.h"
 #include "dom_disk.h"
+#include "dom_firmware.h"
 #include "dom_net.h"
 #include "dom_run.h"
 #include "dom_save.h"
 #include "dom_store.h"
+#include "dom_tpm.h"
 #include "deadline.h"
 #include "dom_xml.h"
 #include "log.h"
@@ -28,6 +30,7 @@
 #include "spawn.h"
 #include "store.h"
 #include "strbuf.h"
+#include "supervisor_helper.h"
 
 #define START_TIMEOUT_MS 120000
 
@@ -93,7 +96,7 @@ clean_run_dir(const char *run_dir)
     static const char *const stale[] = {
         "status", "id", "live.xml", "def.xml", "qmp.sock", "qmp-sup.sock",
         "console.log", "qemu.log", "supervisor.log", "pid",
-        "destroy-requested", "reboot-requested", NULL
+        "destroy-requested", "reboot-requested", "swtpm.sock", "swtpm.log", NULL
     };
     for (int i = 0; stale[i]; i++) {
         char *p = lv_asprintf("%s/%s", run_dir, stale[i]);
@@ -287,6 +290,7 @@ struct launch {
     int pipe[2];
     int *taps;             /* per interface, -1 where none (dom_net.h) */
     size_t n_taps;
+    struct dom_tpm_run tpm;  /* swtpm's socket and argv (dom_tpm.h) */
 };
 
 static void
@@ -300,6 +304,7 @@ launch_free(struct launch *l)
         if (l->pipe[i] >= 0)
             close(l->pipe[i]);
     dom_net_close_fds(l->taps, l->n_taps);
+    dom_tpm_run_clear(&l->tpm);
     lv_argv_free(l->qemu);
     lv_argv_free(l->sargv);
     free(l->run_dir);
@@ -310,7 +315,8 @@ static int
 launch(struct lv_conn *c, struct dom_def *def, int transient,
        const struct dom_start_opts *o, struct lv_err *err)
 {
-    struct launch l = { NULL, NULL, NULL, -1, -1, { -1, -1 }, NULL, 0 };
+    struct launch l = { NULL, NULL, NULL, -1, -1, { -1, -1 }, NULL, 0,
+                        DOM_TPM_RUN_INIT };
     struct lv_spawn_opts so = { -1, -1, -1, NULL, 0, 1, 0, NULL };
     char *path = NULL, *flags = NULL;
     int *keep = NULL, nk = 0, accel, ret = -1;
@@ -322,6 +328,10 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     /* issue 3: no two guests open one writable image (dom_disk.h) */
     if (dom_disk_check_conflicts(c, def, err) < 0)
         goto out;
+    /* the firmware the descriptors choose, and the guest's NVRAM file */
+    if (dom_firmware_fill(c, def, err) < 0 || dom_firmware_prepare(c, def, err) < 0)
+        goto out;
+    dom_tpm_fill_live(def);
     def->id = dom_run_next_id(c, err);
     if (def->id < 0)
         goto out;
@@ -332,6 +342,8 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     l.run_dir = dom_run_dir(c, def->name);
     if (prepare_run_dir(l.run_dir, def, transient, err) < 0)
         goto out;
+    if (dom_tpm_prepare(c, def, l.run_dir, &l.tpm, err) < 0)
+        goto fail;
     path = lv_asprintf("%s/qmp.sock", l.run_dir);
     l.qmp_fd = listen_unix(path, err);
     free(path);
@@ -354,16 +366,21 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
         lv_err_sys(err, "domain '%s': cannot start: pipe", def->name);
         goto fail;
     }
-    /* QEMU's fds (QMP listeners first, then taps), then the ready pipe */
-    keep = lv_calloc(3 + l.n_taps, sizeof(int));
+    /* QEMU's fds (QMP listeners first, then taps), the ready pipe, then
+     * swtpm's socket, which only the supervisor's helper gets */
+    keep = lv_calloc(4 + l.n_taps, sizeof(int));
     keep[nk++] = l.qmp_fd;
     keep[nk++] = l.sup_fd;
     nk += (int)dom_net_fds_collect(l.taps, l.n_taps, keep + nk);
     keep[nk] = l.pipe[1];
+    keep[nk + 1] = l.tpm.ctrl_fd;
     flags = supervisor_flags(def, o && o->paused, transient);
     l.sargv = supervisor_argv(l.run_dir, def->name, l.pipe[1], keep, nk, flags, l.qemu);
+    if (l.tpm.argv)
+        l.sargv = sup_helpers_insert(l.sargv, l.tpm.ctrl_fd, l.tpm.transient_dir,
+                                     l.tpm.argv);
     so.keep_fds = keep;
-    so.n_keep_fds = nk + 1;
+    so.n_keep_fds = nk + (l.tpm.ctrl_fd >= 0 ? 2 : 1);
     lv_log_debug("dom %s: starting supervisor", def->name);
     pid = lv_spawn(l.sargv, &so, err);
     if (pid < 0)

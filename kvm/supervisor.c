@@ -24,6 +24,7 @@
 #include "spawn.h"
 #include "store.h"
 #include "strbuf.h"
+#include "supervisor_helper.h"
 #include "supervisor_live.h"
 #include "supervisor_proc.h"
 
@@ -40,6 +41,7 @@ struct sup {
     int keep_fds[64];
     int n_keep;
     char **qemu_argv;
+    struct sup_helpers helpers;  /* swtpm: before QEMU, reaped after it */
     pid_t qemu_pid;
     int pidfd;
     struct qmp *qmp;
@@ -339,11 +341,11 @@ static void
 cleanup_run_dir(struct sup *s, const char *reason)
 {
     static const char *const files[] = {
-        "qmp.sock", "qmp-sup.sock", "live.xml", "pid", NULL
+        "qmp.sock", "qmp-sup.sock", "live.xml", "pid", "swtpm.sock", NULL
     };
     static const char *const transient_files[] = {
         "status", "console.log", "qemu.log", "supervisor.log", "def.xml",
-        "sup.lock", NULL
+        "sup.lock", "swtpm.log", NULL
     };
 
     for (int i = 0; files[i]; i++)
@@ -452,10 +454,13 @@ supervise(struct sup *s)
     const char *reason;
 
     s->st.sup_pid = getpid();
-    if (start_qemu(s, &err) < 0 || finish_start(s, &err) < 0) {
+    if (sup_helpers_start(&s->helpers, s->name, &err) < 0 ||
+        start_qemu(s, &err) < 0 || finish_start(s, &err) < 0) {
         explain_failure(s, &err);
         lv_log_error("%s", err.msg);
         sup_report(s, "error: %s", err.msg);
+        sup_read_transient(s->run_dir, &s->transient);
+        sup_helpers_stop(&s->helpers, s->name, s->transient);
         cleanup_run_dir(s, "failed");
         return 1;
     }
@@ -466,6 +471,8 @@ supervise(struct sup *s)
     status = follow(s);
     reason = exit_reason(s, status);
     lv_log_info("dom %s: QEMU exited (status %d): %s", s->name, status, reason);
+    sup_read_transient(s->run_dir, &s->transient);
+    sup_helpers_stop(&s->helpers, s->name, s->transient);
     cleanup_run_dir(s, reason);
     return 0;
 }
@@ -475,13 +482,13 @@ supervisor_main(int argc, char **argv)
 {
     struct sup s;
     struct lv_err err = LV_ERR_INIT;
-    int lock = -1, ret = 1;
+    int lock = -1, ret = 1, qpos = 6;
 
     memset(&s, 0, sizeof(s));
     s.pidfd = -1;
     /* the starting shell may be gone (kill -9) when we report to it */
     signal(SIGPIPE, SIG_IGN);
-    if (argc < 8 || strcmp(argv[6], "--") != 0) {
+    if (argc < 8 || sup_helpers_parse(argv, argc, &qpos, &s.helpers) < 0) {
         fprintf(stderr, "luavirt: __supervise is internal to luavirt\n");
         return 2;
     }
@@ -490,13 +497,15 @@ supervisor_main(int argc, char **argv)
     s.ready_fd = atoi(argv[3]);
     if (parse_fds(&s, argv[4]) < 0 || parse_flags(&s, argv[5]) < 0) {
         sup_report(&s, "error: domain '%s': bad supervisor arguments", s.name);
+        sup_helpers_free(&s.helpers);
         return 2;
     }
-    s.qemu_argv = argv + 7;
+    s.qemu_argv = argv + qpos + 1;
     /* away from the shell: it reaps the first child at once, and nothing
      * the shell does later (exit, kill -9) reaches the guest */
     if (sup_detach(&err) < 0) {
         sup_report(&s, "error: %s", err.msg);
+        sup_helpers_free(&s.helpers);
         return 1;
     }
     sup_open_log(s.run_dir);
@@ -512,6 +521,7 @@ supervisor_main(int argc, char **argv)
     sup_read_id(s.run_dir, &s.st.id);
     ret = supervise(&s);
 out:
+    sup_helpers_free(&s.helpers);
     qmp_close(s.qmp);
     if (s.pidfd >= 0)
         close(s.pidfd);

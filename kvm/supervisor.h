@@ -7,7 +7,8 @@
 #define LV_SUPERVISOR_H
 
 /* Arguments, as built by supervisor_argv():
- *   __supervise RUN_DIR NAME READY_FD FDS FLAGS -- QEMU ARGV...
+ *   __supervise RUN_DIR NAME READY_FD FDS FLAGS [--helper ...]... -- QEMU ARGV...
+ * (helpers such as swtpm: supervisor_helper.h)
  * FDS: comma-separated fds handed on to QEMU ("-" for none); FLAGS: a
  * comma-separated set of paused, transient, poweroff=ACTION,
  * reboot=ACTION, crash=ACTION. The supervisor double-forks away from the

@@ -79,6 +79,8 @@ add({
   opts = {
     {name = "nvram", help = "remove nvram file"},
     {name = "keep-nvram", help = "keep nvram file"},
+    {name = "tpm", help = "remove TPM state (the default)"},
+    {name = "keep-tpm", help = "keep TPM state"},
     {name = "remove-all-storage", help = "remove all associated storage volumes"},
     {name = "managed-save", help = "remove domain managed state file"},
     {name = "snapshots-metadata", help = "remove all domain snapshot metadata"},
@@ -86,7 +88,11 @@ add({
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
     local name = d.name
-    local opts = {nvram = o.nvram or nil, managed_save = o["managed-save"] or nil,
+    if o.tpm and o["keep-tpm"] then
+      ctx.raise("invalid", "--tpm and --keep-tpm are mutually exclusive")
+    end
+    local opts = {nvram = o.nvram or nil, keep_nvram = o["keep-nvram"] or nil,
+                  keep_tpm = o["keep-tpm"] or nil, managed_save = o["managed-save"] or nil,
                   snapshots_metadata = o["snapshots-metadata"] or nil}
     if o["remove-all-storage"] then
       -- issue 3: the work is d:undefine_storage (kvm/dom_lua_disk.c)
