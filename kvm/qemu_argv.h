@@ -20,8 +20,10 @@ struct qemu_argv_opts {
                             * 0: -accel tcg */
     const int *tap_fds;    /* per interface index, -1 where none; NULL:
                             * none at all */
-    int for_display;       /* 1: for people (domxml-to-native): no fds
-                            * needed, tap fds print as "-1" */
+    int for_display;       /* 1: for people (domxml-to-native) or a
+                            * check: no fds needed, tap fds print as
+                            * "-1", a firmware='efi' not yet chosen
+                            * (dom_firmware.h) is left out */
 };
 
 /* The TPM's control socket in the run dir: swtpm serves it, QEMU's

@@ -460,7 +460,7 @@ supervise(struct sup *s)
         lv_log_error("%s", err.msg);
         sup_report(s, "error: %s", err.msg);
         sup_read_transient(s->run_dir, &s->transient);
-        sup_helpers_stop(&s->helpers, s->name, s->transient);
+        sup_helpers_stop(&s->helpers, s->name, s->transient, 1);
         cleanup_run_dir(s, "failed");
         return 1;
     }
@@ -472,7 +472,7 @@ supervise(struct sup *s)
     reason = exit_reason(s, status);
     lv_log_info("dom %s: QEMU exited (status %d): %s", s->name, status, reason);
     sup_read_transient(s->run_dir, &s->transient);
-    sup_helpers_stop(&s->helpers, s->name, s->transient);
+    sup_helpers_stop(&s->helpers, s->name, s->transient, 0);
     cleanup_run_dir(s, reason);
     return 0;
 }

@@ -92,10 +92,14 @@ sup_helpers_insert(char **sargv, int fd, const char *dir, char *const *argv)
 }
 
 static void
-stop_one(struct sup_helper *h, const char *name)
+stop_one(struct sup_helper *h, const char *name, int term_first)
 {
     struct lv_err err = LV_ERR_INIT;
-    int st = lv_spawn_wait(h->pid, HELPER_EXIT_MS, &err);
+    int st;
+
+    if (term_first)
+        kill(h->pid, SIGTERM);
+    st = lv_spawn_wait(h->pid, HELPER_EXIT_MS, &err);
 
     if (st < 0 && err.code == LV_E_TIMEOUT) {
         lv_log_warn("dom %s: %s (pid %d) still running: SIGTERM", name,
@@ -126,10 +130,8 @@ sup_helpers_start(struct sup_helpers *hs, const char *name, struct lv_err *err)
         if (h->pid < 0) {
             h->pid = 0;
             lv_err_prefix(err, "domain '%s': cannot start: ", name);
-            for (size_t k = 0; k < i; k++) {
-                kill(hs->h[k].pid, SIGTERM);
-                stop_one(&hs->h[k], name);
-            }
+            for (size_t k = 0; k < i; k++)
+                stop_one(&hs->h[k], name, 1);
             return -1;
         }
         lv_log_debug("dom %s: started %s (pid %d)", name, h->argv[0], (int)h->pid);
@@ -138,13 +140,14 @@ sup_helpers_start(struct sup_helpers *hs, const char *name, struct lv_err *err)
 }
 
 void
-sup_helpers_stop(struct sup_helpers *hs, const char *name, int transient)
+sup_helpers_stop(struct sup_helpers *hs, const char *name, int transient,
+                 int term_first)
 {
     for (size_t i = 0; i < hs->n; i++) {
         struct sup_helper *h = &hs->h[i];
         struct lv_err err = LV_ERR_INIT;
         if (h->pid > 0)
-            stop_one(h, name);
+            stop_one(h, name, term_first);
         if (h->fd >= 0)
             close(h->fd);
         h->fd = -1;

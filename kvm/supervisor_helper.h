@@ -50,8 +50,10 @@ int sup_helpers_start(struct sup_helpers *hs, const char *name,
                       struct lv_err *err);
 
 /* Wait for each started helper to end (swtpm does when QEMU has gone),
- * then SIGTERM, then SIGKILL, and reap it. Removes the transient dirs
- * when transient. Never fails. */
-void sup_helpers_stop(struct sup_helpers *hs, const char *name, int transient);
+ * then SIGTERM, then SIGKILL, and reap it; term_first sends SIGTERM at
+ * once (QEMU failed and may never have connected). Removes the transient
+ * dirs when transient. Never fails. */
+void sup_helpers_stop(struct sup_helpers *hs, const char *name, int transient,
+                      int term_first);
 
 #endif

@@ -338,6 +338,10 @@ test_argv(void)
     a = d ? qemu_argv_build(d, &o, &err) : NULL;
     CHECK(!a && strstr(err.msg, "no firmware was chosen"), "unresolved efi: %s", err.msg);
     lv_argv_free(a);
+    o.for_display = 1;   /* a check of the rest (define's) passes */
+    a = d ? qemu_argv_build(d, &o, &err) : NULL;
+    CHECK(a && !argv_contains(a, "pflash"), "unresolved efi, for display: %s", err.msg);
+    lv_argv_free(a);
     dom_def_free(d);
 }
 
@@ -522,7 +526,7 @@ test_conformance(void)
         "firmware-manual-efi", "firmware-manual-efi-features",
         "firmware-manual-efi-loader-secure", "firmware-manual-efi-nvram-file",
         "firmware-manual-efi-nvram-template", "firmware-manual-efi-secboot",
-        "firmware-manual-noefi-acpi-q35",
+        "firmware-manual-noefi-acpi-q35", "machine-smm-off",
     };
     static const char *const tpms[] = {
         "x86_64-pc-default-models", "x86_64-q35-default-models",
@@ -550,12 +554,12 @@ test_conformance(void)
     CHECK(l.n == 19, "19 usable corpus descriptors (2 masked, 1 invalid, 1 empty): %zu", l.n);
     for (size_t i = 0; i < 4; i++)
         na += conformance_one(dir, &l, autos[i], 0);
-    for (size_t i = 0; i < 7; i++)
+    for (size_t i = 0; i < 8; i++)
         nm += conformance_one(dir, &l, manuals[i], 0);
     for (size_t i = 0; i < 2; i++)
         nt += conformance_one(dir, &l, tpms[i], 1);
     printf("conformance: firmware-auto argv %zu/4\n", na);
-    printf("conformance: firmware-manual argv %zu/7\n", nm);
+    printf("conformance: firmware-manual and smm argv %zu/8\n", nm);
     printf("conformance: tpm argv %zu/2\n", nt);
     firmware_list_free(&l);
     for (size_t i = 0; i < 3; i++)

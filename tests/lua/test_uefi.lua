@@ -224,6 +224,14 @@ else
     d:wait{state = "shut off", timeout = 60}
     t.eq(procs("swtpm", uuid), 0, "shutdown leaves no swtpm")
     t.check(not exists(sock), "shutdown leaves no socket")
+    -- nor does a QEMU that dies (the supervisor records a crash)
+    d:start()
+    t.eq(procs("swtpm", uuid), 1, "swtpm again")
+    g.sh("kill -9 " .. d:pid())
+    d:wait{state = "shut off", timeout = 30}
+    t.eq(select(2, d:state_reason()), "crashed", "reason")
+    t.eq(procs("swtpm", uuid), 0, "a crash leaves no swtpm")
+    t.check(not exists(sock), "a crash leaves no socket")
     d:undefine()
     t.check(not exists(state), "undefine removes the TPM state")
   end)
@@ -255,6 +263,19 @@ else
     d:destroy()
     d:undefine()
     t.check(not exists(root .. "/lib/swtpm/" .. uuid), "undefine removes it")
+  end)
+
+  t.test("TPM: a start QEMU refuses leaves no swtpm and no socket", function()
+    local x = g.xml("tpmfail"):gsub("</devices>",
+      "<tpm model='tpm-crb'><backend type='emulator'/></tpm></devices>", 1)
+    x = x:gsub("</features>", "</features><cpu mode='custom'><model>no-such-cpu"
+      .. "</model></cpu>", 1)
+    local d = virt.define(x)
+    t.raises("qemu", {"tpmfail", "cannot start", "no-such-cpu"}, function() d:start() end)
+    t.eq(#g.qemu_pids("tpmfail"), 0, "no QEMU")
+    t.eq(procs("swtpm", d.uuid), 0, "no swtpm left")
+    t.check(not exists(root .. "/run/qemu/tpmfail/swtpm.sock"), "no socket left")
+    d:undefine()
   end)
 
   t.test("TPM: a transient guest's state goes with it", function()
