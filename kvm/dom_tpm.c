@@ -120,6 +120,25 @@ dom_tpm_swtpm_argv(const struct dom_def *def, const char *dir, int ctrl_fd,
     return a;
 }
 
+/* Not as root, swtpm_setup reads its configuration (and the local CA's)
+ * from ~/.config: have it written once, as libvirt's session daemon
+ * does. */
+static int
+user_config(struct lv_err *err)
+{
+    char *argv[] = { (char *)"swtpm_setup", (char *)"--create-config-files",
+                     (char *)"skip-if-exist", NULL };
+    char *out = NULL, *errout = NULL;
+    int st = lv_spawn_capture(argv, &out, &errout, SETUP_TIMEOUT_MS, err);
+
+    if (st > 0)
+        lv_err_set(err, LV_E_SYSTEM, "swtpm_setup --create-config-files "
+                   "failed (status %d): %s", st, errout ? errout : "");
+    free(out);
+    free(errout);
+    return st == 0 ? 0 : -1;
+}
+
 /* swtpm_setup on first start: the state file is tpm2-00.permall (TPM 2)
  * or tpm-00.permall (1.2). */
 static int
@@ -135,6 +154,8 @@ make_state(const struct dom_def *def, const char *dir, struct lv_err *err)
         goto out;
     }
     if (lv_store_mkdirs(dir, 0700, err) < 0)
+        goto out;
+    if (geteuid() != 0 && user_config(err) < 0)
         goto out;
     argv = dom_tpm_setup_argv(def, dir);
     lv_log_debug("dom %s: running swtpm_setup for %s", def->name, dir);
