@@ -72,10 +72,10 @@ argv_new(size_t cap)
 }
 
 char **
-dom_tpm_setup_argv(const struct dom_def *def, const char *dir)
+dom_tpm_setup_argv(const struct dom_def *def, const char *dir, const char *config)
 {
     const struct dom_tpm *t = &def->tpms[0];
-    char **a = argv_new(16);
+    char **a = argv_new(18);
     char u[37];
     size_t n = 0;
 
@@ -92,6 +92,10 @@ dom_tpm_setup_argv(const struct dom_def *def, const char *dir)
     a[n++] = lv_strdup("--create-platform-cert");
     a[n++] = lv_strdup("--lock-nvram");
     a[n++] = lv_strdup("--not-overwrite");
+    if (config) {
+        a[n++] = lv_strdup("--config");
+        a[n++] = lv_strdup(config);
+    }
     if (t->pcr_banks && is_tpm2(t)) {
         a[n++] = lv_strdup("--pcr-banks");
         a[n++] = lv_strdup(t->pcr_banks);
@@ -120,33 +124,62 @@ dom_tpm_swtpm_argv(const struct dom_def *def, const char *dir, int ctrl_fd,
     return a;
 }
 
-/* Not as root, swtpm_setup reads its configuration (and the local CA's)
- * from ~/.config: have it written once, as libvirt's session daemon
- * does. */
+/* Write path with text unless it exists. */
 static int
-user_config(struct lv_err *err)
+write_once(const char *path, const char *text, struct lv_err *err)
 {
-    char *argv[] = { (char *)"swtpm_setup", (char *)"--create-config-files",
-                     (char *)"skip-if-exist", NULL };
-    char *out = NULL, *errout = NULL;
-    int st = lv_spawn_capture(argv, &out, &errout, SETUP_TIMEOUT_MS, err);
+    if (access(path, F_OK) == 0)
+        return 0;
+    return lv_store_write_atomic(path, text, strlen(text), 0600, err);
+}
 
-    if (st > 0)
-        lv_err_set(err, LV_E_SYSTEM, "swtpm_setup --create-config-files "
-                   "failed (status %d): %s", st, errout ? errout : "");
-    free(out);
-    free(errout);
-    return st == 0 ? 0 : -1;
+/* The configuration swtpm_setup runs with: luavirt's own local CA under
+ * <lib>/swtpm/localca signs the EK and platform certificates, so nothing
+ * is written to the host's /var/lib/swtpm-localca (which libvirt uses as
+ * user tss) and a state root (LUAVIRT_ROOT) keeps everything. Returns the
+ * swtpm_setup.conf path (malloc'd) or NULL with err. */
+static char *
+local_ca(struct lv_conn *c, struct lv_err *err)
+{
+    char *top = lv_asprintf("%s/swtpm", c->lib_dir);
+    char *ca = lv_asprintf("%s/localca", top);
+    char *conf = lv_asprintf("%s/swtpm_setup.conf", top);
+    char *caconf = lv_asprintf("%s/swtpm-localca.conf", top);
+    char *opts = lv_asprintf("%s/swtpm-localca.options", top);
+    char *t1 = lv_asprintf("# luavirt's: TPM certificates from its own local CA\n"
+                           "create_certs_tool = /usr/bin/swtpm_localca\n"
+                           "create_certs_tool_config = %s\n"
+                           "create_certs_tool_options = %s\n"
+                           "active_pcr_banks = sha256\n", caconf, opts);
+    char *t2 = lv_asprintf("statedir = %s\nsigningkey = %s/signkey.pem\n"
+                           "issuercert = %s/issuercert.pem\n"
+                           "certserial = %s/certserial\n", ca, ca, ca, ca);
+    const char *t3 = "--platform-manufacturer luavirt\n--platform-version 2.1\n"
+                     "--platform-model QEMU\n";
+
+    if (lv_store_mkdirs(ca, 0700, err) < 0 || write_once(conf, t1, err) < 0 ||
+        write_once(caconf, t2, err) < 0 || write_once(opts, t3, err) < 0) {
+        free(conf);
+        conf = NULL;
+    }
+    free(t1);
+    free(t2);
+    free(top);
+    free(ca);
+    free(caconf);
+    free(opts);
+    return conf;
 }
 
 /* swtpm_setup on first start: the state file is tpm2-00.permall (TPM 2)
  * or tpm-00.permall (1.2). */
 static int
-make_state(const struct dom_def *def, const char *dir, struct lv_err *err)
+make_state(struct lv_conn *c, const struct dom_def *def, const char *dir,
+           struct lv_err *err)
 {
     char *perm = lv_asprintf("%s/%s", dir, is_tpm2(&def->tpms[0])
                              ? "tpm2-00.permall" : "tpm-00.permall");
-    char **argv = NULL, *out = NULL, *errout = NULL;
+    char **argv = NULL, *out = NULL, *errout = NULL, *conf = NULL;
     int st, ret = -1;
 
     if (access(perm, F_OK) == 0) {
@@ -155,9 +188,10 @@ make_state(const struct dom_def *def, const char *dir, struct lv_err *err)
     }
     if (lv_store_mkdirs(dir, 0700, err) < 0)
         goto out;
-    if (geteuid() != 0 && user_config(err) < 0)
+    conf = local_ca(c, err);
+    if (!conf)
         goto out;
-    argv = dom_tpm_setup_argv(def, dir);
+    argv = dom_tpm_setup_argv(def, dir, conf);
     lv_log_debug("dom %s: running swtpm_setup for %s", def->name, dir);
     st = lv_spawn_capture(argv, &out, &errout, SETUP_TIMEOUT_MS, err);
     if (st < 0) {
@@ -181,6 +215,7 @@ out:
     lv_argv_free(argv);
     free(out);
     free(errout);
+    free(conf);
     free(perm);
     return ret;
 }
@@ -242,7 +277,7 @@ dom_tpm_prepare(struct lv_conn *c, struct dom_def *def, const char *run_dir,
         return 0;
     t = &def->tpms[0];
     dir = state_dir(c, def);
-    if (make_state(def, dir, err) < 0)
+    if (make_state(c, def, dir, err) < 0)
         goto out;
     sock = lv_asprintf("%s/%s", run_dir, QEMU_ARGV_SWTPM_SOCK);
     out->ctrl_fd = listen_ctrl(sock, err);

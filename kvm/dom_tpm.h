@@ -1,6 +1,7 @@
 /* dom_tpm.h - a guest's emulated TPM (swtpm), on the shell's side: its
  * state under <lib>/swtpm/UUID/tpm2 (or tpm1.2), made by swtpm_setup on the
- * first start as libvirt does, the control socket in the guest's run dir,
+ * first start as libvirt does (certificates from luavirt's own local CA in
+ * <lib>/swtpm/localca), the control socket in the guest's run dir,
  * and the swtpm command line the supervisor runs before QEMU and reaps
  * after it (supervisor_helper.h). State is removed by undefine unless the
  * user keeps it (virsh undefine --keep-tpm). */
@@ -20,10 +21,12 @@ const char *dom_tpm_version(const struct dom_tpm *t);
 char *dom_tpm_state_root(const struct lv_conn *c, const unsigned char uuid[16]);
 
 /* The command lines (pure; NULL-terminated, free with lv_argv_free):
- * swtpm_setup making the state of def's TPM in state_dir, and swtpm
- * serving it on the listening unix socket ctrl_fd, logging to log_path,
- * ending when QEMU closes the connection (--terminate). */
-char **dom_tpm_setup_argv(const struct dom_def *def, const char *state_dir);
+ * swtpm_setup making the state of def's TPM in state_dir with the
+ * configuration file config (NULL: swtpm_setup's own), and swtpm serving
+ * it on the listening unix socket ctrl_fd, logging to log_path, ending
+ * when QEMU closes the connection (--terminate). */
+char **dom_tpm_setup_argv(const struct dom_def *def, const char *state_dir,
+                          const char *config);
 char **dom_tpm_swtpm_argv(const struct dom_def *def, const char *state_dir,
                           int ctrl_fd, const char *log_path);
 

@@ -2,7 +2,8 @@
  * selection rules (kvm/firmware_select.c) and the firmware/TPM argv
  * (kvm/qemu_argv_firmware.c): descriptors written here for the rules, and
  * libvirt's own firmware-auto-*, firmware-manual-* and TPM tests from the
- * conformance corpus with libvirt's test descriptors. */
+ * conformance corpus with libvirt's test descriptors. The <tpm> element
+ * and swtpm's command lines: test_dom_tpm.c. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,24 @@ test_list_load(const char *tmp)
     free(home);
     free(etc);
     free(usr);
+}
+
+static void
+test_dirs(void)
+{
+    size_t n;
+    char **d;
+
+    setenv("LUAVIRT_FIRMWARE_DIRS", "/a/home:/b/etc:/c/usr", 1);
+    d = firmware_dirs(&n);
+    CHECK(n == 3 && !strcmp(d[0], "/a/home") && !strcmp(d[2], "/c/usr") && !d[3],
+          "LUAVIRT_FIRMWARE_DIRS, highest priority first");
+    lv_argv_free(d);
+    unsetenv("LUAVIRT_FIRMWARE_DIRS");
+    d = firmware_dirs(&n);
+    CHECK(n >= 2 && !strcmp(d[n - 2], "/etc/qemu/firmware") &&
+          !strcmp(d[n - 1], "/usr/share/qemu/firmware"), "the host's directories");
+    lv_argv_free(d);
 }
 
 /* ---- selection on descriptors like Debian 12's ovmf ---- */
@@ -345,55 +364,6 @@ test_argv(void)
     dom_def_free(d);
 }
 
-static void
-test_tpm_xml(void)
-{
-    static const char *const bad[][2] = {
-        { "<tpm model='tpm-tis'><backend type='passthrough'><device path='/dev/tpm0'/>"
-          "</backend></tpm>", "unsupported TPM backend type 'passthrough'" },
-        { "<tpm model='tpm-spapr'><backend type='emulator'/></tpm>",
-          "unsupported TPM model 'tpm-spapr'" },
-        { "<tpm><backend type='emulator' version='3.0'/></tpm>",
-          "unsupported TPM version '3.0'" },
-        { "<tpm model='tpm-crb'><backend type='emulator' version='1.2'/></tpm>",
-          "needs version='2.0'" },
-        { "<tpm><backend type='emulator'/></tpm><tpm><backend type='emulator'/></tpm>",
-          "more than one <tpm>" },
-        { "<tpm><backend type='emulator'><encryption secret='x'/></backend></tpm>",
-          "unsupported element <encryption>" },
-        { "<tpm/>", "<tpm> needs <backend type='emulator'/>" },
-    };
-    const char *good = "<domain type='qemu'><name>t</name><memory>131072</memory>"
-        "<os><type>hvm</type></os><devices><tpm model='tpm-crb'>"
-        "<backend type='emulator' version='2.0' persistent_state='yes'>"
-        "<active_pcr_banks><sha256/><sha384/></active_pcr_banks></backend>"
-        "<alias name='tpm0'/></tpm></devices></domain>";
-    struct lv_err err = LV_ERR_INIT;
-    struct dom_def *d = parse(good, &err);
-    char *out = NULL;
-
-    CHECK(d && d->n_tpms == 1 && !strcmp(d->tpms[0].pcr_banks, "sha256,sha384") &&
-          d->tpms[0].persistent_state == LV_TRI_ON, "tpm parsed: %s", err.msg);
-    if (d)
-        out = dom_def_format_xml(d, 0, &err);
-    CHECK(out && strstr(out, "<tpm model='tpm-crb'>\n      <backend type='emulator' "
-          "version='2.0' persistent_state='yes'>\n        <active_pcr_banks>\n"
-          "          <sha256/>\n          <sha384/>\n"), "tpm formatted: %s",
-          out ? out : err.msg);
-    free(out);
-    dom_def_free(d);
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        char *x = lv_asprintf("<domain type='qemu'><name>t</name><memory>131072"
-                              "</memory><os><type>hvm</type></os><devices>%s"
-                              "</devices></domain>", bad[i][0]);
-        d = parse(x, &err);
-        CHECK(!d && strstr(err.msg, bad[i][1]) && strstr(err.msg, "t.xml line"),
-              "refused at define: %s (want %s)", err.msg, bad[i][1]);
-        dom_def_free(d);
-        free(x);
-    }
-}
-
 /* ---- libvirt's conformance tests ---- */
 
 struct fwsum {
@@ -577,7 +547,7 @@ main(void)
     test_list_load(tmp);
     test_select(tmp);
     test_argv();
-    test_tpm_xml();
+    test_dirs();
     test_conformance();
     CHECK(dom_tpm_remove_dir(tmp, NULL) == 0, "remove %s", tmp);
     return TEST_DONE();

@@ -211,6 +211,8 @@ else
     t.eq(g.sh("stat -c %a " .. sock):match("%d+"), "600", "its socket is 0600")
     t.eq(ask(d, "tpm", "LUAVIRT-TPM"), "LUAVIRT-TPM tpm0 2 -", "the guest's kernel has a TPM 2.0")
     t.check(exists(state .. "/tpm2/tpm2-00.permall"), "state made by swtpm_setup")
+    t.check(exists(root .. "/lib/swtpm/localca/issuercert.pem"),
+      "certificates from luavirt's own local CA, not the host's")
     t.check(d:xml():find("<backend type='emulator' version='2.0'/>", 1, true),
       "live XML")
     d:destroy()
