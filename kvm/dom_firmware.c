@@ -183,6 +183,8 @@ dom_firmware_nvram_path(struct lv_conn *c, const struct dom_def *def)
 
     if (def->os.nvram)
         return lv_strdup(def->os.nvram);
+    if (!dom_firmware_wanted(def))
+        return NULL;    /* a BIOS guest has none: no lookups */
     for (size_t i = 0; i < 2; i++) {
         char *p = auto_nvram_path(c, def->name, exts[i]);
         if (access(p, F_OK) == 0)
@@ -199,7 +201,7 @@ dom_firmware_rename_nvram(struct lv_conn *c, const struct dom_def *def,
     static const char *const exts[] = { "fd", "qcow2" };
     int ret = 0;
 
-    if (def->os.nvram)
+    if (def->os.nvram || !dom_firmware_wanted(def))
         return 0;
     for (size_t i = 0; i < 2 && ret == 0; i++) {
         char *from = auto_nvram_path(c, def->name, exts[i]);

@@ -35,8 +35,9 @@ int dom_firmware_prepare(struct lv_conn *c, const struct dom_def *def,
                          struct lv_err *err);
 
 /* The NVRAM file of the persistent definition def: its <nvram> path, or
- * the one luavirt names for it (<lib>/qemu/nvram/NAME_VARS.fd or .qcow2)
- * if that file exists; NULL if it has none. malloc'd. */
+ * for a UEFI guest the one luavirt names for it (<lib>/qemu/nvram/
+ * NAME_VARS.fd or .qcow2) if that file exists; NULL if it has none.
+ * malloc'd. */
 char *dom_firmware_nvram_path(struct lv_conn *c, const struct dom_def *def);
 
 /* domrename: move an NVRAM file luavirt named for old_name (none, or one
