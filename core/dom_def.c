@@ -341,6 +341,8 @@ chr_free(struct dom_chr *x)
     lv_attrs_clear(&x->source_attrs);
     lv_xml_keep_clear(&x->source_keep);
     lv_attrs_clear(&x->target_attrs);
+    free(x->source2_mode); free(x->source2_host); free(x->source2_service);
+    free(x->mouse_mode);
 }
 
 static void
@@ -356,6 +358,8 @@ chr_copy(struct dom_chr *d, const struct dom_chr *s)
     attrs_copy(&d->source_attrs, &s->source_attrs);
     keep_copy(&d->source_keep, &s->source_keep);
     attrs_copy(&d->target_attrs, &s->target_attrs);
+    DUP(source2_mode); DUP(source2_host); DUP(source2_service);
+    DUP(mouse_mode);
 }
 
 static void

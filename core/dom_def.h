@@ -231,6 +231,14 @@ struct dom_chr {
     struct lv_attrs source_attrs; /* append=, tls=, channel=, ... */
     struct lv_xml_keep source_keep; /* <reconnect>, <clipboard>, ... */
     struct lv_attrs target_attrs; /* address=, state=, ... */
+    /* added for the chardev backends: */
+    char *source2_mode;           /* udp: the second <source> (libvirt */
+    char *source2_host;           /* writes mode='bind' first, then */
+    char *source2_service;        /* mode='connect') */
+    enum lv_tristate reconnect;   /* <source><reconnect enabled=> */
+    int reconnect_timeout;        /* seconds; -1 absent */
+    enum lv_tristate clipboard;   /* qemu-vdagent <clipboard copypaste=> */
+    char *mouse_mode;             /* qemu-vdagent <mouse mode=> */
 };
 
 struct dom_input {

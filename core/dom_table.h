@@ -46,7 +46,10 @@
  *   serials, parallels, consoles, channels = {{type="pty", source (path),
  *     source_mode, source_host, source_service, protocol, target_type,
  *     target_port, target_name="org.qemu.guest_agent.0", target_model,
- *     log_file, log_append}}: four lists, like the XML's four elements
+ *     log_file, log_append, source2_mode, source2_host, source2_service
+ *     (udp's second <source>), reconnect = bool, reconnect_timeout (s),
+ *     clipboard = bool, mouse_mode (qemu-vdagent)}}: four lists, like the
+ *     XML's four elements
  *     (kept in one C array, def->chrs, in this order),
  *   inputs = {{type="tablet", bus="usb"}},
  *   graphics = {{type="vnc", port=-1 (same as absent), autoport=true,

@@ -178,6 +178,7 @@ static void
 chr_init(void *elem)
 {
     ((struct dom_chr *)elem)->target_port = -1;
+    ((struct dom_chr *)elem)->reconnect_timeout = -1;
 }
 
 #define T struct dom_chr
@@ -189,6 +190,13 @@ static const struct dt_field chr_fields[] = {
     F_STR("source_service", source_service),
     F_ATTRS("source_attrs", source_attrs),
     F_KEEP("source_extra_xml", source_keep),
+    F_STR("source2_mode", source2_mode),
+    F_STR("source2_host", source2_host),
+    F_STR("source2_service", source2_service),
+    F_TRI("reconnect", reconnect),
+    F_INT("reconnect_timeout", reconnect_timeout, -1),
+    F_TRI("clipboard", clipboard),
+    F_STR("mouse_mode", mouse_mode),
     F_STR("protocol", protocol),
     F_STR("target_type", target_type),
     F_INT("target_port", target_port, -1),

@@ -224,6 +224,23 @@ format_interface(xmlNode *parent, const struct dom_interface *x,
 
 /* ---- character devices ---- */
 
+static void
+format_chr_source_children(xmlNode *t, const struct dom_chr *x)
+{
+    xmlNode *r;
+
+    if (x->reconnect != LV_TRI_ABSENT || x->reconnect_timeout >= 0) {
+        r = fx_elem(t, "reconnect");
+        fx_tri(r, "enabled", x->reconnect, 1);
+        if (x->reconnect_timeout >= 0)
+            fx_attrf(r, "timeout", "%d", x->reconnect_timeout);
+    }
+    if (x->clipboard != LV_TRI_ABSENT)
+        fx_tri(fx_elem(t, "clipboard"), "copypaste", x->clipboard, 1);
+    if (x->mouse_mode)
+        fx_attr(fx_elem(t, "mouse"), "mode", x->mouse_mode);
+}
+
 static int
 format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
 {
@@ -231,15 +248,24 @@ format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
 
     fx_attr(n, "type", x->type);
     if (x->source_path || x->source_mode || x->source_host ||
-        x->source_service || x->source_attrs.n || x->source_keep.n) {
+        x->source_service || x->source_attrs.n || x->source_keep.n ||
+        x->reconnect || x->reconnect_timeout >= 0 || x->clipboard ||
+        x->mouse_mode) {
         t = fx_elem(n, "source");
         fx_attr(t, "mode", x->source_mode);
         fx_attr(t, "path", x->source_path);
         fx_attr(t, "host", x->source_host);
         fx_attr(t, "service", x->source_service);
         fx_attrs(t, &x->source_attrs);
+        format_chr_source_children(t, x);
         if (fx_keep(t, &x->source_keep, err) < 0)
             return -1;
+    }
+    if (x->source2_mode || x->source2_host || x->source2_service) {
+        t = fx_elem(n, "source");
+        fx_attr(t, "mode", x->source2_mode);
+        fx_attr(t, "host", x->source2_host);
+        fx_attr(t, "service", x->source2_service);
     }
     if (x->protocol)
         fx_attr(fx_elem(n, "protocol"), "type", x->protocol);

@@ -279,6 +279,27 @@ parse_interface(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
 
 /* ---- serial, console, channel, parallel ---- */
 
+/* <reconnect>, qemu-vdagent's <clipboard> and <mouse> inside <source> */
+static int
+parse_chr_source_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_chr *x = obj;
+
+    if (DX_IS(ch, "reconnect")) {
+        if (dx_tri(c, ch, "enabled", &x->reconnect) < 0 ||
+            dx_int(c, ch, "timeout", &x->reconnect_timeout) < 0)
+            return -1;
+    } else if (DX_IS(ch, "clipboard")) {
+        if (dx_tri(c, ch, "copypaste", &x->clipboard) < 0)
+            return -1;
+    } else if (DX_IS(ch, "mouse")) {
+        dx_str(ch, "mode", &x->mouse_mode);
+    } else {
+        return 1;
+    }
+    return dx_finish(c, ch, NULL, NULL);
+}
+
 static int
 parse_chr_source(struct dx_ctx *c, xmlNode *n, struct dom_chr *x)
 {
@@ -287,7 +308,22 @@ parse_chr_source(struct dx_ctx *c, xmlNode *n, struct dom_chr *x)
     dx_str(n, "host", &x->source_host);
     dx_str(n, "service", &x->source_service);
     dx_attrs_rest(n, &x->source_attrs);
+    if (dx_children(c, n, parse_chr_source_child, x) < 0)
+        return -1;
     return dx_finish(c, n, &x->source_keep, all);
+}
+
+/* udp's second <source>: the other end (bind or connect) */
+static int
+parse_chr_source2(struct dx_ctx *c, xmlNode *n, struct dom_chr *x)
+{
+    if (x->source2_mode || x->source2_host || x->source2_service)
+        return dx_fail(c, n, "more than two <source> elements in <%s>",
+                       dom_chr_kind_to_str(x->kind));
+    dx_str(n, "mode", &x->source2_mode);
+    dx_str(n, "host", &x->source2_host);
+    dx_str(n, "service", &x->source2_service);
+    return dx_finish(c, n, NULL, NULL);
 }
 
 static int
@@ -321,14 +357,9 @@ parse_chr_child(struct dx_ctx *c, xmlNode *ch, void *obj)
     if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
         return rc;
     if (DX_IS(ch, "source")) {
-        /* udp has a second <source mode='connect'>: kept as given */
         if (x->source_path || x->source_mode || x->source_host ||
-            x->source_attrs.n) {
-            char *s = dx_dump(ch);
-            lv_xml_keep_add(&x->keep, s);
-            free(s);
-            return 0;
-        }
+            x->source_service || x->source_attrs.n)
+            return parse_chr_source2(c, ch, x);
         return parse_chr_source(c, ch, x);
     }
     if (DX_IS(ch, "target"))
@@ -352,6 +383,7 @@ parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
 
     x->kind = kind;
     x->target_port = -1;
+    x->reconnect_timeout = -1;
     dx_str(n, "type", &x->type);
     if (dx_children(c, n, parse_chr_child, x) < 0)
         return -1;

@@ -655,7 +655,6 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
     c.q35 = is_q35(def->os.machine);
     c.root_bus = c.q35 ? "pcie.0" : "pci.0";
     c.boot_per_device = any_device_boot_order(def);
-    c.vserial_nr = 1;
     c.usb_port = 1;
     if (def->devices_keep.n > 0) {
         /* a device kept verbatim would silently be missing in the guest */
@@ -675,5 +674,7 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
     c.argv = NULL;
 out:
     lv_argv_free(c.argv);
+    free(c.vs);
+    free(c.vs_add);
     return ret;
 }

@@ -26,8 +26,10 @@ struct qemu_argv_ctx {
     int boot_per_device;     /* some device has <boot order=> */
     int usb_ok;              /* a USB controller (bus usb.0) exists */
     int usb_port;            /* next automatic USB port */
-    int vserial_nr;          /* next virtserialport number on controller 0 */
-    int need_vserial;        /* virtio channels/consoles exist */
+    struct { long ctrl, port; } *vs; /* per def->chrs: virtio-serial
+                              * address of a channel, -1 where none */
+    long *vs_add;            /* virtio-serial controllers to add */
+    size_t n_vs_add;
     const char *audiodev;    /* "audio1" when -audiodev was emitted */
 };
 
@@ -57,6 +59,16 @@ long qemu_argv_addr_num(const struct dom_address *a, const char *key,
 /* The controller index a disk sits on (from its drive address or its
  * target name), -1 if unknown. */
 long qemu_argv_disk_ctrl(const struct dom_disk *k);
+
+/* Plan the virtio-serial addresses of the channels into c->vs and the
+ * controllers to add into c->vs_add (qemu_argv_vserial.c); 0 or -1. */
+int qemu_argv_vserial_plan(struct qemu_argv_ctx *c);
+
+/* The -chardev for ch with id (qemu_argv_chr.c); vmc_name is the name a
+ * spicevmc backend gets ("vdagent", "usbredir"); what names the device in
+ * errors. 0 or -1 with c->err. */
+int qemu_argv_chardev(struct qemu_argv_ctx *c, const struct dom_chr *ch,
+                      const char *id, const char *vmc_name, const char *what);
 
 /* The device classes, in argv order. Each returns 0 or -1 with c->err. */
 int qemu_argv_controllers(struct qemu_argv_ctx *c);

@@ -391,6 +391,103 @@ test_disk_errors_and_console(void)
     dom_def_free(d);
 }
 
+/* --- from XML ----------------------------------------------------------- */
+
+static char **
+argv_of(const char *xml, struct lv_err *err)
+{
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1 };
+    struct dom_def *d = dom_def_parse_xml(xml, strlen(xml), "t.xml", 0, err);
+    char **a = d ? qemu_argv_build(d, &o, err) : NULL;
+
+    dom_def_free(d);
+    return a;
+}
+
+#define DOM_HEAD "<domain type='qemu'><name>c</name><memory>65536</memory>" \
+    "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+#define DOM_TAIL "</devices></domain>"
+
+/* Every chardev backend gets libvirt's QEMU 7.2 options. */
+static void
+test_chardev_backends(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<channel type='unix'><source mode='connect' path='/s'><reconnect "
+        "enabled='yes' timeout='2'/></source><target type='virtio' name='u'/></channel>"
+        "<channel type='tcp'><source mode='connect' host='h' service='7' tls='yes'/>"
+        "<protocol type='telnet'/><target type='virtio' name='t'/></channel>"
+        "<channel type='udp'><source mode='bind' host='127.0.0.1' service='1111'/>"
+        "<source mode='connect' host='127.0.0.1' service='2222'/>"
+        "<target type='virtio' name='d'/></channel>"
+        "<channel type='qemu-vdagent'><source><clipboard copypaste='yes'/>"
+        "<mouse mode='client'/></source><target type='virtio' name='v'/></channel>"
+        "<channel type='dbus'><source channel='org.x'/><target type='virtio' "
+        "name='b'/></channel>"
+        "<channel type='pipe'><source path='/p'/><target type='guestfwd' "
+        "address='10.0.2.1' port='4600'/></channel>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "chardevs: %s", err.msg);
+    CHECK(argv_has(a, "socket,id=charchannel0,path=/s,reconnect=2"), "unix reconnect");
+    CHECK(argv_has(a, "socket,id=charchannel1,host=h,port=7,telnet=on,"
+                   "tls-creds=objcharchannel1_tls0"), "tcp tls");
+    CHECK(argv_contains(a, "\"endpoint\":\"client\""), "tls object");
+    CHECK(argv_has(a, "udp,id=charchannel2,host=127.0.0.1,port=2222,"
+                   "localaddr=127.0.0.1,localport=1111"), "udp bind+connect");
+    CHECK(argv_has(a, "qemu-vdagent,id=charchannel3,name=vdagent,clipboard=on,mouse=on"),
+          "vdagent options");
+    CHECK(argv_has(a, "dbus,id=charchannel4,name=org.x"), "dbus");
+    CHECK(argv_has(a, "{\"type\":\"user\",\"guestfwd\":[{\"str\":"
+                   "\"tcp:10.0.2.1:4600-chardev:charchannel5\"}],\"id\":\"channel5\"}"),
+          "guestfwd netdev");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<channel type='spicevmc'><target type='virtio'/></channel>"
+                DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "channel 'charchannel0': type 'spicevmc' needs "
+                       "<graphics type='spice'>"), "spicevmc without spice: %s", err.msg);
+    lv_argv_free(a);
+}
+
+/* virtio-serial ports as libvirt assigns them: from 1, on the controller
+ * the address names, a new controller when the ports run out. */
+static void
+test_vserial_ports(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<controller type='virtio-serial' index='0' ports='3'/>"
+        "<channel type='pty'><target type='virtio' name='a'/></channel>"
+        "<channel type='pty'><target type='virtio' name='b'/></channel>"
+        "<channel type='pty'><target type='virtio' name='c'/></channel>"
+        "<channel type='pty'><target type='virtio' name='d'/>"
+        "<address type='virtio-serial' controller='0' bus='0' port='2'/></channel>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "vserial: %s", err.msg);
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial0.0\",\"nr\":1,\"chardev\":\"charchannel0\""),
+          "first free port 1");
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial1.0\",\"nr\":1,\"chardev\":\"charchannel1\""),
+          "ports=3 full: a new controller 1");
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial1.0\",\"nr\":2,\"chardev\":\"charchannel2\""),
+          "then port 2 there");
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial0.0\",\"nr\":2,\"chardev\":\"charchannel3\""),
+          "explicit address");
+    CHECK(argv_contains(a, "\"id\":\"virtio-serial1\"") &&
+          argv_contains(a, "\"max_ports\":3"), "implicit controller 1, max_ports");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD
+        "<channel type='pty'><target type='virtio' name='a'/>"
+        "<address type='virtio-serial' controller='0' bus='0' port='1'/></channel>"
+        "<channel type='pty'><target type='virtio' name='b'/>"
+        "<address type='virtio-serial' controller='0' bus='0' port='1'/></channel>"
+        DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "channel 'b': virtio-serial port 1 of controller 0 "
+                       "is taken twice"), "port twice: %s", err.msg);
+    lv_argv_free(a);
+}
+
 int
 main(void)
 {
@@ -398,6 +495,8 @@ main(void)
     test_no_secret();
     test_network_errors();
     test_disk_errors_and_console();
+    test_chardev_backends();
+    test_vserial_ports();
     test_conformance();
     return TEST_DONE();
 }

@@ -1,0 +1,98 @@
+-- test_devices.lua - device classes beyond the test template, end to end
+-- with real QEMU under TCG: each definition here is libvirt XML a client
+-- writes, it must define, format back the same, start, and QEMU must have
+-- the devices (checked over QMP) while the guest boots to its marker.
+local t = require("harness")
+local g = require("guest")
+
+local tmp = g.root .. "/devtest"
+os.execute("mkdir -p " .. tmp)
+
+-- The test guest with extra devices (and optional top-level elements
+-- before <os>, e.g. <memoryBacking>); opts as for g.xml.
+local function xml_with(name, devices, opts)
+  opts = opts or {}
+  local x = g.xml(name, opts)
+  x = x:gsub("</devices>", function() return devices .. "\n  </devices>" end)
+  if opts.top then
+    x = x:gsub("  <os>", function() return opts.top .. "\n  <os>" end, 1)
+  end
+  if opts.cpu then
+    x = x:gsub("  <on_poweroff>", function() return opts.cpu .. "\n  <on_poweroff>" end, 1)
+  end
+  return x
+end
+
+-- define, check the XML keeps every element, start, wait for the marker;
+-- returns the running domain
+local function boot(name, devices, opts)
+  local d = virt.define(xml_with(name, devices, opts))
+  for _, elem in ipairs(opts and opts.keeps or {}) do
+    t.check(d:xml{inactive = true}:find(elem, 1, true), name .. ": dumpxml keeps " .. elem)
+  end
+  d:start()
+  t.eq(d.state, "running", name .. ": running")
+  d:wait_console(g.READY, 90)
+  return d
+end
+
+local function stop(d)
+  d:destroy()
+  d:undefine()
+end
+
+-- QEMU's chardevs by label -> filename
+local function chardevs(d)
+  local m = {}
+  for _, c in ipairs(d:qmp("query-chardev")) do m[c.label] = c.filename end
+  return m
+end
+
+t.test("chardev backends and guestfwd start with the backends libvirt gives", function()
+  os.execute("mkfifo " .. tmp .. "/pipe.in " .. tmp .. "/pipe.out")
+  local devices = string.format([[
+    <channel type='null'><target type='virtio' name='c.null'/>
+      <log file='%s/null.log' append='off'/></channel>
+    <channel type='vc'><target type='virtio' name='c.vc'/></channel>
+    <channel type='file'><source path='%s/out.txt'/><target type='virtio' name='c.file'/></channel>
+    <channel type='pipe'><source path='%s/pipe'/><target type='virtio' name='c.pipe'/></channel>
+    <channel type='unix'><source mode='bind' path='%s/listen.sock'/>
+      <target type='virtio' name='c.unix'/></channel>
+    <channel type='unix'><source mode='connect' path='%s/nobody.sock'>
+      <reconnect enabled='yes' timeout='5'/></source>
+      <target type='virtio' name='c.unixc'/></channel>
+    <channel type='tcp'><source mode='bind' host='127.0.0.1' service='0'/>
+      <protocol type='telnet'/><target type='virtio' name='c.tcp'/></channel>
+    <channel type='udp'><source mode='bind' host='127.0.0.1' service='0'/>
+      <source mode='connect' host='127.0.0.1' service='9'/>
+      <target type='virtio' name='c.udp'/></channel>
+    <channel type='qemu-vdagent'><source><clipboard copypaste='no'/>
+      <mouse mode='server'/></source><target type='virtio' name='com.redhat.spice.0'/></channel>
+    <channel type='dbus'><source channel='org.luavirt.test'/>
+      <target type='virtio' name='c.dbus'/></channel>
+    <channel type='unix'><source mode='bind' path='%s/fwd.sock'/>
+      <target type='guestfwd' address='10.0.2.1' port='4600'/></channel>]],
+    tmp, tmp, tmp, tmp, tmp, tmp)
+  local d = boot("chr", devices, {keeps = {"<reconnect enabled='yes' timeout='5'/>",
+    "<source mode='connect' host='127.0.0.1' service='9'/>",
+    "<clipboard copypaste='no'/>", "<target type='guestfwd' address='10.0.2.1' port='4600'/>"}})
+  local c = chardevs(d)
+  t.eq(c.charchannel0, "null", "null backend")
+  t.check(c.charchannel2 and c.charchannel2:find("file", 1, true), "file backend: " .. tostring(c.charchannel2))
+  t.check(c.charchannel3 and c.charchannel3:find("pipe", 1, true), "pipe backend: " .. tostring(c.charchannel3))
+  t.check(c.charchannel4 and c.charchannel4:find("listen.sock", 1, true) and
+    c.charchannel4:find("server", 1, true), "unix listening: " .. tostring(c.charchannel4))
+  t.check(c.charchannel5 ~= nil, "unix connect with reconnect starts without a peer")
+  t.check(c.charchannel6 and c.charchannel6:find("telnet:127.0.0.1", 1, true),
+    "tcp telnet listening: " .. tostring(c.charchannel6))
+  t.check(c.charchannel7 == "udp",
+    "udp connect end: " .. tostring(c.charchannel7))
+  t.check(c.charchannel8 ~= nil and c.charchannel9 ~= nil, "vdagent and dbus chardevs")
+  t.check(c.charchannel10 and c.charchannel10:find("fwd.sock", 1, true), "guestfwd chardev")
+  -- the guestfwd chardev is a real listening socket
+  t.check(g.sh("test -S " .. tmp .. "/fwd.sock && echo sock"):find("sock", 1, true),
+    "guestfwd socket exists")
+  stop(d)
+end)
+
+t.done()
