@@ -598,6 +598,36 @@ feature_copy(struct dom_feature *d, const struct dom_feature *s)
     DUP(inner_xml);
 }
 
+static void
+redirdev_free(struct dom_redirdev *x)
+{
+    free(x->bus);
+    chr_free(&x->chr);
+}
+
+static void
+redirdev_copy(struct dom_redirdev *d, const struct dom_redirdev *s)
+{
+    *d = *s;
+    DUP(bus);
+    chr_copy(&d->chr, &s->chr);
+}
+
+static void
+panic_free(struct dom_panic *x)
+{
+    free(x->model); free(x->alias);
+    address_free(&x->address);
+}
+
+static void
+panic_copy(struct dom_panic *d, const struct dom_panic *s)
+{
+    *d = *s;
+    DUP(model); DUP(alias);
+    address_copy(&d->address, &s->address);
+}
+
 #undef DUP
 
 /* Free an array of n items of type T with T_free(). */
@@ -645,6 +675,8 @@ dom_def_free(struct dom_def *def)
     ARRAY_FREE(def->rngs, def->n_rngs, rng_free);
     ARRAY_FREE(def->watchdogs, def->n_watchdogs, watchdog_free);
     ARRAY_FREE(def->audios, def->n_audios, audio_free);
+    ARRAY_FREE(def->redirdevs, def->n_redirdevs, redirdev_free);
+    ARRAY_FREE(def->panics, def->n_panics, panic_free);
     memballoon_free(&def->memballoon);
     lv_xml_keep_clear(&def->keep);
     lv_xml_keep_clear(&def->devices_keep);
@@ -686,6 +718,8 @@ dom_def_copy(const struct dom_def *s)
     ARRAY_COPY(rngs, n_rngs, rng_copy);
     ARRAY_COPY(watchdogs, n_watchdogs, watchdog_copy);
     ARRAY_COPY(audios, n_audios, audio_copy);
+    ARRAY_COPY(redirdevs, n_redirdevs, redirdev_copy);
+    ARRAY_COPY(panics, n_panics, panic_copy);
     memballoon_copy(&d->memballoon, &s->memballoon);
     keep_copy(&d->keep, &s->keep);
     keep_copy(&d->devices_keep, &s->devices_keep);

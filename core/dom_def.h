@@ -319,6 +319,23 @@ struct dom_watchdog {
     struct dom_address address;
 };
 
+/* <redirdev bus='usb' type='spicevmc|tcp|unix|...'> (added): a USB device
+ * redirected from a client over a character device; chr holds the type,
+ * <source>, <protocol>, <alias> and <address type='usb'> (kind unused). */
+struct dom_redirdev {
+    char *bus;             /* usb */
+    struct dom_chr chr;
+    int boot_order;        /* 0 absent */
+};
+
+/* <panic model='isa|pvpanic|hyperv'> (added): how the guest reports a
+ * crash, so that <on_crash> applies */
+struct dom_panic {
+    char *model;           /* NULL: isa, libvirt's x86 default */
+    char *alias;
+    struct dom_address address; /* isa: iobase=; pvpanic: pci */
+};
+
 struct dom_def {
     enum dom_virt_type virt_type;
     int id;                /* live only; -1 when not running */
@@ -368,6 +385,8 @@ struct dom_def {
     struct dom_audio *audios;           size_t n_audios;
     enum lv_tristate pm_suspend_to_mem;  /* <pm><suspend-to-mem enabled=> */
     enum lv_tristate pm_suspend_to_disk;
+    struct dom_redirdev *redirdevs;     size_t n_redirdevs;
+    struct dom_panic *panics;           size_t n_panics;
 
     struct lv_xml_keep keep;          /* unknown top-level elements */
     struct lv_xml_keep devices_keep;  /* unknown devices */

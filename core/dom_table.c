@@ -215,6 +215,8 @@ static const struct dt_field def_fields[] = {
     F_ARRAY("rngs", rngs, n_rngs, &dt_rngs),
     F_ARRAY("watchdogs", watchdogs, n_watchdogs, &dt_watchdogs),
     F_ARRAY("audios", audios, n_audios, &dt_audios),
+    F_ARRAY("redirdevs", redirdevs, n_redirdevs, &dt_redirdevs),
+    F_ARRAY("panics", panics, n_panics, &dt_panics),
     F_KEEP("extra_xml", keep),
     F_KEEP("devices_extra_xml", devices_keep),
     F_END

@@ -64,6 +64,9 @@
  *     backend_path="/dev/urandom", rate_bytes, rate_period}},
  *   watchdogs = {{model="i6300esb", action="reset"}},
  *   audios = {{id=1, type="none", attrs={..}}},
+ *   redirdevs = {{bus="usb", type="spicevmc"|"tcp"|..., source, source_mode,
+ *     source_host, source_service, reconnect, reconnect_timeout, protocol,
+ *     boot_order}}, panics = {{model="isa"|"pvpanic"|"hyperv"}},
  *   extra_xml, devices_extra_xml = {"<elem .../>", ...}.
  * Every device also takes alias, and address = {type="pci", domain="0x0000",
  * bus="0x00", slot="0x03", function="0x0"} (type plus any attributes).

@@ -371,3 +371,53 @@ static const struct dt_struct audio_st = { audio_fields };
 const struct dt_array dt_audios = {
     .size = sizeof(struct dom_audio), .st = &audio_st, .kind = -1,
 };
+
+/* ---- redirdevs, panics ---- */
+
+static void
+redirdev_init(void *elem)
+{
+    struct dom_redirdev *x = elem;
+
+    x->chr.target_port = -1;
+    x->chr.reconnect_timeout = -1;
+}
+
+#define T struct dom_redirdev
+static const struct dt_field redirdev_fields[] = {
+    F_STR("bus", bus),
+    F_STR("type", chr.type),
+    F_STR("source", chr.source_path),
+    F_STR("source_mode", chr.source_mode),
+    F_STR("source_host", chr.source_host),
+    F_STR("source_service", chr.source_service),
+    F_ATTRS("source_attrs", chr.source_attrs),
+    F_KEEP("source_extra_xml", chr.source_keep),
+    F_TRI("reconnect", chr.reconnect),
+    F_INT("reconnect_timeout", chr.reconnect_timeout, -1),
+    F_STR("protocol", chr.protocol),
+    F_INT("boot_order", boot_order, 0),
+    F_STR("alias", chr.alias),
+    F_ADDRESS(chr.address),
+    F_KEEP("extra_xml", chr.keep),
+    F_END
+};
+#undef T
+static const struct dt_struct redirdev_st = { redirdev_fields };
+const struct dt_array dt_redirdevs = {
+    .size = sizeof(struct dom_redirdev), .st = &redirdev_st, .kind = -1,
+    .init = redirdev_init,
+};
+
+#define T struct dom_panic
+static const struct dt_field panic_fields[] = {
+    F_STR("model", model),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_END
+};
+#undef T
+static const struct dt_struct panic_st = { panic_fields };
+const struct dt_array dt_panics = {
+    .size = sizeof(struct dom_panic), .st = &panic_st, .kind = -1,
+};

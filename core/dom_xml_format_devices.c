@@ -241,12 +241,13 @@ format_chr_source_children(xmlNode *t, const struct dom_chr *x)
         fx_attr(fx_elem(t, "mouse"), "mode", x->mouse_mode);
 }
 
+/* Everything of a character device below its element: <source>s,
+ * <protocol>, <log>, <target>, <alias>, <address>, kept elements. */
 static int
-format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
+format_chr_body(xmlNode *n, const struct dom_chr *x, struct lv_err *err)
 {
-    xmlNode *n = fx_elem(parent, dom_chr_kind_to_str(x->kind)), *t;
+    xmlNode *t;
 
-    fx_attr(n, "type", x->type);
     if (x->source_path || x->source_mode || x->source_host ||
         x->source_service || x->source_attrs.n || x->source_keep.n ||
         x->reconnect || x->reconnect_timeout >= 0 || x->clipboard ||
@@ -287,10 +288,50 @@ format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
     }
     fx_alias(n, x->alias);
     fx_address(n, &x->address);
-    if (fx_keep(n, &x->keep, err) < 0)
+    return fx_keep(n, &x->keep, err);
+}
+
+static int
+format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
+{
+    xmlNode *n = fx_elem(parent, dom_chr_kind_to_str(x->kind));
+
+    fx_attr(n, "type", x->type);
+    if (format_chr_body(n, x, err) < 0)
         return -1;
     fx_order(n, chr_order);
     return 0;
+}
+
+/* ---- redirdev, panic ---- */
+
+static const char *const redirdev_order[] = {
+    "source", "protocol", "boot", "alias", "address", NULL
+};
+
+static int
+format_redirdev(xmlNode *parent, const struct dom_redirdev *x,
+                struct lv_err *err)
+{
+    xmlNode *n = fx_elem(parent, "redirdev");
+
+    fx_attr(n, "bus", x->bus);
+    fx_attr(n, "type", x->chr.type);
+    if (format_chr_body(n, &x->chr, err) < 0)
+        return -1;
+    format_boot(n, x->boot_order);
+    fx_order(n, redirdev_order);
+    return 0;
+}
+
+static void
+format_panic(xmlNode *parent, const struct dom_panic *x)
+{
+    xmlNode *n = fx_elem(parent, "panic");
+
+    fx_attr(n, "model", x->model);
+    fx_alias(n, x->alias);
+    fx_address(n, &x->address);
 }
 
 /* ---- input, graphics, sound, audio, video ---- */
@@ -508,9 +549,14 @@ fx_devices(xmlNode *root, const struct dom_def *def, unsigned flags,
     for (size_t i = 0; i < def->n_videos; i++)
         if (format_video(n, &def->videos[i], err) < 0)
             return -1;
+    for (size_t i = 0; i < def->n_redirdevs; i++)
+        if (format_redirdev(n, &def->redirdevs[i], err) < 0)
+            return -1;
     for (size_t i = 0; i < def->n_watchdogs; i++)
         format_watchdog(n, &def->watchdogs[i]);
     format_memballoon(n, &def->memballoon);
+    for (size_t i = 0; i < def->n_panics; i++)
+        format_panic(n, &def->panics[i]);
     for (size_t i = 0; i < def->n_rngs; i++)
         if (format_rng(n, &def->rngs[i], err) < 0)
             return -1;

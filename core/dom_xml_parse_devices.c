@@ -390,6 +390,62 @@ parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
     return dx_finish(c, n, &x->keep, NULL);
 }
 
+/* ---- redirdev, panic ---- */
+
+static int
+parse_redirdev_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_redirdev *x = obj;
+
+    if (DX_IS(ch, "boot")) {
+        if (dx_int(c, ch, "order", &x->boot_order) < 0)
+            return -1;
+        return dx_finish(c, ch, NULL, NULL);
+    }
+    if (DX_IS(ch, "target") || DX_IS(ch, "log"))
+        return 1;     /* not part of a redirdev */
+    return parse_chr_child(c, ch, &x->chr);
+}
+
+static int
+parse_redirdev(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_redirdev *x = dx_push(&def->redirdevs, &def->n_redirdevs,
+                                     sizeof(*x));
+
+    x->chr.target_port = -1;
+    x->chr.reconnect_timeout = -1;
+    dx_str(n, "bus", &x->bus);
+    dx_str(n, "type", &x->chr.type);
+    if (dx_children(c, n, parse_redirdev_child, x) < 0)
+        return -1;
+    if (!x->chr.type && dx_fail(c, n, "<redirdev> needs type=") < 0)
+        return -1;
+    return dx_finish(c, n, NULL, NULL);
+}
+
+static int
+parse_panic_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_panic *x = obj;
+    int rc;
+
+    if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
+        return rc;
+    return 1;
+}
+
+static int
+parse_panic(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    struct dom_panic *x = dx_push(&def->panics, &def->n_panics, sizeof(*x));
+
+    dx_str(n, "model", &x->model);
+    if (dx_children(c, n, parse_panic_child, x) < 0)
+        return -1;
+    return dx_finish(c, n, NULL, NULL);
+}
+
 /* ---- input, graphics, video, sound, audio ---- */
 
 static int
@@ -692,10 +748,14 @@ parse_device(struct dx_ctx *c, xmlNode *ch, void *obj)
         return parse_memballoon(c, ch, def);
     if (!strcmp(n, "rng"))
         return parse_rng(c, ch, def);
+    if (!strcmp(n, "redirdev"))
+        return parse_redirdev(c, ch, def);
+    if (!strcmp(n, "panic"))
+        return parse_panic(c, ch, def);
     return dx_leftover(c, ch->parent, ch, &def->devices_keep, NULL);
 }
 
-/* Unknown devices (hostdev, filesystem, tpm, redirdev, panic, ...) are
+/* Unknown devices (hostdev, filesystem, tpm, redirfilter, ...) are
  * errors: luavirt would not give them to the guest. */
 int
 dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def)

@@ -636,7 +636,8 @@ add_devices(struct qemu_argv_ctx *c)
     }
     if (qemu_argv_graphics(c) < 0 || qemu_argv_videos(c) < 0 ||
         qemu_argv_sounds(c) < 0 || qemu_argv_watchdogs(c) < 0 ||
-        qemu_argv_balloon(c) < 0 || qemu_argv_rngs(c) < 0)
+        qemu_argv_redirdevs(c) < 0 || qemu_argv_balloon(c) < 0 ||
+        qemu_argv_rngs(c) < 0 || qemu_argv_panics(c) < 0)
         return -1;
     qemu_argv_add(c, "-msg");
     qemu_argv_add(c, "timestamp=on");

@@ -562,3 +562,40 @@ qemu_argv_rngs(struct qemu_argv_ctx *c)
     }
     return 0;
 }
+
+/* --- panic ---------------------------------------------------------------- */
+
+/* <panic>: the ISA pvpanic device (libvirt's x86 default, at the iobase
+ * the address gives) or pvpanic-pci; QEMU then reports GUEST_PANICKED and
+ * <on_crash> applies. */
+int
+qemu_argv_panics(struct qemu_argv_ctx *c)
+{
+    for (size_t i = 0; i < c->def->n_panics; i++) {
+        const struct dom_panic *p = &c->def->panics[i];
+        const char *m = p->model ? p->model : "isa";
+        json_t *dev;
+
+        if (!strcmp(m, "isa")) {
+            long io = -1;
+            if (p->address.type && !strcmp(p->address.type, "isa"))
+                io = qemu_argv_addr_num(&p->address, "iobase", -1);
+            dev = json_pack("{s:s}", "driver", "pvpanic");
+            if (io >= 0)
+                json_object_set_new(dev, "ioport", json_integer(io));
+        } else if (!strcmp(m, "pvpanic")) {
+            dev = json_pack("{s:s, s:o}", "driver", "pvpanic-pci", "id",
+                            json_sprintf("panic%zu", i));
+            if (qemu_argv_pci_place(c, &p->address, dev, "panic 'pvpanic'") < 0) {
+                json_decref(dev);
+                return -1;
+            }
+        } else {
+            lv_err_set(c->err, LV_E_UNSUPPORTED, "panic '%s': unsupported model "
+                       "(use 'isa' or 'pvpanic')", m);
+            return -1;
+        }
+        qemu_argv_add_json(c, "-device", dev);
+    }
+    return 0;
+}

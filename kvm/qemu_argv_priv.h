@@ -82,5 +82,7 @@ int qemu_argv_sounds(struct qemu_argv_ctx *c);
 int qemu_argv_watchdogs(struct qemu_argv_ctx *c);
 int qemu_argv_balloon(struct qemu_argv_ctx *c);
 int qemu_argv_rngs(struct qemu_argv_ctx *c);
+int qemu_argv_redirdevs(struct qemu_argv_ctx *c);
+int qemu_argv_panics(struct qemu_argv_ctx *c);
 
 #endif

@@ -488,6 +488,35 @@ test_vserial_ports(void)
     lv_argv_free(a);
 }
 
+/* <redirdev> and <panic> give libvirt's devices. */
+static void
+test_redirdev_panic(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<graphics type='spice' port='5901'/>"
+        "<redirdev bus='usb' type='spicevmc'><boot order='2'/></redirdev>"
+        "<redirdev bus='usb' type='tcp'><source mode='connect' host='h' service='4'/>"
+        "<address type='usb' bus='0' port='5'/></redirdev>"
+        "<panic/><panic model='pvpanic'/>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "redirdev: %s", err.msg);
+    CHECK(argv_has(a, "spicevmc,id=charredir0,name=usbredir"), "spicevmc usbredir");
+    CHECK(argv_has(a, "{\"driver\":\"usb-redir\",\"chardev\":\"charredir0\",\"id\":"
+                   "\"redir0\",\"bus\":\"usb.0\",\"port\":\"1\",\"bootindex\":2}"),
+          "usb-redir with boot index");
+    CHECK(argv_has(a, "socket,id=charredir1,host=h,port=4"), "tcp backend");
+    CHECK(argv_contains(a, "\"id\":\"redir1\",\"bus\":\"usb.0\",\"port\":\"5\""),
+          "usb address");
+    CHECK(argv_has(a, "{\"driver\":\"pvpanic\"}"), "isa pvpanic");
+    CHECK(argv_contains(a, "{\"driver\":\"pvpanic-pci\",\"id\":\"panic1\""), "pvpanic-pci");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<panic model='hyperv'/>" DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "panic 'hyperv': unsupported model"), "hyperv: %s", err.msg);
+    lv_argv_free(a);
+}
+
 int
 main(void)
 {
@@ -497,6 +526,7 @@ main(void)
     test_disk_errors_and_console();
     test_chardev_backends();
     test_vserial_ports();
+    test_redirdev_panic();
     test_conformance();
     return TEST_DONE();
 }

@@ -56,7 +56,7 @@ static const char *const known[][2] = {
     { "q35-default-devices-only",
       "pcie-root-ports for q35 (i7-defaults)" },
     { "q35-virt-manager-basic",
-      "redirdev (i7-conf)" },
+      "pcie-root-ports for q35 (i7-defaults)" },
     { "watchdog-q35-multiple",
       "q35 USB/PCI defaults (i7-defaults)" },
     { "x86_64-pc-default-models",

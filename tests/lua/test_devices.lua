@@ -95,4 +95,43 @@ t.test("chardev backends and guestfwd start with the backends libvirt gives", fu
   stop(d)
 end)
 
+t.test("redirdev: USB redirection over SPICE and TCP, as virt-install writes it", function()
+  local devices = [[
+    <graphics type='spice' autoport='yes'><listen type='address'/></graphics>
+    <controller type='usb' index='0' model='qemu-xhci'/>
+    <input type='tablet' bus='usb'/>
+    <redirdev bus='usb' type='spicevmc'/>
+    <redirdev bus='usb' type='spicevmc'/>
+    <redirdev bus='usb' type='tcp'><source mode='connect' host='127.0.0.1' service='9'>
+      <reconnect enabled='yes' timeout='10'/></source></redirdev>]]
+  local d = boot("redir", devices, {keeps = {"<redirdev bus='usb' type='spicevmc'/>",
+    "<redirdev bus='usb' type='tcp'>"}})
+  local c = chardevs(d)
+  t.check(c.charredir0 and c.charredir0:find("spicevmc", 1, true), "spicevmc chardev: " ..
+    tostring(c.charredir0))
+  t.check(c.charredir2 ~= nil, "tcp chardev")
+  for i = 0, 2 do
+    local props = d:qmp("qom-list", {path = "/machine/peripheral/redir" .. i})
+    local names = {}
+    for _, p in ipairs(props) do names[p.name] = true end
+    t.check(names.chardev and names.port, "usb-redir redir" .. i .. " in QEMU")
+  end
+  stop(d)
+  -- no USB controller: refused at start with the element named
+  local x = xml_with("noredir", "<controller type='usb' model='none'/>" ..
+    "<graphics type='spice' autoport='yes'/><redirdev bus='usb' type='spicevmc'/>")
+  local d2 = virt.define(x)
+  t.raises("invalid", {"redirdev 0", "USB controller"}, function() d2:start() end)
+  d2:undefine()
+end)
+
+t.test("panic: a guest kernel panic is reported and on_crash applies", function()
+  local d = boot("pan", "<panic model='isa'><address type='isa' iobase='0x505'/></panic>",
+    {cmdline = "lv.panic=1", keeps = {"<panic model='isa'>"}})
+  d:wait{state = "shut off", timeout = 60}
+  t.eq(d.state, "shut off", "destroyed on crash")
+  t.eq(select(2, d:state_reason()), "crashed", "reason")
+  d:undefine()
+end)
+
 t.done()
