@@ -375,18 +375,33 @@ parse_chr_child(struct dx_ctx *c, xmlNode *ch, void *obj)
     return dx_finish(c, ch, NULL, NULL);
 }
 
+/* Where libvirt puts the sockets of virtio channels it names itself; a
+ * running guest's dumpxml shows them, its inactive definition does not. */
+#define LIBVIRT_CHANNEL_DIR "/var/lib/libvirt/qemu/channel/target/"
+
 static int
 parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
           enum dom_chr_kind kind)
 {
     struct dom_chr *x = dx_push(&def->chrs, &def->n_chrs, sizeof(*x));
+    char *tty = NULL;
 
     x->kind = kind;
     x->target_port = -1;
     x->reconnect_timeout = -1;
     dx_str(n, "type", &x->type);
+    dx_str(n, "tty", &tty);      /* live only: the pty, as <source path=> */
+    free(tty);
     if (dx_children(c, n, parse_chr_child, x) < 0)
         return -1;
+    /* as libvirt's parser does: such a path is made anew at start (ours is
+     * in the run dir) */
+    if (kind == DOM_CHR_CHANNEL && x->type && !strcmp(x->type, "unix") &&
+        x->source_path && !strncmp(x->source_path, LIBVIRT_CHANNEL_DIR,
+                                   strlen(LIBVIRT_CHANNEL_DIR))) {
+        free(x->source_path);
+        x->source_path = NULL;
+    }
     return dx_finish(c, n, &x->keep, NULL);
 }
 

@@ -521,7 +521,7 @@ main(void)
 {
     static const char *const cases[] = {
         "basic", "devices", "fail-bad-mac", "fail-unknown-device",
-        "fail-no-name", NULL
+        "fail-no-name", "live-chr", NULL
     };
 
     test_units();
