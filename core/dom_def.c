@@ -661,6 +661,7 @@ dom_def_free(struct dom_def *def)
     lv_xml_keep_clear(&def->cputune_keep);
     os_free(&def->os);
     ARRAY_FREE(def->features, def->n_features, feature_free);
+    dom_def_mem_free(def);
     cpu_free(&def->cpu);
     clock_free(&def->clock);
     free(def->emulator);
@@ -705,6 +706,7 @@ dom_def_copy(const struct dom_def *s)
     os_copy(&d->os, &s->os);
     ARRAY_COPY(features, n_features, feature_copy);
     cpu_copy(&d->cpu, &s->cpu);
+    dom_def_mem_copy(d, s);
     clock_copy(&d->clock, &s->clock);
     d->emulator = lv_strdup(s->emulator);
     ARRAY_COPY(disks, n_disks, disk_copy);

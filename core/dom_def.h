@@ -99,6 +99,22 @@ struct dom_cpu_feature {
     char *name;
 };
 
+/* <cpu><numa><cell> (added): a guest NUMA node */
+struct dom_numa_sibling {
+    unsigned id;
+    unsigned value;
+};
+
+struct dom_numa_cell {
+    int id;                /* -1 absent: the cell's position */
+    char *cpus;            /* "0-3,8-11"; NULL: a node with memory only */
+    uint64_t memory_kib;
+    char *mem_access;      /* shared|private */
+    char *discard;         /* yes|no */
+    struct dom_numa_sibling *siblings; /* <distances><sibling id= value=> */
+    size_t n_siblings;
+};
+
 struct dom_cpu {
     int present;           /* 1 if <cpu> was given */
     char *mode;            /* custom|host-model|host-passthrough|maximum */
@@ -111,7 +127,42 @@ struct dom_cpu {
     unsigned sockets, dies, clusters, cores, threads; /* 0: absent */
     struct dom_cpu_feature *features;
     size_t n_features;
-    struct lv_xml_keep keep;  /* <numa>, <cache>, ... */
+    struct lv_xml_keep keep;  /* <cache>, <maxphysaddr> */
+    struct dom_numa_cell *cells; /* added: <numa> */
+    size_t n_cells;
+};
+
+/* <memoryBacking> (added) */
+struct dom_hugepage {
+    uint64_t size_kib;     /* 0: the host's default */
+    char *nodeset;         /* guest NUMA cells it is for; NULL: all */
+};
+
+struct dom_mem_backing {
+    int present;
+    int hugepages;         /* <hugepages> given */
+    struct dom_hugepage *pages;
+    size_t n_pages;
+    int nosharepages, locked, discard;
+    char *source_type;     /* file|anonymous|memfd */
+    char *access_mode;     /* shared|private */
+    char *allocation_mode; /* immediate|ondemand */
+    unsigned allocation_threads; /* 0 absent */
+};
+
+/* <numatune> (added): host NUMA nodes for guest memory */
+struct dom_numatune_memnode {
+    unsigned cellid;
+    char *mode;            /* strict|preferred|interleave|restrictive */
+    char *nodeset;
+};
+
+struct dom_numatune {
+    int present;
+    int memory;            /* <memory> given */
+    char *mode, *nodeset, *placement;  /* of <memory> */
+    struct dom_numatune_memnode *memnodes;
+    size_t n_memnodes;
 };
 
 struct dom_clock_timer {
@@ -385,6 +436,8 @@ struct dom_def {
     struct dom_audio *audios;           size_t n_audios;
     enum lv_tristate pm_suspend_to_mem;  /* <pm><suspend-to-mem enabled=> */
     enum lv_tristate pm_suspend_to_disk;
+    struct dom_mem_backing mem_backing;
+    struct dom_numatune numatune;
     struct dom_redirdev *redirdevs;     size_t n_redirdevs;
     struct dom_panic *panics;           size_t n_panics;
 
@@ -396,6 +449,15 @@ struct dom_def *dom_def_new(void);  /* zeroed, id -1, defaults set */
 void dom_def_free(struct dom_def *def);
 /* Deep copy; never fails (aborts on OOM). */
 struct dom_def *dom_def_copy(const struct dom_def *def);
+
+/* The memory placement parts (NUMA cells, <memoryBacking>, <numatune>),
+ * freed and copied by dom_def_free/copy (dom_def_mem.c). */
+void dom_def_mem_free(struct dom_def *def);
+void dom_def_mem_copy(struct dom_def *d, const struct dom_def *s);
+/* Guest memory in KiB as QEMU gets it: the sum of the NUMA cells, each
+ * rounded up to whole MiB, when there are cells (libvirt's rule), else
+ * <memory>. */
+uint64_t dom_def_mem_total_kib(const struct dom_def *def);
 
 /* MAC addresses, the one rule for XML and Lua tables: unicast, six
  * colon-separated hex bytes. dom_mac_normalize writes the lower-case form

@@ -25,9 +25,16 @@
  *   features = {"acpi", "apic", {name="hyperv", inner_xml="<relaxed
  *     state='on'/>"}, {name="kvm", ...}}: a feature is its name, or a table
  *     with name, inner_xml and its XML attributes as keys (state="on").
+ *   memory_backing = {hugepages = bool, pages = {{size (KiB or "2 MiB"),
+ *     nodeset}}, nosharepages, locked, discard = bool, source_type,
+ *     access_mode, allocation_mode, allocation_threads},
+ *   numatune = {memory = bool (<memory> given), mode, nodeset, placement,
+ *     memnodes = {{cellid, mode, nodeset}}},
  *   cpu = {mode, match, check, migratable, model, model_fallback, vendor,
  *     sockets, dies, clusters, cores, threads, extra_xml,
- *     features = {"vmx", {name="svm", policy="disable"}}},
+ *     features = {"vmx", {name="svm", policy="disable"}},
+ *     numa = {{id, cpus="0-3", memory (required), mem_access, discard,
+ *       distances = {{id=1, value=21}}}}},
  *   clock = {offset="utc", timezone, adjustment, basis,
  *     timers = {{name="rtc", tickpolicy="catchup"}, ...}} (a timer is its
  *     XML attributes, plus extra_xml = {"<catchup slew='4636'/>"}),

@@ -379,6 +379,27 @@ parse_chr_child(struct dx_ctx *c, xmlNode *ch, void *obj)
  * running guest's dumpxml shows them, its inactive definition does not. */
 #define LIBVIRT_CHANNEL_DIR "/var/lib/libvirt/qemu/channel/target/"
 
+/* A path libvirt made for a virtio channel: DIR/domain-ID-NAME/TARGET or
+ * DIR/NAME.TARGET (qemuDomainChrDefDropDefaultPath's pattern). */
+static int
+libvirt_channel_path(const struct dom_chr *x)
+{
+    const char *p = x->source_path, *t = x->target_name, *rest, *slash;
+    size_t dl = strlen(LIBVIRT_CHANNEL_DIR), pl, tl;
+
+    if (!p || !t || strncmp(p, LIBVIRT_CHANNEL_DIR, dl))
+        return 0;
+    rest = p + dl;
+    pl = strlen(rest);
+    tl = strlen(t);
+    if (pl <= tl + 1 || strcmp(rest + pl - tl, t))
+        return 0;
+    slash = strchr(rest, '/');
+    if (!strncmp(rest, "domain-", 7))
+        return slash == rest + pl - tl - 1;
+    return !slash && rest[pl - tl - 1] == '.';
+}
+
 static int
 parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
           enum dom_chr_kind kind)
@@ -397,8 +418,8 @@ parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
     /* as libvirt's parser does: such a path is made anew at start (ours is
      * in the run dir) */
     if (kind == DOM_CHR_CHANNEL && x->type && !strcmp(x->type, "unix") &&
-        x->source_path && !strncmp(x->source_path, LIBVIRT_CHANNEL_DIR,
-                                   strlen(LIBVIRT_CHANNEL_DIR))) {
+        (!x->target_type || !strcmp(x->target_type, "virtio")) &&
+        libvirt_channel_path(x)) {
         free(x->source_path);
         x->source_path = NULL;
     }

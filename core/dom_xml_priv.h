@@ -80,6 +80,11 @@ int dx_parse_cpu(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 int dx_parse_clock(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 int dx_parse_pm(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 
+/* <cpu><numa>, <memoryBacking>, <numatune> (dom_xml_memory.c). */
+int dx_parse_numa(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+int dx_parse_memory_backing(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+int dx_parse_numatune(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+
 /* Device parsers (dom_xml_parse_devices.c). */
 int dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def);
 
@@ -106,6 +111,12 @@ int fx_inner(xmlNode *parent, const char *inner, struct lv_err *err);
 void fx_order(xmlNode *node, const char *const *order);
 void fx_address(xmlNode *parent, const struct dom_address *a);
 void fx_alias(xmlNode *parent, const char *alias);
+
+/* <numa> into <cpu>, <memoryBacking> and <numatune> into <domain>
+ * (dom_xml_memory.c); nothing when absent. */
+void fx_numa(xmlNode *cpu, const struct dom_cpu *x);
+void fx_memory_backing(xmlNode *root, const struct dom_mem_backing *mb);
+void fx_numatune(xmlNode *root, const struct dom_numatune *nt);
 
 /* Device formatters (dom_xml_format_devices.c). */
 int fx_devices(xmlNode *parent, const struct dom_def *def, unsigned flags,

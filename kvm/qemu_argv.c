@@ -314,6 +314,7 @@ add_machine(struct qemu_argv_ctx *c)
         if (d->os.nvram)
             strbuf_adds(&b, ",pflash1=pflash1");
     }
+    qemu_argv_mem_machine(c, &b);
     if (!feature_get(d, "acpi"))
         strbuf_adds(&b, ",acpi=off");
     qemu_argv_add(c, "-machine");
@@ -369,17 +370,19 @@ add_memory_smp(struct qemu_argv_ctx *c)
     unsigned s = cpu->sockets, co = cpu->cores, t = cpu->threads;
     unsigned dies = cpu->dies ? cpu->dies : 1;
 
-    if (d->memory_kib == 0) {
+    uint64_t mem = dom_def_mem_total_kib(d);
+
+    if (mem == 0) {
         lv_err_set(c->err, LV_E_INVALID, "memory size is 0");
         return -1;
     }
     qemu_argv_add(c, "-m");
     if (d->max_memory_kib)
         qemu_argv_addf(c, "size=%lluM,slots=%u,maxmem=%lluM",
-                       qemu_argv_mem_mib(d->memory_kib), d->max_memory_slots,
+                       qemu_argv_mem_mib(mem), d->max_memory_slots,
                        qemu_argv_mem_mib(d->max_memory_kib));
     else
-        qemu_argv_addf(c, "size=%lluM", qemu_argv_mem_mib(d->memory_kib));
+        qemu_argv_addf(c, "size=%lluM", qemu_argv_mem_mib(mem));
     if (!s && !co && !t) {
         s = max;
         co = t = 1;
@@ -402,7 +405,7 @@ add_memory_smp(struct qemu_argv_ctx *c)
                        cur, max, s, co, t);
     else
         qemu_argv_addf(c, "%u,sockets=%u,cores=%u,threads=%u", cur, s, co, t);
-    return 0;
+    return qemu_argv_memory(c);
 }
 
 /* --- monitors, clock, lifecycle, boot --------------------------------- */

@@ -7,6 +7,8 @@
 #include "dom_def.h"
 #include "err.h"
 
+struct host_mem;
+
 struct qemu_argv_opts {
     const char *emulator;  /* QEMU binary; NULL: def->emulator, else
                             * /usr/bin/qemu-system-x86_64 */
@@ -22,6 +24,9 @@ struct qemu_argv_opts {
                             * none at all */
     int for_display;       /* 1: for people (domxml-to-native): no fds
                             * needed, tap fds print as "-1" */
+    const struct host_mem *host_mem; /* hugetlbfs mounts, host NUMA nodes
+                            * (kvm/host_mem.h); NULL: not checked, huge
+                            * pages named /dev/hugepages, node 0 */
 };
 
 /* Build the argv (argv[0] is the emulator) for def. Nothing in def or o is

@@ -70,6 +70,14 @@ int qemu_argv_vserial_plan(struct qemu_argv_ctx *c);
 int qemu_argv_chardev(struct qemu_argv_ctx *c, const struct dom_chr *ch,
                       const char *id, const char *vmc_name, const char *what);
 
+/* Guest memory (qemu_argv_mem.c): the machine options it needs
+ * (mem-merge=off, memory-backend=pc.ram) appended to b; the -object,
+ * -numa and -overcommit options after -smp (0 or -1 with c->err); whether
+ * the whole RAM needs a backend object of its own. */
+void qemu_argv_mem_machine(const struct qemu_argv_ctx *c, struct strbuf *b);
+int qemu_argv_memory(struct qemu_argv_ctx *c);
+int qemu_argv_mem_needs_backend(const struct qemu_argv_ctx *c);
+
 /* The device classes, in argv order. Each returns 0 or -1 with c->err. */
 int qemu_argv_controllers(struct qemu_argv_ctx *c);
 int qemu_argv_disks(struct qemu_argv_ctx *c);

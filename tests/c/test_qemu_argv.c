@@ -10,6 +10,7 @@
 #include "dom_def.h"
 #include "dom_xml.h"
 #include "harness.h"
+#include "kvm/host_mem.h"
 #include "kvm/qemu_argv.h"
 #include "spawn.h"
 #include "store.h"
@@ -517,6 +518,71 @@ test_redirdev_panic(void)
     lv_argv_free(a);
 }
 
+/* NUMA cells, huge pages and numatune give libvirt's memory backends. */
+static void
+test_memory(void)
+{
+    struct host_mem hm = { .n_hugetlbfs = 2, .default_hugepage_kib = 2048,
+                           .numa_online = "0-1" };
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1,
+                                .host_mem = &hm };
+    struct lv_err err = LV_ERR_INIT;
+    const char *xml = "<domain type='qemu'><name>m</name>"
+        "<memoryBacking><hugepages><page size='1' unit='GiB' nodeset='1'/>"
+        "</hugepages><locked/><nosharepages/></memoryBacking>"
+        "<vcpu>2</vcpu><numatune><memory mode='interleave' nodeset='0-1'/>"
+        "<memnode cellid='0' mode='strict' nodeset='1'/></numatune>"
+        "<os><type machine='pc'>hvm</type></os><cpu><numa>"
+        "<cell id='1' cpus='1' memory='1' unit='GiB'/>"
+        "<cell id='0' cpus='0' memory='1000' unit='KiB'><distances>"
+        "<sibling id='1' value='20'/></distances></cell>"
+        "</numa></cpu></domain>";
+    struct dom_def *d;
+    char **a = NULL;
+
+    strcpy(hm.hugetlbfs[0].path, "/hp2M");
+    hm.hugetlbfs[0].page_kib = 2048;
+    strcpy(hm.hugetlbfs[1].path, "/hp1G");
+    hm.hugetlbfs[1].page_kib = 1048576;
+    d = dom_def_parse_xml(xml, strlen(xml), "m.xml", 0, &err);
+    CHECK(d != NULL, "parse: %s", err.msg);
+    CHECK(d && d->memory_kib == 1049576, "no <memory>: the cells' sum");
+    if (getenv("ARGV_SHOW") && d && (a = qemu_argv_build(d, &o, &err)))
+        for (size_t i = 0; a[i]; i++)
+            printf("%s\n", a[i]);
+    lv_argv_free(a);
+    if (d)
+        a = qemu_argv_build(d, &o, &err);
+    CHECK(a != NULL, "argv: %s", err.msg);
+    CHECK(argv_has(a, "size=1025M"), "-m: cells rounded up to MiB, summed");
+    CHECK(argv_contains(a, "mem-merge=off") && argv_has(a, "mem-lock=on"),
+          "nosharepages, locked");
+    CHECK(argv_has(a, "{\"qom-type\":\"memory-backend-ram\",\"id\":\"ram-node0\","
+                   "\"size\":1048576,\"host-nodes\":[1],\"policy\":\"bind\"}"),
+          "cell 0: plain RAM bound by its memnode");
+    CHECK(argv_has(a, "{\"qom-type\":\"memory-backend-file\",\"id\":\"ram-node1\","
+                   "\"mem-path\":\"/hp1G\",\"prealloc\":true,\"size\":1073741824,"
+                   "\"host-nodes\":[0,1],\"policy\":\"interleave\"}"),
+          "cell 1: 1 GiB pages, the <memory> policy");
+    CHECK(argv_has(a, "node,nodeid=0,cpus=0,memdev=ram-node0") &&
+          argv_has(a, "node,nodeid=1,cpus=1,memdev=ram-node1"), "nodes in id order");
+    CHECK(argv_has(a, "dist,src=0,dst=1,val=20") && argv_has(a, "dist,src=1,dst=0,val=20")
+          && argv_has(a, "dist,src=1,dst=1,val=10"), "distances mirrored");
+    lv_argv_free(a);
+    hm.n_hugetlbfs = 1;
+    a = d ? qemu_argv_build(d, &o, &err) : NULL;
+    CHECK(!a && strstr(err.msg, "no hugetlbfs is mounted for 1048576 KiB pages"),
+          "missing mount: %s", err.msg);
+    lv_argv_free(a);
+    dom_def_free(d);
+    a = argv_of("<domain type='qemu'><name>m</name><memory>65536</memory><vcpu>2</vcpu>"
+                "<os><type>hvm</type></os><cpu><numa><cell id='0' cpus='0' memory='1'/>"
+                "<cell id='0' cpus='1' memory='1'/></numa></cpu></domain>", &err);
+    CHECK(!a && strstr(err.msg, "cell ids must be 0..1, each once (id 0 is given twice)"),
+          "duplicate cell id: %s", err.msg);
+    lv_argv_free(a);
+}
+
 int
 main(void)
 {
@@ -527,6 +593,7 @@ main(void)
     test_chardev_backends();
     test_vserial_ports();
     test_redirdev_panic();
+    test_memory();
     test_conformance();
     return TEST_DONE();
 }

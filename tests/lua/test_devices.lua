@@ -41,6 +41,15 @@ local function stop(d)
   d:undefine()
 end
 
+-- Send an lv-cmd to the guest and return its answer line (from prefix on).
+local function ask(d, cmd, prefix)
+  local offset = #d:console_log()
+  d:console_write(cmd .. "\n", {expect = prefix, timeout = 60})
+  local log = d:console_log():sub(offset + 1)
+  local s = log:find(prefix, 1, true)
+  return (log:sub(s):match("^[^\r\n]*"))
+end
+
 -- QEMU's chardevs by label -> filename
 local function chardevs(d)
   local m = {}
@@ -131,6 +140,85 @@ t.test("panic: a guest kernel panic is reported and on_crash applies", function(
   d:wait{state = "shut off", timeout = 60}
   t.eq(d.state, "shut off", "destroyed on crash")
   t.eq(select(2, d:state_reason()), "crashed", "reason")
+  d:undefine()
+end)
+
+t.test("NUMA cells: the guest sees the nodes, CPUs, sizes and distances", function()
+  local cpu = [[
+  <cpu>
+    <topology sockets='2' dies='1' cores='1' threads='1'/>
+    <numa>
+      <cell id='0' cpus='0' memory='96' unit='MiB'>
+        <distances><sibling id='0' value='10'/><sibling id='1' value='21'/></distances>
+      </cell>
+      <cell id='1' cpus='1' memory='64' unit='MiB' memAccess='shared'/>
+    </numa>
+  </cpu>]]
+  local x = xml_with("numa", "", {cpu = cpu,
+    top = "<numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>"})
+  x = x:gsub("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>2</vcpu>")
+  local d = virt.define(x)
+  local inactive = d:xml{inactive = true}
+  t.check(inactive:find("<sibling id='1' value='21'/>", 1, true) and
+    inactive:find("memAccess='shared'", 1, true) and
+    inactive:find("<memnode cellid='0' mode='strict' nodeset='0'/>", 1, true),
+    "dumpxml keeps <numa> and <numatune>")
+  t.eq(d:definition().cpu.numa[2].memory, 65536, "table form: cell memory in KiB")
+  d:start()
+  d:wait_console(g.READY, 120)
+  local a = ask(d, "lv-cmd numa", "LUAVIRT-NUMA")
+  local n0cpu, n0mem, n0dist = a:match("node0:([^:]*):(%d+):(%S+)")
+  local n1cpu, n1mem, n1dist = a:match("node1:([^:]*):(%d+):(%S+)")
+  t.eq(n0cpu, "0", "node0 cpus: " .. a)
+  t.eq(n1cpu, "1", "node1 cpus")
+  t.eq(n0dist, "10,21", "node0 distances")
+  t.eq(n1dist, "21,10", "node1 distances (mirrored)")
+  -- at most the cell's 64 MiB (the kernel keeps some for itself, and the
+  -- initrd sits at the top of RAM)
+  t.check(tonumber(n1mem or 0) > 16 * 1024 and tonumber(n1mem) <= 64 * 1024,
+    "node1 has at most 64 MiB: " .. tostring(n1mem))
+  t.check(tonumber(n0mem or 0) > tonumber(n1mem or 0), "node0 is the bigger one")
+  local mem = {}
+  for _, m in ipairs(d:qmp("query-memdev")) do mem[m.id] = m end
+  t.check(mem["ram-node0"] and mem["ram-node0"].policy == "bind" and
+    mem["ram-node0"]["host-nodes"][1] == 0, "cell 0 bound to host node 0")
+  t.check(mem["ram-node1"] and mem["ram-node1"].share == true, "cell 1 shared")
+  stop(d)
+end)
+
+t.test("hugepages: guest memory from the host's hugetlbfs", function()
+  local want = 96          -- 2 MiB pages for a 160 MiB guest, with room
+  local before = tonumber(g.read("/proc/sys/vm/nr_hugepages"))
+  local mnt = tmp .. "/huge"
+  os.execute("mkdir -p " .. mnt)
+  g.write("/proc/sys/vm/nr_hugepages", tostring(before + want))
+  local got = tonumber(g.read("/proc/sys/vm/nr_hugepages"))
+  if got < before + want then
+    g.write("/proc/sys/vm/nr_hugepages", tostring(before))
+    t.skip("the host kernel gave " .. (got - before) .. " of " .. want ..
+      " huge pages (memory fragmented)")
+    return
+  end
+  local mounted = os.execute("mount -t hugetlbfs -o pagesize=2M none " .. mnt)
+  local ok, err = pcall(function()
+    t.check(mounted, "mount hugetlbfs")
+    local d = boot("huge", "", {memory = 160, keeps = {"<hugepages>"},
+      top = "<memoryBacking><hugepages><page size='2' unit='MiB'/></hugepages>" ..
+            "<locked/></memoryBacking>"})
+    local mem = d:qmp("query-memdev")
+    t.check(#mem == 1 and mem[1].id == "pc.ram" and mem[1].prealloc == true,
+      "one preallocated backend for the RAM")
+    local free = tonumber(g.read("/proc/meminfo"):match("HugePages_Free:%s+(%d+)"))
+    t.check(free <= got - 80, "the guest took 80 huge pages: " .. free .. " free of " .. got)
+    stop(d)
+  end)
+  os.execute("umount " .. mnt)
+  g.write("/proc/sys/vm/nr_hugepages", tostring(before))
+  t.check(ok, tostring(err))
+  -- without a mount: refused at start, naming the page size
+  local d = virt.define(xml_with("nohuge", "", {top =
+    "<memoryBacking><hugepages><page size='1' unit='GiB'/></hugepages></memoryBacking>"}))
+  t.raises("invalid", {"no hugetlbfs is mounted for 1048576 KiB pages"}, function() d:start() end)
   d:undefine()
 end)
 
