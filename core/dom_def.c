@@ -259,6 +259,7 @@ disk_free(struct dom_disk *x)
     lv_xml_keep_clear(&x->source_keep);
     lv_attrs_clear(&x->target_attrs);
     lv_attrs_clear(&x->attrs);
+    dom_def_disk_free(x);
 }
 
 static void
@@ -277,6 +278,7 @@ disk_copy(struct dom_disk *d, const struct dom_disk *s)
     attrs_copy(&d->source_attrs, &s->source_attrs);
     keep_copy(&d->source_keep, &s->source_keep);
     attrs_copy(&d->target_attrs, &s->target_attrs);
+    dom_def_disk_copy(d, s);
 }
 
 static void

@@ -184,6 +184,27 @@ enum dom_disk_type { DOM_DISK_FILE = 0, DOM_DISK_BLOCK, DOM_DISK_DIR,
 enum dom_disk_device { DOM_DISK_DISK = 0, DOM_DISK_CDROM, DOM_DISK_FLOPPY,
                        DOM_DISK_LUN };
 
+/* <source><host name= port= transport= socket=/> of a network disk */
+struct dom_disk_host {
+    char *name;
+    char *port;
+    char *transport;       /* tcp|unix|rdma */
+    char *socket;          /* unix socket path */
+};
+
+/* One <backingStore> layer below a disk's image (added) */
+struct dom_disk_layer {
+    enum dom_disk_type type;
+    char *index;           /* index= as given */
+    char *format;          /* <format type=> */
+    char *source;          /* file= / dev= / dir= */
+    struct lv_attrs source_attrs;  /* protocol=, name=, ... */
+    struct dom_disk_host *hosts;
+    size_t n_hosts;
+    struct lv_xml_keep source_keep; /* other children of <source> */
+    struct lv_xml_keep keep;        /* other children of <backingStore> */
+};
+
 struct dom_disk {
     enum dom_disk_type type;
     enum dom_disk_device device;
@@ -208,13 +229,27 @@ struct dom_disk {
     char *wwn;
     char *alias;           /* <alias name=> */
     struct dom_address address;
-    struct lv_xml_keep keep; /* <backingStore>, <iotune>, ... */
+    struct lv_xml_keep keep; /* <iotune>, <blockio>, ... */
     /* added for the XML round trip: */
     struct lv_attrs source_attrs; /* startupPolicy=, index=, protocol=,
                                    * name= (network), ... as given */
     struct lv_xml_keep source_keep; /* children of <source>: <host>, ... */
     struct lv_attrs target_attrs; /* removable=, rotation_rate=, ... */
+    /* added: network hosts and the backing chain */
+    struct dom_disk_host *hosts;  /* <source><host>s */
+    size_t n_hosts;
+    struct dom_disk_layer *chain; /* <backingStore>s, top down */
+    size_t n_chain;
+    int chain_end;                /* an empty <backingStore/> ends the
+                                   * chain: the last image has no backing */
 };
+
+/* The hosts and backing chain of a disk: free, deep copy (d a bitwise
+ * copy of s), and, for an external snapshot, moving the disk's image down
+ * as the chain's new first layer (dom_def_disk.c). */
+void dom_def_disk_free(struct dom_disk *k);
+void dom_def_disk_copy(struct dom_disk *d, const struct dom_disk *s);
+void dom_def_disk_push_down(struct dom_disk *k);
 
 struct dom_controller {
     char *type;            /* pci, usb, ide, sata, scsi, virtio-serial, fdc */

@@ -44,7 +44,11 @@
  *     device="disk" (default)|"cdrom"|"floppy"|"lun", source="/path",
  *     pool, volume, driver="qemu", format="qcow2" (<driver type>), cache,
  *     io, discard, target="vda", bus="virtio", tray, readonly = bool,
- *     shareable = bool, transient = bool, boot_order = N, serial, wwn}},
+ *     shareable = bool, transient = bool, boot_order = N, serial, wwn,
+ *     hosts = {{name, port, transport, socket}} (network sources),
+ *     backing = {{type, index, format, source, source_attrs, hosts,
+ *     source_extra_xml, extra_xml}} (the <backingStore> chain, top down),
+ *     backing_end = bool (the chain ends: the last image has no backing)}},
  *   controllers = {{type="pci", index=0, model="pcie-root", attrs={..}}},
  *   interfaces = {{type="network" (default)|"bridge"|"user"|"direct"|
  *     "ethernet"|..., source="default", source_mode, mac (generated when

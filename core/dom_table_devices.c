@@ -55,6 +55,38 @@ const struct dt_struct dt_address = { address_fields };
 
 /* ---- disks ---- */
 
+#define T struct dom_disk_host
+static const struct dt_field disk_host_fields[] = {
+    F_STR("name", name),
+    F_STR("port", port),
+    F_STR("transport", transport),
+    F_STR("socket", socket),
+    F_END
+};
+#undef T
+static const struct dt_struct disk_host_st = { disk_host_fields };
+static const struct dt_array disk_host_arr = {
+    .size = sizeof(struct dom_disk_host), .st = &disk_host_st, .kind = -1,
+};
+
+#define T struct dom_disk_layer
+static const struct dt_field disk_layer_fields[] = {
+    F_ENUM("type", type, &en_disk_type),
+    F_STR("index", index),
+    F_STR("format", format),
+    F_STR("source", source),
+    F_ATTRS("source_attrs", source_attrs),
+    F_ARRAY("hosts", hosts, n_hosts, &disk_host_arr),
+    F_KEEP("source_extra_xml", source_keep),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct disk_layer_st = { disk_layer_fields };
+static const struct dt_array disk_layer_arr = {
+    .size = sizeof(struct dom_disk_layer), .st = &disk_layer_st, .kind = -1,
+};
+
 #define T struct dom_disk
 static const struct dt_field disk_fields[] = {
     F_ENUM("type", type, &en_disk_type),
@@ -71,6 +103,9 @@ static const struct dt_field disk_fields[] = {
     F_STR("volume", source_volume),
     F_ATTRS("source_attrs", source_attrs),
     F_KEEP("source_extra_xml", source_keep),
+    F_ARRAY("hosts", hosts, n_hosts, &disk_host_arr),
+    F_ARRAY("backing", chain, n_chain, &disk_layer_arr),
+    F_BOOL("backing_end", chain_end),
     F_STR("target", target_dev),
     F_STR("bus", target_bus),
     F_STR("tray", target_tray),

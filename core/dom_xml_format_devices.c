@@ -70,7 +70,7 @@ format_disk_source(xmlNode *n, const struct dom_disk *d, struct lv_err *err,
     xmlNode *s;
 
     if (!d->source && !d->source_pool && !d->source_volume &&
-        !d->source_attrs.n && !d->source_keep.n)
+        !d->source_attrs.n && !d->source_keep.n && !d->n_hosts)
         return;
     s = fx_elem(n, "source");
     if (d->type == DOM_DISK_VOLUME) {
@@ -81,6 +81,7 @@ format_disk_source(xmlNode *n, const struct dom_disk *d, struct lv_err *err,
                 : d->type == DOM_DISK_DIR ? "dir" : "file", d->source);
     }
     fx_attrs(s, &d->source_attrs);
+    fx_source_hosts(s, d->hosts, d->n_hosts);
     if (fx_keep(s, &d->source_keep, err) < 0)
         *rc = -1;
 }
@@ -105,6 +106,8 @@ format_disk(xmlNode *parent, const struct dom_disk *d, struct lv_err *err)
         fx_attrs(t, &d->driver_attrs);
     }
     format_disk_source(n, d, err, &rc);
+    if (fx_backing_store(n, d, err) < 0)
+        rc = -1;
     t = fx_elem(n, "target");
     fx_attr(t, "dev", d->target_dev);
     fx_attr(t, "bus", d->target_bus);

@@ -21,7 +21,7 @@
  * access details QEMU gets as the user wrote them or that luavirt leaves
  * to the image itself. */
 static const char *const disk_keep[] = {
-    "backingStore", "iotune", "blockio", "geometry", "auth", "encryption",
+    "iotune", "blockio", "geometry", "auth", "encryption",
     "product", "vendor", "mirror", "throttlefilters", NULL
 };
 static const char *const all[] = { "*", NULL };
@@ -50,6 +50,8 @@ parse_disk_source(struct dx_ctx *c, xmlNode *n, struct dom_disk *d)
         dx_str(n, key, &d->source);
     }
     dx_attrs_rest(n, &d->source_attrs);
+    if (dx_parse_source_hosts(c, n, &d->hosts, &d->n_hosts) < 0)
+        return -1;
     return dx_finish(c, n, &d->source_keep, all);
 }
 
@@ -65,6 +67,8 @@ parse_disk_child(struct dx_ctx *c, xmlNode *ch, void *obj)
         return parse_disk_driver(c, ch, d);
     if (DX_IS(ch, "source"))
         return parse_disk_source(c, ch, d);
+    if (DX_IS(ch, "backingStore"))
+        return dx_parse_backing_store(c, ch, d);
     if (DX_IS(ch, "target")) {
         dx_str(ch, "dev", &d->target_dev);
         dx_str(ch, "bus", &d->target_bus);

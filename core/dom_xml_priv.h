@@ -85,6 +85,15 @@ int dx_parse_numa(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 int dx_parse_memory_backing(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 int dx_parse_numatune(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 
+/* Disk sources (dom_xml_backing.c): the <host> children of <source>
+ * into hosts (others are left), a <backingStore> chain into k; 0 or -1.
+ * Formatting: <host>s into a <source>, the chain into a <disk>. */
+int dx_parse_source_hosts(struct dx_ctx *c, xmlNode *n,
+                          struct dom_disk_host **hosts, size_t *n_hosts);
+int dx_parse_backing_store(struct dx_ctx *c, xmlNode *n, struct dom_disk *k);
+void fx_source_hosts(xmlNode *source, const struct dom_disk_host *h, size_t n);
+int fx_backing_store(xmlNode *disk, const struct dom_disk *k, struct lv_err *err);
+
 /* Device parsers (dom_xml_parse_devices.c). */
 int dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def);
 

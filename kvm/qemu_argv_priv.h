@@ -78,6 +78,17 @@ void qemu_argv_mem_machine(const struct qemu_argv_ctx *c, struct strbuf *b);
 int qemu_argv_memory(struct qemu_argv_ctx *c);
 int qemu_argv_mem_needs_backend(const struct qemu_argv_ctx *c);
 
+/* A network disk source (qemu_argv_netdisk.c): its -blockdev protocol
+ * node (no node-name yet), or NULL with err. */
+struct qemu_netdisk {
+    const char *what;          /* "disk 'vda'" for errors */
+    const char *protocol, *name, *query;
+    const struct dom_disk_host *hosts;
+    size_t n_hosts;
+    int has_auth;              /* an <auth> is given */
+};
+json_t *qemu_argv_netdisk_node(const struct qemu_netdisk *s, struct lv_err *err);
+
 /* The device classes, in argv order. Each returns 0 or -1 with c->err. */
 int qemu_argv_controllers(struct qemu_argv_ctx *c);
 int qemu_argv_disks(struct qemu_argv_ctx *c);

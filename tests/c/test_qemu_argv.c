@@ -583,6 +583,62 @@ test_memory(void)
     lv_argv_free(a);
 }
 
+/* Network disk protocols and backing chains give libvirt's -blockdev. */
+static void
+test_network_disks(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<disk type='network'><driver type='raw'/><source protocol='https' "
+        "name='img/a.raw' query='x=1'><host name='h' port='8443'/></source>"
+        "<target dev='vda'/></disk>"
+        "<disk type='network'><source protocol='iscsi' name='iqn.2013-07.org.x:p/2'>"
+        "<host name='10.0.0.1'/></source><target dev='vdb'/></disk>"
+        "<disk type='network'><source protocol='rbd' name='pool/image@snap'>"
+        "<host name='m1' port='6321'/><host name='m2'/></source><target dev='vdc'/></disk>"
+        "<disk type='network'><source protocol='gluster' name='vol/dir/f.img'>"
+        "<host name='g1'/></source><target dev='vdd'/></disk>"
+        "<disk type='file'><driver type='qcow2'/><source file='/t.qcow2'/>"
+        "<backingStore type='network'><format type='qcow2'/>"
+        "<source protocol='nbd' name='e'><host name='n' port='9'/></source>"
+        "<backingStore type='file'><format type='raw'/><source file='/b.raw'/>"
+        "</backingStore></backingStore><target dev='vde'/></disk>"
+        "<disk type='file'><driver type='qcow2'/><source file='/u.qcow2'/>"
+        "<backingStore/><target dev='vdf'/></disk>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "network disks: %s", err.msg);
+    CHECK(argv_contains(a, "{\"driver\":\"https\",\"url\":\"https://h:8443/img/a.raw?x=1\""),
+          "https url");
+    CHECK(argv_contains(a, "{\"driver\":\"iscsi\",\"portal\":\"10.0.0.1:3260\",\"target\":"
+                        "\"iqn.2013-07.org.x:p\",\"transport\":\"tcp\",\"lun\":2"), "iscsi");
+    CHECK(argv_contains(a, "{\"driver\":\"rbd\",\"pool\":\"pool\",\"image\":\"image\","
+                        "\"snapshot\":\"snap\",\"server\":[{\"host\":\"m1\",\"port\":"
+                        "\"6321\"},{\"host\":\"m2\",\"port\":\"6789\"}]"), "rbd");
+    CHECK(argv_contains(a, "{\"driver\":\"gluster\",\"volume\":\"vol\",\"path\":\"dir/f.img\","
+                        "\"server\":[{\"type\":\"inet\",\"host\":\"g1\",\"port\":\"24007\"}]"),
+          "gluster");
+    CHECK(argv_contains(a, "{\"driver\":\"file\",\"filename\":\"/b.raw\",\"node-name\":"
+                        "\"disk4-b1-storage\",\"read-only\":true}"), "bottom layer first");
+    CHECK(argv_contains(a, "\"driver\":\"qcow2\",\"file\":\"disk4-b0-storage\",\"backing\":"
+                        "\"disk4-b1-storage\""), "nbd layer over the raw one");
+    CHECK(argv_contains(a, "\"file\":\"disk4-storage\",\"backing\":\"disk4-b0-format\""),
+          "top over the chain");
+    CHECK(argv_contains(a, "\"file\":\"disk5-storage\",\"backing\":null"),
+          "<backingStore/>: no backing");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<disk type='network'><auth username='u'><secret type='ceph' "
+                "usage='x'/></auth><source protocol='rbd' name='p/i'><host name='m'/>"
+                "</source><target dev='vda'/></disk>" DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "disk 'vda': <auth> needs a secret"), "auth: %s", err.msg);
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<disk type='network'><source protocol='sheepdog' name='x'>"
+                "<host name='m'/></source><target dev='vda'/></disk>" DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "unsupported network protocol 'sheepdog'"), "sheepdog: %s",
+          err.msg);
+    lv_argv_free(a);
+}
+
 int
 main(void)
 {
@@ -594,6 +650,7 @@ main(void)
     test_vserial_ports();
     test_redirdev_panic();
     test_memory();
+    test_network_disks();
     test_conformance();
     return TEST_DONE();
 }

@@ -30,9 +30,11 @@ static const char *const known[][2] = {
     { "cpu-host-model-tcg",
       "pcie-root-ports for q35 (i7-defaults)" },
     { "disk-backing-chains-index",
-      "network disks (i7-conf)" },
+      "rbd disk with <auth>: needs a secret, luavirt keeps none (the chain "
+      "itself matches)" },
     { "disk-backing-chains-noindex",
-      "network disks (i7-conf)" },
+      "rbd disk with <auth>: needs a secret, luavirt keeps none (the chain "
+      "itself matches)" },
     { "disk-blockio",
       "second IDE controller (i7-conf)" },
     { "disk-scsi",

@@ -41,13 +41,18 @@ local function stop(d)
   d:undefine()
 end
 
--- Send an lv-cmd to the guest and return its answer line (from prefix on).
+-- Send an lv-cmd to the guest and return its answer line (from prefix on),
+-- once the whole line is in the console log.
 local function ask(d, cmd, prefix)
   local offset = #d:console_log()
   d:console_write(cmd .. "\n", {expect = prefix, timeout = 60})
-  local log = d:console_log():sub(offset + 1)
-  local s = log:find(prefix, 1, true)
-  return (log:sub(s):match("^[^\r\n]*"))
+  for _ = 1, 100 do
+    local log = d:console_log():sub(offset + 1)
+    local line = log:match("(" .. prefix:gsub("%p", "%%%0") .. "[^\r\n]*)[\r\n]")
+    if line then return line end
+    pcall(d.wait_console, d, "\n", 1, #d:console_log())
+  end
+  return nil
 end
 
 -- QEMU's chardevs by label -> filename
@@ -220,6 +225,59 @@ t.test("hugepages: guest memory from the host's hugetlbfs", function()
     "<memoryBacking><hugepages><page size='1' unit='GiB'/></hugepages></memoryBacking>"}))
   t.raises("invalid", {"no hugetlbfs is mounted for 1048576 KiB pages"}, function() d:start() end)
   d:undefine()
+end)
+
+t.test("network disks and backing chains: nbd, and a chain through nbd", function()
+  local base, mid, top, data = tmp .. "/base.raw", tmp .. "/mid.qcow2", tmp .. "/top.qcow2",
+    tmp .. "/data.raw"
+  local s1, s2 = tmp .. "/nbd1.sock", tmp .. "/nbd2.sock"
+  g.sh("qemu-img create -q -f raw " .. base .. " 1M && qemu-img create -q -f raw " .. data ..
+    " 1M")
+  g.sh("printf 'hello-base\\n' | dd of=" .. base .. " conv=notrunc 2>/dev/null")
+  g.sh("printf 'hello-nbd\\n' | dd of=" .. data .. " conv=notrunc 2>/dev/null")
+  g.sh("qemu-img create -q -f qcow2 -b " .. base .. " -F raw " .. mid)
+  -- the top's header names no usable backing file: only the chain of the
+  -- definition can make its content show through
+  g.sh("qemu-img create -q -f qcow2 -u -b /nonexistent -F raw " .. top .. " 1M")
+  local out = g.sh("qemu-nbd --fork --pid-file " .. tmp .. "/nbd1.pid -k " .. s1 ..
+    " -r -f qcow2 " .. mid .. " && qemu-nbd --fork --pid-file " .. tmp .. "/nbd2.pid -k " ..
+    s2 .. " -f raw " .. data)
+  t.eq(out, "", "qemu-nbd started")
+  local devices = string.format([[
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='%s'/>
+      <backingStore type='network'>
+        <format type='raw'/>
+        <source protocol='nbd'><host transport='unix' socket='%s'/></source>
+        <backingStore/>
+      </backingStore>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='network' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source protocol='nbd'><host transport='unix' socket='%s'/></source>
+      <target dev='vdb' bus='virtio'/>
+    </disk>]], top, s1, s2)
+  local d = boot("nbd", devices, {keeps = {"<host transport='unix' socket='" .. s1 .. "'/>",
+    "<backingStore/>"}})
+  local def = d:definition()
+  t.eq(def.disks[1].backing[1].type, "network", "table form: the layer")
+  t.eq(def.disks[1].backing_end, true, "table form: the chain's end")
+  t.eq(ask(d, "lv-cmd read vda", "LUAVIRT-READ"), "LUAVIRT-READ vda hello-base",
+    "the chain: top -> nbd layer -> base")
+  t.eq(ask(d, "lv-cmd read vdb", "LUAVIRT-READ"), "LUAVIRT-READ vdb hello-nbd", "nbd disk")
+  t.eq(ask(d, "lv-cmd write vdb nbd-write", "LUAVIRT-WROTE"), "LUAVIRT-WROTE vdb nbd-write",
+    "write to nbd")
+  t.eq(ask(d, "lv-cmd write vda top-write", "LUAVIRT-WROTE"), "LUAVIRT-WROTE vda top-write",
+    "write to the top")
+  stop(d)
+  t.check(g.read(data):sub(1, 10) == "nbd-write\n", "the nbd export got the write")
+  t.check(g.read(base):sub(1, 11) == "hello-base\n", "the base was not written")
+  for _, p in ipairs({"/nbd1.pid", "/nbd2.pid"}) do
+    local pid = g.read(tmp .. p):match("%d+")
+    if pid then os.execute("kill " .. pid) end
+  end
 end)
 
 t.done()
