@@ -198,12 +198,36 @@ plan_assign(struct qemu_argv_ctx *c, struct vs_plan *p, size_t i)
     return 0;
 }
 
+/* QEMU refuses two virtio-serial ports of one name: say so at define. */
+static int
+check_names(struct qemu_argv_ctx *c)
+{
+    const struct dom_def *d = c->def;
+
+    for (size_t i = 0; i < d->n_chrs; i++) {
+        const char *n = d->chrs[i].target_name;
+        if (!n || d->chrs[i].kind != DOM_CHR_CHANNEL || !is_vserial_chr(&d->chrs[i]))
+            continue;
+        for (size_t j = i + 1; j < d->n_chrs; j++)
+            if (d->chrs[j].kind == DOM_CHR_CHANNEL && is_vserial_chr(&d->chrs[j]) &&
+                d->chrs[j].target_name && !strcmp(n, d->chrs[j].target_name)) {
+                lv_err_set(c->err, LV_E_INVALID, "channel '%s': the name is used "
+                           "by two virtio channels", n);
+                return -1;
+            }
+    }
+    return 0;
+}
+
 int
 qemu_argv_vserial_plan(struct qemu_argv_ctx *c)
 {
     const struct dom_def *d = c->def;
     struct vs_plan p = { 0 };
     int rc = -1;
+
+    if (check_names(c) < 0)
+        return -1;
 
     c->vs = lv_calloc(d->n_chrs ? d->n_chrs : 1, sizeof(*c->vs));
     for (size_t i = 0; i < d->n_chrs; i++)

@@ -487,6 +487,13 @@ test_vserial_ports(void)
     CHECK(!a && strstr(err.msg, "channel 'b': virtio-serial port 1 of controller 0 "
                        "is taken twice"), "port twice: %s", err.msg);
     lv_argv_free(a);
+    a = argv_of(DOM_HEAD
+        "<channel type='pty'><target type='virtio' name='a'/></channel>"
+        "<channel type='null'><target type='virtio' name='a'/></channel>"
+        DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "channel 'a': the name is used by two virtio channels"),
+          "name twice: %s", err.msg);
+    lv_argv_free(a);
 }
 
 /* <redirdev> and <panic> give libvirt's devices. */

@@ -81,11 +81,16 @@ t.test("chardev backends and guestfwd start with the backends libvirt gives", fu
       <source mode='connect' host='127.0.0.1' service='9'/>
       <target type='virtio' name='c.udp'/></channel>
     <channel type='qemu-vdagent'><source><clipboard copypaste='no'/>
-      <mouse mode='server'/></source><target type='virtio' name='com.redhat.spice.0'/></channel>
+      <mouse mode='server'/></source><target type='virtio' name='c.vdagent'/></channel>
     <channel type='dbus'><source channel='org.luavirt.test'/>
       <target type='virtio' name='c.dbus'/></channel>
     <channel type='unix'><source mode='bind' path='%s/fwd.sock'/>
-      <target type='guestfwd' address='10.0.2.1' port='4600'/></channel>]],
+      <target type='guestfwd' address='10.0.2.1' port='4600'/></channel>
+    <channel type='stdio'><target type='virtio' name='c.stdio'/></channel>
+    <channel type='spiceport'><source channel='org.luavirt.port'/>
+      <target type='virtio' name='c.spiceport'/></channel>
+    <channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>
+    <graphics type='spice' autoport='yes'/>]],
     tmp, tmp, tmp, tmp, tmp, tmp)
   local d = boot("chr", devices, {keeps = {"<reconnect enabled='yes' timeout='5'/>",
     "<source mode='connect' host='127.0.0.1' service='9'/>",
@@ -103,6 +108,8 @@ t.test("chardev backends and guestfwd start with the backends libvirt gives", fu
     "udp connect end: " .. tostring(c.charchannel7))
   t.check(c.charchannel8 ~= nil and c.charchannel9 ~= nil, "vdagent and dbus chardevs")
   t.check(c.charchannel10 and c.charchannel10:find("fwd.sock", 1, true), "guestfwd chardev")
+  t.check(c.charchannel11 ~= nil and c.charchannel12 ~= nil and c.charchannel13 ~= nil,
+    "stdio, spiceport and spicevmc chardevs")
   -- the guestfwd chardev is a real listening socket
   t.check(g.sh("test -S " .. tmp .. "/fwd.sock && echo sock"):find("sock", 1, true),
     "guestfwd socket exists")
@@ -160,7 +167,9 @@ t.test("NUMA cells: the guest sees the nodes, CPUs, sizes and distances", functi
     </numa>
   </cpu>]]
   local x = xml_with("numa", "", {cpu = cpu,
-    top = "<numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>"})
+    top = "<memoryBacking><source type='memfd'/><allocation mode='immediate' " ..
+      "threads='2'/></memoryBacking>" ..
+      "<numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>"})
   x = x:gsub("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>2</vcpu>")
   local d = virt.define(x)
   local inactive = d:xml{inactive = true}
@@ -188,6 +197,9 @@ t.test("NUMA cells: the guest sees the nodes, CPUs, sizes and distances", functi
   t.check(mem["ram-node0"] and mem["ram-node0"].policy == "bind" and
     mem["ram-node0"]["host-nodes"][1] == 0, "cell 0 bound to host node 0")
   t.check(mem["ram-node1"] and mem["ram-node1"].share == true, "cell 1 shared")
+  t.check(mem["ram-node0"] and mem["ram-node0"].prealloc == true, "allocation immediate")
+  local qom = d:qmp("qom-get", {path = "/objects/ram-node1", property = "type"})
+  t.eq(qom, "memory-backend-memfd", "source type memfd")
   stop(d)
 end)
 
