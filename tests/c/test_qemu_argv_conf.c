@@ -141,7 +141,8 @@ summarize_argv(char **argv, struct summary *s)
     for (size_t i = 1; argv[i]; i++)
         if (argv[i][0] == '-' && argv[i + 1])
             summarize_opt(s, argv[i], argv[i + 1]);
-    qsort(s->drv, s->n_drv, sizeof(char *), cmp_str);
+    if (s->n_drv)
+        qsort(s->drv, s->n_drv, sizeof(char *), cmp_str);
 }
 
 /* libvirt's .args: one "-opt value \" per line, value maybe '...' quoted */
@@ -168,7 +169,8 @@ summarize_args_file(const char *path, struct summary *s)
         }
         summarize_opt(s, line, sp);
     }
-    qsort(s->drv, s->n_drv, sizeof(char *), cmp_str);
+    if (s->n_drv)
+        qsort(s->drv, s->n_drv, sizeof(char *), cmp_str);
     free(text);
     return 0;
 }
