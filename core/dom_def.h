@@ -22,6 +22,8 @@ struct lv_attrs {
 const char *lv_attrs_get(const struct lv_attrs *a, const char *key);
 void lv_attrs_set(struct lv_attrs *a, const char *key, const char *val);
 void lv_attrs_clear(struct lv_attrs *a);
+/* d (not initialised) becomes a deep copy of s */
+void lv_attrs_copy(struct lv_attrs *d, const struct lv_attrs *s);
 
 /* XML elements luavirt does not model, kept verbatim when the caller asked
  * for it (DOM_PARSE_KEEP_UNKNOWN) and written back at the end of their
@@ -32,6 +34,7 @@ struct lv_xml_keep {
 };
 void lv_xml_keep_add(struct lv_xml_keep *k, const char *xml);
 void lv_xml_keep_clear(struct lv_xml_keep *k);
+void lv_xml_keep_copy(struct lv_xml_keep *d, const struct lv_xml_keep *s);
 
 /* <address type='pci' domain=.. bus=.. slot=.. function=../> and friends */
 struct dom_address {

@@ -31,22 +31,6 @@ hosts_copy(const struct dom_disk_host *s, size_t n)
 }
 
 static void
-attrs_copy(struct lv_attrs *d, const struct lv_attrs *s)
-{
-    memset(d, 0, sizeof(*d));
-    for (size_t i = 0; i < s->n; i++)
-        lv_attrs_set(d, s->keys[i], s->vals[i]);
-}
-
-static void
-keep_copy(struct lv_xml_keep *d, const struct lv_xml_keep *s)
-{
-    memset(d, 0, sizeof(*d));
-    for (size_t i = 0; i < s->n; i++)
-        lv_xml_keep_add(d, s->items[i]);
-}
-
-static void
 layer_free(struct dom_disk_layer *l)
 {
     free(l->index); free(l->format); free(l->source);
@@ -77,11 +61,11 @@ dom_def_disk_copy(struct dom_disk *d, const struct dom_disk *s)
         dl->index = lv_strdup(sl->index);
         dl->format = lv_strdup(sl->format);
         dl->source = lv_strdup(sl->source);
-        attrs_copy(&dl->source_attrs, &sl->source_attrs);
+        lv_attrs_copy(&dl->source_attrs, &sl->source_attrs);
         dl->hosts = hosts_copy(sl->hosts, sl->n_hosts);
         dl->n_hosts = sl->n_hosts;
-        keep_copy(&dl->source_keep, &sl->source_keep);
-        keep_copy(&dl->keep, &sl->keep);
+        lv_xml_keep_copy(&dl->source_keep, &sl->source_keep);
+        lv_xml_keep_copy(&dl->keep, &sl->keep);
     }
 }
 
@@ -103,12 +87,12 @@ dom_def_disk_push_down(struct dom_disk *k)
     l->type = k->type;
     l->format = lv_strdup(k->driver_type);
     l->source = lv_strdup(k->source);
-    attrs_copy(&l->source_attrs, &k->source_attrs);
+    lv_attrs_copy(&l->source_attrs, &k->source_attrs);
     lv_attrs_set(&l->source_attrs, "index", NULL);
     lv_attrs_set(&k->source_attrs, "index", NULL);  /* a new image above */
     l->hosts = k->hosts;
     l->n_hosts = k->n_hosts;
     k->hosts = NULL;
     k->n_hosts = 0;
-    keep_copy(&l->source_keep, &k->source_keep);
+    lv_xml_keep_copy(&l->source_keep, &k->source_keep);
 }

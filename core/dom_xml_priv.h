@@ -94,6 +94,12 @@ int dx_parse_backing_store(struct dx_ctx *c, xmlNode *n, struct dom_disk *k);
 void fx_source_hosts(xmlNode *source, const struct dom_disk_host *h, size_t n);
 int fx_backing_store(xmlNode *disk, const struct dom_disk *k, struct lv_err *err);
 
+/* <serial>, <console>, <channel>, <parallel> (as kind) and <redirdev>
+ * (dom_xml_parse_chr.c); 0 or -1. */
+int dx_parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
+                 enum dom_chr_kind kind);
+int dx_parse_redirdev(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+
 /* Device parsers (dom_xml_parse_devices.c). */
 int dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def);
 
