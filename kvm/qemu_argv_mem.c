@@ -242,6 +242,46 @@ add_distances(struct qemu_argv_ctx *c, size_t n)
     free(d);
 }
 
+/* The highest CPU a cell's cpus= names; -1 when malformed. */
+static long
+cpus_max(const char *cpus)
+{
+    long max = -1;
+
+    for (const char *p = cpus; *p;) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 0)
+            return -1;
+        if (v > max)
+            max = v;
+        p = end;
+        if (*p == ',' || *p == '-')
+            p++;
+        else if (*p)
+            return -1;
+    }
+    return max;
+}
+
+static int
+check_cell_cpus(struct qemu_argv_ctx *c, const struct dom_numa_cell *cell,
+                unsigned id)
+{
+    unsigned vcpus = c->def->vcpus ? c->def->vcpus : 1;
+    long max;
+
+    if (!cell->cpus)
+        return 0;
+    if ((max = cpus_max(cell->cpus)) < 0 || max >= (long)vcpus) {
+        lv_err_set(c->err, LV_E_INVALID, "cpu numa: cell %u: cpus='%s' %s", id,
+                   cell->cpus, max < 0 ? "is not a CPU list" :
+                   "names a CPU beyond the <vcpu> count");
+        return -1;
+    }
+    return 0;
+}
+
 static int
 add_cells(struct qemu_argv_ctx *c)
 {
@@ -262,7 +302,8 @@ add_cells(struct qemu_argv_ctx *c)
             return -1;
         }
         snprintf(name, sizeof(name), "ram-node%u", id);
-        if (add_backend(c, &cpu->cells[found], name,
+        if (check_cell_cpus(c, &cpu->cells[found], id) < 0 ||
+            add_backend(c, &cpu->cells[found], name,
                         (cpu->cells[found].memory_kib + 1023) / 1024 * 1024) < 0)
             return -1;
         add_numa_node(c, id, cpu->cells[found].cpus);

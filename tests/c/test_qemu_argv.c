@@ -588,6 +588,12 @@ test_memory(void)
     CHECK(!a && strstr(err.msg, "cell ids must be 0..1, each once (id 0 is given twice)"),
           "duplicate cell id: %s", err.msg);
     lv_argv_free(a);
+    a = argv_of("<domain type='qemu'><name>m</name><memory>65536</memory><vcpu>2</vcpu>"
+                "<os><type>hvm</type></os><cpu><numa><cell id='0' cpus='0-2' memory='1'/>"
+                "</numa></cpu></domain>", &err);
+    CHECK(!a && strstr(err.msg, "cell 0: cpus='0-2' names a CPU beyond the <vcpu> count"),
+          "cpus beyond vcpus: %s", err.msg);
+    lv_argv_free(a);
 }
 
 /* Network disk protocols and backing chains give libvirt's -blockdev. */
