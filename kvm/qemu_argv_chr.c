@@ -9,6 +9,16 @@
 
 #include "qemu_argv_priv.h"
 
+/* How a chardev is used: its id, the name a spicevmc backend gets
+ * ("vdagent", "usbredir"), the device it serves (for errors), and whether
+ * it is the console whose output is logged. */
+struct chr_use {
+    const char *id;
+    const char *vmc_name;
+    const char *what;
+    int log_console;
+};
+
 static const char *
 src_attr(const struct dom_chr *ch, const char *key)
 {
@@ -45,8 +55,9 @@ add_reconnect(struct strbuf *b, const struct dom_chr *ch)
  * guest agent), in the run dir like libvirt's channel/target dir */
 static int
 backend_unix(struct qemu_argv_ctx *c, const struct dom_chr *ch,
-             const char *id, struct strbuf *b, const char *what)
+             const struct chr_use *u, struct strbuf *b)
 {
+    const char *id = u->id, *what = u->what;
     int server = !ch->source_mode || !strcmp(ch->source_mode, "bind");
 
     strbuf_addf(b, "socket,id=%s", id);
@@ -84,8 +95,9 @@ add_tls_object(struct qemu_argv_ctx *c, const char *id, int server)
 
 static int
 backend_tcp(struct qemu_argv_ctx *c, const struct dom_chr *ch,
-            const char *id, struct strbuf *b, const char *what)
+            const struct chr_use *u, struct strbuf *b)
 {
+    const char *id = u->id, *what = u->what;
     int server = ch->source_mode && !strcmp(ch->source_mode, "bind");
     const char *tls = src_attr(ch, "tls");
 
@@ -118,8 +130,9 @@ backend_tcp(struct qemu_argv_ctx *c, const struct dom_chr *ch,
  * either <source> may be the bind one */
 static int
 backend_udp(struct qemu_argv_ctx *c, const struct dom_chr *ch,
-            const char *id, struct strbuf *b, const char *what)
+            const struct chr_use *u, struct strbuf *b)
 {
+    const char *id = u->id, *what = u->what;
     const char *h = NULL, *p = NULL, *lh = NULL, *lp = NULL;
 
     if (ch->source_mode && !strcmp(ch->source_mode, "bind"))
@@ -159,10 +172,10 @@ has_spice(const struct qemu_argv_ctx *c)
  * spiceport, qemu-vdagent, dbus */
 static int
 backend_channel(struct qemu_argv_ctx *c, const struct dom_chr *ch,
-                const char *id, const char *vmc_name, struct strbuf *b,
-                const char *what)
+                const struct chr_use *u, struct strbuf *b)
 {
     const char *t = ch->type, *chan = src_attr(ch, "channel");
+    const char *id = u->id, *what = u->what;
 
     if (!strncmp(t, "spice", 5) && !has_spice(c)) {
         lv_err_set(c->err, LV_E_INVALID, "%s: type '%s' needs <graphics "
@@ -170,7 +183,7 @@ backend_channel(struct qemu_argv_ctx *c, const struct dom_chr *ch,
         return -1;
     }
     if (!strcmp(t, "spicevmc")) {
-        strbuf_addf(b, "spicevmc,id=%s,name=%s", id, vmc_name);
+        strbuf_addf(b, "spicevmc,id=%s,name=%s", id, u->vmc_name);
     } else if (!strcmp(t, "qemu-vdagent")) {
         strbuf_addf(b, "qemu-vdagent,id=%s,name=vdagent", id);
         if (ch->clipboard != LV_TRI_ABSENT)
@@ -190,11 +203,10 @@ backend_channel(struct qemu_argv_ctx *c, const struct dom_chr *ch,
 
 /* The -chardev value of ch; log_console: add the console log. */
 static int
-chr_backend(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *id,
-            const char *vmc_name, int log_console, struct strbuf *b,
-            const char *what)
+chr_backend(struct qemu_argv_ctx *c, const struct dom_chr *ch,
+            const struct chr_use *u, struct strbuf *b)
 {
-    const char *t = ch->type ? ch->type : "pty";
+    const char *t = ch->type ? ch->type : "pty", *id = u->id, *what = u->what;
     int rc = 0;
 
     if (!strcmp(t, "pty") || !strcmp(t, "null") || !strcmp(t, "vc") ||
@@ -209,14 +221,14 @@ chr_backend(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *id,
         if (!strcmp(t, "file") && src_attr(ch, "append"))
             strbuf_addf(b, ",append=%s", src_attr(ch, "append"));
     } else if (!strcmp(t, "unix")) {
-        rc = backend_unix(c, ch, id, b, what);
+        rc = backend_unix(c, ch, u, b);
     } else if (!strcmp(t, "tcp")) {
-        rc = backend_tcp(c, ch, id, b, what);
+        rc = backend_tcp(c, ch, u, b);
     } else if (!strcmp(t, "udp")) {
-        rc = backend_udp(c, ch, id, b, what);
+        rc = backend_udp(c, ch, u, b);
     } else if (!strcmp(t, "spicevmc") || !strcmp(t, "spiceport") ||
                !strcmp(t, "qemu-vdagent") || !strcmp(t, "dbus")) {
-        rc = backend_channel(c, ch, id, vmc_name, b, what);
+        rc = backend_channel(c, ch, u, b);
     } else {
         lv_err_set(c->err, LV_E_UNSUPPORTED, "%s: unsupported type '%s'", what, t);
         return -1;
@@ -226,7 +238,7 @@ chr_backend(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *id,
     if (ch->log_file) {
         add_path(b, "logfile", ch->log_file);
         strbuf_addf(b, ",logappend=%s", ch->log_append ? ch->log_append : "on");
-    } else if (log_console && c->o->run_dir) {
+    } else if (u->log_console && c->o->run_dir) {
         strbuf_adds(b, ",logfile=");
         qemu_argv_kv_escape(b, c->o->run_dir);
         strbuf_adds(b, "/console.log,logappend=on");
@@ -235,12 +247,12 @@ chr_backend(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *id,
 }
 
 static int
-add_chardev(struct qemu_argv_ctx *c, const struct dom_chr *ch, const char *id,
-            const char *vmc_name, int log_console, const char *what)
+add_chardev(struct qemu_argv_ctx *c, const struct dom_chr *ch,
+            const struct chr_use *u)
 {
     struct strbuf b = STRBUF_INIT;
 
-    if (chr_backend(c, ch, id, vmc_name, log_console, &b, what) < 0) {
+    if (chr_backend(c, ch, u, &b) < 0) {
         strbuf_free(&b);
         return -1;
     }
@@ -254,7 +266,9 @@ int
 qemu_argv_chardev(struct qemu_argv_ctx *c, const struct dom_chr *ch,
                   const char *id, const char *vmc_name, const char *what)
 {
-    return add_chardev(c, ch, id, vmc_name, 0, what);
+    struct chr_use u = { .id = id, .vmc_name = vmc_name, .what = what };
+
+    return add_chardev(c, ch, &u);
 }
 
 static int
@@ -276,8 +290,10 @@ add_serial(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx,
                    what, tt);
         return -1;
     }
-    if (add_chardev(c, ch, id, "vdagent",
-                    first && (!ch->type || !strcmp(ch->type, "pty")), what) < 0)
+    struct chr_use u = { .id = id, .vmc_name = "vdagent", .what = what,
+                         .log_console = first && (!ch->type || !strcmp(ch->type, "pty")) };
+
+    if (add_chardev(c, ch, &u) < 0)
         return -1;
     dev = json_pack("{s:s, s:s, s:o}", "driver", tt, "chardev", id, "id",
                     ch->alias ? json_string(ch->alias) : json_sprintf("serial%u", idx));
@@ -301,7 +317,7 @@ add_parallel(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx)
 
     snprintf(id, sizeof(id), "charparallel%u", idx);
     snprintf(what, sizeof(what), "parallel %u", idx);
-    if (add_chardev(c, ch, id, "vdagent", 0, what) < 0)
+    if (qemu_argv_chardev(c, ch, id, "vdagent", what) < 0)
         return -1;
     qemu_argv_add_json(c, "-device", json_pack("{s:s, s:s, s:o}", "driver",
                        "isa-parallel", "chardev", id, "id",
@@ -340,7 +356,7 @@ add_channel(struct qemu_argv_ctx *c, size_t i, unsigned idx)
 
     snprintf(id, sizeof(id), "charchannel%u", idx);
     snprintf(what, sizeof(what), "channel '%s'", name ? name : id);
-    if (add_chardev(c, ch, id, "vdagent", 0, what) < 0)
+    if (qemu_argv_chardev(c, ch, id, "vdagent", what) < 0)
         return -1;
     if (ch->target_type && !strcmp(ch->target_type, "guestfwd"))
         return add_guestfwd(c, ch, idx, id, what);
@@ -375,7 +391,7 @@ add_console(struct qemu_argv_ctx *c, const struct dom_chr *ch, unsigned idx)
 
     snprintf(id, sizeof(id), "charconsole%u", idx);
     snprintf(what, sizeof(what), "console %u", idx);
-    if (add_chardev(c, ch, id, "vdagent", 0, what) < 0)
+    if (qemu_argv_chardev(c, ch, id, "vdagent", what) < 0)
         return -1;
     dev = json_pack("{s:s}", "driver", "virtconsole");
     if (a->type && !strcmp(a->type, "virtio-serial")) {

@@ -90,7 +90,8 @@ keep_has(const struct lv_xml_keep *k, const char *name)
     return 0;
 }
 
-/* One image of a disk: the disk itself or a layer of its chain. */
+/* One image of a disk: the disk itself or a layer of its chain, and how
+ * its nodes are made. */
 struct image {
     enum dom_disk_type type;
     const char *path;
@@ -99,6 +100,13 @@ struct image {
     size_t n_hosts;
     const struct lv_xml_keep *source_keep;
     int has_auth;
+    const char *fmt;                  /* raw, qcow2, ... */
+    int ro;
+    const char *base;                 /* node names base-storage/-format */
+    const char *backing;              /* the node below; NULL: none given,
+                                       * QEMU follows the image's header;
+                                       * "": JSON null, the chain ends */
+    const char *what;                 /* "disk 'vda'" for errors */
 };
 
 static json_t *
@@ -162,21 +170,19 @@ node_common(const struct dom_disk *k, json_t *o, int direct, int noflush)
         json_object_set_new(o, "discard", json_string(k->driver_discard));
 }
 
-/* The protocol node and, unless raw, the format node of one image, named
- * base-storage / base-format; backing: the node below (NULL: none given,
- * QEMU follows the image's header; "" : JSON null, the chain ends there).
- * node gets the top node name. */
+/* The protocol node and, unless raw, the format node of one image; node
+ * gets the top node's name. */
 static int
 add_image(struct qemu_argv_ctx *c, const struct dom_disk *k, const struct image *im,
-          const char *fmt, int ro, const char *base, const char *backing,
-          char *node, size_t nodesz, const char *what)
+          char *node, size_t nodesz)
 {
-    int direct, noflush;
+    const char *fmt = im->fmt, *base = im->base, *backing = im->backing;
+    int direct, noflush, ro = im->ro;
     const char *wc;
     json_t *p, *f;
 
     cache_flags(k->driver_cache, &direct, &noflush, &wc);
-    if (!(p = protocol_node(k, im, what, c->err)))
+    if (!(p = protocol_node(k, im, im->what, c->err)))
         return -1;
     json_object_set_new(p, "node-name", json_sprintf("%s-storage", base));
     if (k->driver_io && im->type != DOM_DISK_NETWORK)
@@ -217,19 +223,21 @@ add_chain(struct qemu_argv_ctx *c, size_t i, char *below, size_t sz,
 
     for (size_t j = k->n_chain; j-- > 0;) {
         const struct dom_disk_layer *l = &k->chain[j];
+        char lwhat[160];
         struct image im = { .type = l->type, .path = l->source, .attrs = &l->source_attrs,
                             .hosts = l->hosts, .n_hosts = l->n_hosts,
                             .source_keep = &l->source_keep,
-                            .has_auth = keep_has(&l->keep, "auth") };
-        char lwhat[160];
+                            .has_auth = keep_has(&l->keep, "auth"),
+                            .fmt = l->format ? l->format : "raw", .ro = 1,
+                            .base = base, .what = lwhat,
+                            .backing = node[0] ? node : end ? "" : NULL };
         snprintf(base, sizeof(base), "disk%zu-b%zu", i, j);
         snprintf(lwhat, sizeof(lwhat), "%s: backing layer %zu", what, j + 1);
         if (im.type != DOM_DISK_NETWORK && !im.path) {
             lv_err_set(c->err, LV_E_INVALID, "%s: <source> has no path", lwhat);
             return -1;
         }
-        if (add_image(c, k, &im, l->format ? l->format : "raw", 1, base,
-                      node[0] ? node : end ? "" : NULL, node, sizeof(node), lwhat) < 0)
+        if (add_image(c, k, &im, node, sizeof(node)) < 0)
             return -1;
         end = 0;
     }
@@ -269,8 +277,12 @@ add_blockdev(struct qemu_argv_ctx *c, size_t i, char *node, size_t nodesz)
     if (add_chain(c, i, below, sizeof(below), what) < 0)
         return -1;
     snprintf(base, sizeof(base), "disk%zu", i);
-    return add_image(c, k, &im, fmt, ro, base, strcmp(below, "-") ? below : NULL,
-                     node, nodesz, what);
+    im.fmt = fmt;
+    im.ro = ro;
+    im.base = base;
+    im.backing = strcmp(below, "-") ? below : NULL;
+    im.what = what;
+    return add_image(c, k, &im, node, nodesz);
 }
 
 static const char *
