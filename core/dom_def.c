@@ -1,6 +1,6 @@
 /* dom_def.c - life cycle of struct dom_def (new, free, deep copy), the
- * name check, the attribute and keep-verbatim lists, and the string
- * tables of the domain model's enums (dom_def.h). */
+ * name check, and the string tables of the domain model's enums
+ * (dom_def.h). */
 #include "dom_def.h"
 
 #include <ctype.h>
@@ -128,90 +128,9 @@ dom_chr_kind_from_str(const char *s)
     return table_from_str(chr_kind_names, s);
 }
 
-/* ---- lv_attrs and lv_xml_keep ---- */
-
-const char *
-lv_attrs_get(const struct lv_attrs *a, const char *key)
-{
-    for (size_t i = 0; i < a->n; i++)
-        if (strcmp(a->keys[i], key) == 0)
-            return a->vals[i];
-    return NULL;
-}
-
-/* Replaces the value of an existing key in place (order is kept), else
- * appends; val NULL removes the key. */
-void
-lv_attrs_set(struct lv_attrs *a, const char *key, const char *val)
-{
-    for (size_t i = 0; i < a->n; i++) {
-        if (strcmp(a->keys[i], key) != 0)
-            continue;
-        free(a->vals[i]);
-        if (val) {
-            a->vals[i] = lv_strdup(val);
-            return;
-        }
-        free(a->keys[i]);
-        memmove(&a->keys[i], &a->keys[i + 1], (a->n - i - 1) * sizeof(char *));
-        memmove(&a->vals[i], &a->vals[i + 1], (a->n - i - 1) * sizeof(char *));
-        a->n--;
-        return;
-    }
-    if (!val)
-        return;
-    a->keys = lv_realloc(a->keys, (a->n + 1) * sizeof(char *));
-    a->vals = lv_realloc(a->vals, (a->n + 1) * sizeof(char *));
-    a->keys[a->n] = lv_strdup(key);
-    a->vals[a->n] = lv_strdup(val);
-    a->n++;
-}
-
-void
-lv_attrs_clear(struct lv_attrs *a)
-{
-    for (size_t i = 0; i < a->n; i++) {
-        free(a->keys[i]);
-        free(a->vals[i]);
-    }
-    free(a->keys);
-    free(a->vals);
-    a->keys = a->vals = NULL;
-    a->n = 0;
-}
-
-void
-lv_xml_keep_add(struct lv_xml_keep *k, const char *xml)
-{
-    k->items = lv_realloc(k->items, (k->n + 1) * sizeof(char *));
-    k->items[k->n++] = lv_strdup(xml);
-}
-
-void
-lv_xml_keep_clear(struct lv_xml_keep *k)
-{
-    for (size_t i = 0; i < k->n; i++)
-        free(k->items[i]);
-    free(k->items);
-    k->items = NULL;
-    k->n = 0;
-}
-
-static void
-attrs_copy(struct lv_attrs *d, const struct lv_attrs *s)
-{
-    memset(d, 0, sizeof(*d));
-    for (size_t i = 0; i < s->n; i++)
-        lv_attrs_set(d, s->keys[i], s->vals[i]);
-}
-
-static void
-keep_copy(struct lv_xml_keep *d, const struct lv_xml_keep *s)
-{
-    memset(d, 0, sizeof(*d));
-    for (size_t i = 0; i < s->n; i++)
-        lv_xml_keep_add(d, s->items[i]);
-}
+/* the copies used throughout this file (core/attrs.c) */
+#define attrs_copy lv_attrs_copy
+#define keep_copy lv_xml_keep_copy
 
 static char **
 strv_copy(char **v, size_t n)
@@ -259,6 +178,7 @@ disk_free(struct dom_disk *x)
     lv_xml_keep_clear(&x->source_keep);
     lv_attrs_clear(&x->target_attrs);
     lv_attrs_clear(&x->attrs);
+    dom_def_disk_free(x);
 }
 
 static void
@@ -277,6 +197,7 @@ disk_copy(struct dom_disk *d, const struct dom_disk *s)
     attrs_copy(&d->source_attrs, &s->source_attrs);
     keep_copy(&d->source_keep, &s->source_keep);
     attrs_copy(&d->target_attrs, &s->target_attrs);
+    dom_def_disk_copy(d, s);
 }
 
 static void
@@ -341,6 +262,8 @@ chr_free(struct dom_chr *x)
     lv_attrs_clear(&x->source_attrs);
     lv_xml_keep_clear(&x->source_keep);
     lv_attrs_clear(&x->target_attrs);
+    free(x->source2_mode); free(x->source2_host); free(x->source2_service);
+    free(x->mouse_mode);
 }
 
 static void
@@ -356,6 +279,8 @@ chr_copy(struct dom_chr *d, const struct dom_chr *s)
     attrs_copy(&d->source_attrs, &s->source_attrs);
     keep_copy(&d->source_keep, &s->source_keep);
     attrs_copy(&d->target_attrs, &s->target_attrs);
+    DUP(source2_mode); DUP(source2_host); DUP(source2_service);
+    DUP(mouse_mode);
 }
 
 static void
@@ -611,6 +536,36 @@ feature_copy(struct dom_feature *d, const struct dom_feature *s)
     DUP(inner_xml);
 }
 
+static void
+redirdev_free(struct dom_redirdev *x)
+{
+    free(x->bus);
+    chr_free(&x->chr);
+}
+
+static void
+redirdev_copy(struct dom_redirdev *d, const struct dom_redirdev *s)
+{
+    *d = *s;
+    DUP(bus);
+    chr_copy(&d->chr, &s->chr);
+}
+
+static void
+panic_free(struct dom_panic *x)
+{
+    free(x->model); free(x->alias);
+    address_free(&x->address);
+}
+
+static void
+panic_copy(struct dom_panic *d, const struct dom_panic *s)
+{
+    *d = *s;
+    DUP(model); DUP(alias);
+    address_copy(&d->address, &s->address);
+}
+
 #undef DUP
 
 /* Free an array of n items of type T with T_free(). */
@@ -644,6 +599,7 @@ dom_def_free(struct dom_def *def)
     lv_xml_keep_clear(&def->cputune_keep);
     os_free(&def->os);
     ARRAY_FREE(def->features, def->n_features, feature_free);
+    dom_def_mem_free(def);
     cpu_free(&def->cpu);
     clock_free(&def->clock);
     free(def->emulator);
@@ -659,6 +615,8 @@ dom_def_free(struct dom_def *def)
     ARRAY_FREE(def->watchdogs, def->n_watchdogs, watchdog_free);
     ARRAY_FREE(def->audios, def->n_audios, audio_free);
     ARRAY_FREE(def->tpms, def->n_tpms, tpm_free);
+    ARRAY_FREE(def->redirdevs, def->n_redirdevs, redirdev_free);
+    ARRAY_FREE(def->panics, def->n_panics, panic_free);
     memballoon_free(&def->memballoon);
     lv_xml_keep_clear(&def->keep);
     lv_xml_keep_clear(&def->devices_keep);
@@ -687,6 +645,7 @@ dom_def_copy(const struct dom_def *s)
     os_copy(&d->os, &s->os);
     ARRAY_COPY(features, n_features, feature_copy);
     cpu_copy(&d->cpu, &s->cpu);
+    dom_def_mem_copy(d, s);
     clock_copy(&d->clock, &s->clock);
     d->emulator = lv_strdup(s->emulator);
     ARRAY_COPY(disks, n_disks, disk_copy);
@@ -701,6 +660,8 @@ dom_def_copy(const struct dom_def *s)
     ARRAY_COPY(watchdogs, n_watchdogs, watchdog_copy);
     ARRAY_COPY(audios, n_audios, audio_copy);
     ARRAY_COPY(tpms, n_tpms, tpm_copy);
+    ARRAY_COPY(redirdevs, n_redirdevs, redirdev_copy);
+    ARRAY_COPY(panics, n_panics, panic_copy);
     memballoon_copy(&d->memballoon, &s->memballoon);
     keep_copy(&d->keep, &s->keep);
     keep_copy(&d->devices_keep, &s->devices_keep);

@@ -22,6 +22,8 @@ struct lv_attrs {
 const char *lv_attrs_get(const struct lv_attrs *a, const char *key);
 void lv_attrs_set(struct lv_attrs *a, const char *key, const char *val);
 void lv_attrs_clear(struct lv_attrs *a);
+/* d (not initialised) becomes a deep copy of s */
+void lv_attrs_copy(struct lv_attrs *d, const struct lv_attrs *s);
 
 /* XML elements luavirt does not model, kept verbatim when the caller asked
  * for it (DOM_PARSE_KEEP_UNKNOWN) and written back at the end of their
@@ -32,6 +34,7 @@ struct lv_xml_keep {
 };
 void lv_xml_keep_add(struct lv_xml_keep *k, const char *xml);
 void lv_xml_keep_clear(struct lv_xml_keep *k);
+void lv_xml_keep_copy(struct lv_xml_keep *d, const struct lv_xml_keep *s);
 
 /* <address type='pci' domain=.. bus=.. slot=.. function=../> and friends */
 struct dom_address {
@@ -99,6 +102,22 @@ struct dom_cpu_feature {
     char *name;
 };
 
+/* <cpu><numa><cell> (added): a guest NUMA node */
+struct dom_numa_sibling {
+    unsigned id;
+    unsigned value;
+};
+
+struct dom_numa_cell {
+    int id;                /* -1 absent: the cell's position */
+    char *cpus;            /* "0-3,8-11"; NULL: a node with memory only */
+    uint64_t memory_kib;
+    char *mem_access;      /* shared|private */
+    char *discard;         /* yes|no */
+    struct dom_numa_sibling *siblings; /* <distances><sibling id= value=> */
+    size_t n_siblings;
+};
+
 struct dom_cpu {
     int present;           /* 1 if <cpu> was given */
     char *mode;            /* custom|host-model|host-passthrough|maximum */
@@ -111,7 +130,42 @@ struct dom_cpu {
     unsigned sockets, dies, clusters, cores, threads; /* 0: absent */
     struct dom_cpu_feature *features;
     size_t n_features;
-    struct lv_xml_keep keep;  /* <numa>, <cache>, ... */
+    struct lv_xml_keep keep;  /* <cache>, <maxphysaddr> */
+    struct dom_numa_cell *cells; /* added: <numa> */
+    size_t n_cells;
+};
+
+/* <memoryBacking> (added) */
+struct dom_hugepage {
+    uint64_t size_kib;     /* 0: the host's default */
+    char *nodeset;         /* guest NUMA cells it is for; NULL: all */
+};
+
+struct dom_mem_backing {
+    int present;
+    int hugepages;         /* <hugepages> given */
+    struct dom_hugepage *pages;
+    size_t n_pages;
+    int nosharepages, locked, discard;
+    char *source_type;     /* file|anonymous|memfd */
+    char *access_mode;     /* shared|private */
+    char *allocation_mode; /* immediate|ondemand */
+    unsigned allocation_threads; /* 0 absent */
+};
+
+/* <numatune> (added): host NUMA nodes for guest memory */
+struct dom_numatune_memnode {
+    unsigned cellid;
+    char *mode;            /* strict|preferred|interleave|restrictive */
+    char *nodeset;
+};
+
+struct dom_numatune {
+    int present;
+    int memory;            /* <memory> given */
+    char *mode, *nodeset, *placement;  /* of <memory> */
+    struct dom_numatune_memnode *memnodes;
+    size_t n_memnodes;
 };
 
 struct dom_clock_timer {
@@ -132,6 +186,27 @@ enum dom_disk_type { DOM_DISK_FILE = 0, DOM_DISK_BLOCK, DOM_DISK_DIR,
                      DOM_DISK_NETWORK, DOM_DISK_VOLUME };
 enum dom_disk_device { DOM_DISK_DISK = 0, DOM_DISK_CDROM, DOM_DISK_FLOPPY,
                        DOM_DISK_LUN };
+
+/* <source><host name= port= transport= socket=/> of a network disk */
+struct dom_disk_host {
+    char *name;
+    char *port;
+    char *transport;       /* tcp|unix|rdma */
+    char *socket;          /* unix socket path */
+};
+
+/* One <backingStore> layer below a disk's image (added) */
+struct dom_disk_layer {
+    enum dom_disk_type type;
+    char *index;           /* index= as given */
+    char *format;          /* <format type=> */
+    char *source;          /* file= / dev= / dir= */
+    struct lv_attrs source_attrs;  /* protocol=, name=, ... */
+    struct dom_disk_host *hosts;
+    size_t n_hosts;
+    struct lv_xml_keep source_keep; /* other children of <source> */
+    struct lv_xml_keep keep;        /* other children of <backingStore> */
+};
 
 struct dom_disk {
     enum dom_disk_type type;
@@ -157,13 +232,27 @@ struct dom_disk {
     char *wwn;
     char *alias;           /* <alias name=> */
     struct dom_address address;
-    struct lv_xml_keep keep; /* <backingStore>, <iotune>, ... */
+    struct lv_xml_keep keep; /* <iotune>, <blockio>, ... */
     /* added for the XML round trip: */
     struct lv_attrs source_attrs; /* startupPolicy=, index=, protocol=,
                                    * name= (network), ... as given */
     struct lv_xml_keep source_keep; /* children of <source>: <host>, ... */
     struct lv_attrs target_attrs; /* removable=, rotation_rate=, ... */
+    /* added: network hosts and the backing chain */
+    struct dom_disk_host *hosts;  /* <source><host>s */
+    size_t n_hosts;
+    struct dom_disk_layer *chain; /* <backingStore>s, top down */
+    size_t n_chain;
+    int chain_end;                /* an empty <backingStore/> ends the
+                                   * chain: the last image has no backing */
 };
+
+/* The hosts and backing chain of a disk: free, deep copy (d a bitwise
+ * copy of s), and, for an external snapshot, moving the disk's image down
+ * as the chain's new first layer (dom_def_disk.c). */
+void dom_def_disk_free(struct dom_disk *k);
+void dom_def_disk_copy(struct dom_disk *d, const struct dom_disk *s);
+void dom_def_disk_push_down(struct dom_disk *k);
 
 struct dom_controller {
     char *type;            /* pci, usb, ide, sata, scsi, virtio-serial, fdc */
@@ -231,6 +320,14 @@ struct dom_chr {
     struct lv_attrs source_attrs; /* append=, tls=, channel=, ... */
     struct lv_xml_keep source_keep; /* <reconnect>, <clipboard>, ... */
     struct lv_attrs target_attrs; /* address=, state=, ... */
+    /* added for the chardev backends: */
+    char *source2_mode;           /* udp: the second <source> (libvirt */
+    char *source2_host;           /* writes mode='bind' first, then */
+    char *source2_service;        /* mode='connect') */
+    enum lv_tristate reconnect;   /* <source><reconnect enabled=> */
+    int reconnect_timeout;        /* seconds; -1 absent */
+    enum lv_tristate clipboard;   /* qemu-vdagent <clipboard copypaste=> */
+    char *mouse_mode;             /* qemu-vdagent <mouse mode=> */
 };
 
 struct dom_input {
@@ -324,6 +421,23 @@ struct dom_tpm {
     struct dom_address address;
 };
 
+/* <redirdev bus='usb' type='spicevmc|tcp|unix|...'> (added): a USB device
+ * redirected from a client over a character device; chr holds the type,
+ * <source>, <protocol>, <alias> and <address type='usb'> (kind unused). */
+struct dom_redirdev {
+    char *bus;             /* usb */
+    struct dom_chr chr;
+    int boot_order;        /* 0 absent */
+};
+
+/* <panic model='isa|pvpanic|hyperv'> (added): how the guest reports a
+ * crash, so that <on_crash> applies */
+struct dom_panic {
+    char *model;           /* NULL: isa, libvirt's x86 default */
+    char *alias;
+    struct dom_address address; /* isa: iobase=; pvpanic: pci */
+};
+
 struct dom_def {
     enum dom_virt_type virt_type;
     int id;                /* live only; -1 when not running */
@@ -374,6 +488,10 @@ struct dom_def {
     struct dom_tpm *tpms;               size_t n_tpms;
     enum lv_tristate pm_suspend_to_mem;  /* <pm><suspend-to-mem enabled=> */
     enum lv_tristate pm_suspend_to_disk;
+    struct dom_mem_backing mem_backing;
+    struct dom_numatune numatune;
+    struct dom_redirdev *redirdevs;     size_t n_redirdevs;
+    struct dom_panic *panics;           size_t n_panics;
 
     struct lv_xml_keep keep;          /* unknown top-level elements */
     struct lv_xml_keep devices_keep;  /* unknown devices */
@@ -383,6 +501,15 @@ struct dom_def *dom_def_new(void);  /* zeroed, id -1, defaults set */
 void dom_def_free(struct dom_def *def);
 /* Deep copy; never fails (aborts on OOM). */
 struct dom_def *dom_def_copy(const struct dom_def *def);
+
+/* The memory placement parts (NUMA cells, <memoryBacking>, <numatune>),
+ * freed and copied by dom_def_free/copy (dom_def_mem.c). */
+void dom_def_mem_free(struct dom_def *def);
+void dom_def_mem_copy(struct dom_def *d, const struct dom_def *s);
+/* Guest memory in KiB as QEMU gets it: the sum of the NUMA cells, each
+ * rounded up to whole MiB, when there are cells (libvirt's rule), else
+ * <memory>. */
+uint64_t dom_def_mem_total_kib(const struct dom_def *def);
 
 /* MAC addresses, the one rule for XML and Lua tables: unicast, six
  * colon-separated hex bytes. dom_mac_normalize writes the lower-case form

@@ -115,6 +115,94 @@ static const struct dt_array cpu_feature_arr = {
     .kind = -1, .short_key = "name",
 };
 
+#define T struct dom_numa_sibling
+static const struct dt_field sibling_fields[] = {
+    DT_FIELD("id", DT_UINT, id, .flags = DT_F_REQUIRED | DT_F_ALWAYS),
+    DT_FIELD("value", DT_UINT, value, .flags = DT_F_REQUIRED | DT_F_ALWAYS),
+    F_END
+};
+#undef T
+static const struct dt_struct sibling_st = { sibling_fields };
+static const struct dt_array sibling_arr = {
+    .size = sizeof(struct dom_numa_sibling), .st = &sibling_st, .kind = -1,
+};
+
+static void
+numa_cell_init(void *elem)
+{
+    ((struct dom_numa_cell *)elem)->id = -1;
+}
+
+#define T struct dom_numa_cell
+static const struct dt_field numa_cell_fields[] = {
+    F_INT("id", id, -1),
+    F_STR("cpus", cpus),
+    DT_FIELD("memory", DT_KIB, memory_kib, .flags = DT_F_REQUIRED),
+    F_STR("mem_access", mem_access),
+    F_STR("discard", discard),
+    F_ARRAY("distances", siblings, n_siblings, &sibling_arr),
+    F_END
+};
+#undef T
+static const struct dt_struct numa_cell_st = { numa_cell_fields };
+static const struct dt_array numa_cell_arr = {
+    .size = sizeof(struct dom_numa_cell), .st = &numa_cell_st, .kind = -1,
+    .init = numa_cell_init,
+};
+
+#define T struct dom_hugepage
+static const struct dt_field hugepage_fields[] = {
+    DT_FIELD("size", DT_KIB, size_kib, .flags = DT_F_REQUIRED),
+    F_STR("nodeset", nodeset),
+    F_END
+};
+#undef T
+static const struct dt_struct hugepage_st = { hugepage_fields };
+static const struct dt_array hugepage_arr = {
+    .size = sizeof(struct dom_hugepage), .st = &hugepage_st, .kind = -1,
+};
+
+#define T struct dom_mem_backing
+static const struct dt_field mem_backing_fields[] = {
+    F_BOOL("hugepages", hugepages),
+    F_ARRAY("pages", pages, n_pages, &hugepage_arr),
+    F_BOOL("nosharepages", nosharepages),
+    F_BOOL("locked", locked),
+    F_BOOL("discard", discard),
+    F_STR("source_type", source_type),
+    F_STR("access_mode", access_mode),
+    F_STR("allocation_mode", allocation_mode),
+    F_UINT("allocation_threads", allocation_threads),
+    F_END
+};
+#undef T
+static const struct dt_struct mem_backing_st = { mem_backing_fields };
+
+#define T struct dom_numatune_memnode
+static const struct dt_field memnode_fields[] = {
+    DT_FIELD("cellid", DT_UINT, cellid, .flags = DT_F_REQUIRED | DT_F_ALWAYS),
+    F_STR("mode", mode),
+    F_STR("nodeset", nodeset),
+    F_END
+};
+#undef T
+static const struct dt_struct memnode_st = { memnode_fields };
+static const struct dt_array memnode_arr = {
+    .size = sizeof(struct dom_numatune_memnode), .st = &memnode_st, .kind = -1,
+};
+
+#define T struct dom_numatune
+static const struct dt_field numatune_fields[] = {
+    F_BOOL("memory", memory),
+    F_STR("mode", mode),
+    F_STR("nodeset", nodeset),
+    F_STR("placement", placement),
+    F_ARRAY("memnodes", memnodes, n_memnodes, &memnode_arr),
+    F_END
+};
+#undef T
+static const struct dt_struct numatune_st = { numatune_fields };
+
 #define T struct dom_cpu
 static const struct dt_field cpu_fields[] = {
     F_STR("mode", mode),
@@ -130,6 +218,7 @@ static const struct dt_field cpu_fields[] = {
     F_UINT("cores", cores),
     F_UINT("threads", threads),
     F_ARRAY("features", features, n_features, &cpu_feature_arr),
+    F_ARRAY("numa", cells, n_cells, &numa_cell_arr),
     F_KEEP("extra_xml", keep),
     F_END
 };
@@ -181,6 +270,12 @@ static const struct dt_field def_fields[] = {
     DT_FIELD("current_memory", DT_KIB, current_memory_kib),
     DT_FIELD("max_memory", DT_KIB, max_memory_kib),
     F_UINT("max_memory_slots", max_memory_slots),
+    DT_FIELD("memory_backing", DT_STRUCT, mem_backing, .st = &mem_backing_st,
+             .flags = DT_F_PRESENT,
+             .off2 = offsetof(struct dom_mem_backing, present)),
+    DT_FIELD("numatune", DT_STRUCT, numatune, .st = &numatune_st,
+             .flags = DT_F_PRESENT,
+             .off2 = offsetof(struct dom_numatune, present)),
     F_UINT("vcpus", vcpus),
     F_UINT("current_vcpus", vcpus_current),
     F_STR("vcpu_placement", vcpu_placement),
@@ -216,6 +311,8 @@ static const struct dt_field def_fields[] = {
     F_ARRAY("watchdogs", watchdogs, n_watchdogs, &dt_watchdogs),
     F_ARRAY("audios", audios, n_audios, &dt_audios),
     F_ARRAY("tpms", tpms, n_tpms, &dt_tpms),
+    F_ARRAY("redirdevs", redirdevs, n_redirdevs, &dt_redirdevs),
+    F_ARRAY("panics", panics, n_panics, &dt_panics),
     F_KEEP("extra_xml", keep),
     F_KEEP("devices_extra_xml", devices_keep),
     F_END

@@ -25,9 +25,16 @@
  *   features = {"acpi", "apic", {name="hyperv", inner_xml="<relaxed
  *     state='on'/>"}, {name="kvm", ...}}: a feature is its name, or a table
  *     with name, inner_xml and its XML attributes as keys (state="on").
+ *   memory_backing = {hugepages = bool, pages = {{size (KiB or "2 MiB"),
+ *     nodeset}}, nosharepages, locked, discard = bool, source_type,
+ *     access_mode, allocation_mode, allocation_threads},
+ *   numatune = {memory = bool (<memory> given), mode, nodeset, placement,
+ *     memnodes = {{cellid, mode, nodeset}}},
  *   cpu = {mode, match, check, migratable, model, model_fallback, vendor,
  *     sockets, dies, clusters, cores, threads, extra_xml,
- *     features = {"vmx", {name="svm", policy="disable"}}},
+ *     features = {"vmx", {name="svm", policy="disable"}},
+ *     numa = {{id, cpus="0-3", memory (required), mem_access, discard,
+ *       distances = {{id=1, value=21}}}}},
  *   clock = {offset="utc", timezone, adjustment, basis,
  *     timers = {{name="rtc", tickpolicy="catchup"}, ...}} (a timer is its
  *     XML attributes, plus extra_xml = {"<catchup slew='4636'/>"}),
@@ -37,7 +44,11 @@
  *     device="disk" (default)|"cdrom"|"floppy"|"lun", source="/path",
  *     pool, volume, driver="qemu", format="qcow2" (<driver type>), cache,
  *     io, discard, target="vda", bus="virtio", tray, readonly = bool,
- *     shareable = bool, transient = bool, boot_order = N, serial, wwn}},
+ *     shareable = bool, transient = bool, boot_order = N, serial, wwn,
+ *     hosts = {{name, port, transport, socket}} (network sources),
+ *     backing = {{type, index, format, source, source_attrs, hosts,
+ *     source_extra_xml, extra_xml}} (the <backingStore> chain, top down),
+ *     backing_end = bool (the chain ends: the last image has no backing)}},
  *   controllers = {{type="pci", index=0, model="pcie-root", attrs={..}}},
  *   interfaces = {{type="network" (default)|"bridge"|"user"|"direct"|
  *     "ethernet"|..., source="default", source_mode, mac (generated when
@@ -46,7 +57,10 @@
  *   serials, parallels, consoles, channels = {{type="pty", source (path),
  *     source_mode, source_host, source_service, protocol, target_type,
  *     target_port, target_name="org.qemu.guest_agent.0", target_model,
- *     log_file, log_append}}: four lists, like the XML's four elements
+ *     log_file, log_append, source2_mode, source2_host, source2_service
+ *     (udp's second <source>), reconnect = bool, reconnect_timeout (s),
+ *     clipboard = bool, mouse_mode (qemu-vdagent)}}: four lists, like the
+ *     XML's four elements
  *     (kept in one C array, def->chrs, in this order),
  *   inputs = {{type="tablet", bus="usb"}},
  *   graphics = {{type="vnc", port=-1 (same as absent), autoport=true,
@@ -63,6 +77,9 @@
  *   audios = {{id=1, type="none", attrs={..}}},
  *   tpms = {{model="tpm-crb", backend_type="emulator", backend_version="2.0",
  *     persistent_state = bool, pcr_banks="sha256,sha384"}},
+ *   redirdevs = {{bus="usb", type="spicevmc"|"tcp"|..., source, source_mode,
+ *     source_host, source_service, reconnect, reconnect_timeout, protocol,
+ *     boot_order}}, panics = {{model="isa"|"pvpanic"|"hyperv"}},
  *   extra_xml, devices_extra_xml = {"<elem .../>", ...}.
  * Every device also takes alias, and address = {type="pci", domain="0x0000",
  * bus="0x00", slot="0x03", function="0x0"} (type plus any attributes).

@@ -55,6 +55,38 @@ const struct dt_struct dt_address = { address_fields };
 
 /* ---- disks ---- */
 
+#define T struct dom_disk_host
+static const struct dt_field disk_host_fields[] = {
+    F_STR("name", name),
+    F_STR("port", port),
+    F_STR("transport", transport),
+    F_STR("socket", socket),
+    F_END
+};
+#undef T
+static const struct dt_struct disk_host_st = { disk_host_fields };
+static const struct dt_array disk_host_arr = {
+    .size = sizeof(struct dom_disk_host), .st = &disk_host_st, .kind = -1,
+};
+
+#define T struct dom_disk_layer
+static const struct dt_field disk_layer_fields[] = {
+    F_ENUM("type", type, &en_disk_type),
+    F_STR("index", index),
+    F_STR("format", format),
+    F_STR("source", source),
+    F_ATTRS("source_attrs", source_attrs),
+    F_ARRAY("hosts", hosts, n_hosts, &disk_host_arr),
+    F_KEEP("source_extra_xml", source_keep),
+    F_KEEP("extra_xml", keep),
+    F_END
+};
+#undef T
+static const struct dt_struct disk_layer_st = { disk_layer_fields };
+static const struct dt_array disk_layer_arr = {
+    .size = sizeof(struct dom_disk_layer), .st = &disk_layer_st, .kind = -1,
+};
+
 #define T struct dom_disk
 static const struct dt_field disk_fields[] = {
     F_ENUM("type", type, &en_disk_type),
@@ -71,6 +103,9 @@ static const struct dt_field disk_fields[] = {
     F_STR("volume", source_volume),
     F_ATTRS("source_attrs", source_attrs),
     F_KEEP("source_extra_xml", source_keep),
+    F_ARRAY("hosts", hosts, n_hosts, &disk_host_arr),
+    F_ARRAY("backing", chain, n_chain, &disk_layer_arr),
+    F_BOOL("backing_end", chain_end),
     F_STR("target", target_dev),
     F_STR("bus", target_bus),
     F_STR("tray", target_tray),
@@ -178,6 +213,7 @@ static void
 chr_init(void *elem)
 {
     ((struct dom_chr *)elem)->target_port = -1;
+    ((struct dom_chr *)elem)->reconnect_timeout = -1;
 }
 
 #define T struct dom_chr
@@ -189,6 +225,13 @@ static const struct dt_field chr_fields[] = {
     F_STR("source_service", source_service),
     F_ATTRS("source_attrs", source_attrs),
     F_KEEP("source_extra_xml", source_keep),
+    F_STR("source2_mode", source2_mode),
+    F_STR("source2_host", source2_host),
+    F_STR("source2_service", source2_service),
+    F_TRI("reconnect", reconnect),
+    F_INT("reconnect_timeout", reconnect_timeout, -1),
+    F_TRI("clipboard", clipboard),
+    F_STR("mouse_mode", mouse_mode),
     F_STR("protocol", protocol),
     F_STR("target_type", target_type),
     F_INT("target_port", target_port, -1),
@@ -379,4 +422,54 @@ static const struct dt_field audio_fields[] = {
 static const struct dt_struct audio_st = { audio_fields };
 const struct dt_array dt_audios = {
     .size = sizeof(struct dom_audio), .st = &audio_st, .kind = -1,
+};
+
+/* ---- redirdevs, panics ---- */
+
+static void
+redirdev_init(void *elem)
+{
+    struct dom_redirdev *x = elem;
+
+    x->chr.target_port = -1;
+    x->chr.reconnect_timeout = -1;
+}
+
+#define T struct dom_redirdev
+static const struct dt_field redirdev_fields[] = {
+    F_STR("bus", bus),
+    F_STR("type", chr.type),
+    F_STR("source", chr.source_path),
+    F_STR("source_mode", chr.source_mode),
+    F_STR("source_host", chr.source_host),
+    F_STR("source_service", chr.source_service),
+    F_ATTRS("source_attrs", chr.source_attrs),
+    F_KEEP("source_extra_xml", chr.source_keep),
+    F_TRI("reconnect", chr.reconnect),
+    F_INT("reconnect_timeout", chr.reconnect_timeout, -1),
+    F_STR("protocol", chr.protocol),
+    F_INT("boot_order", boot_order, 0),
+    F_STR("alias", chr.alias),
+    F_ADDRESS(chr.address),
+    F_KEEP("extra_xml", chr.keep),
+    F_END
+};
+#undef T
+static const struct dt_struct redirdev_st = { redirdev_fields };
+const struct dt_array dt_redirdevs = {
+    .size = sizeof(struct dom_redirdev), .st = &redirdev_st, .kind = -1,
+    .init = redirdev_init,
+};
+
+#define T struct dom_panic
+static const struct dt_field panic_fields[] = {
+    F_STR("model", model),
+    F_STR("alias", alias),
+    F_ADDRESS(address),
+    F_END
+};
+#undef T
+static const struct dt_struct panic_st = { panic_fields };
+const struct dt_array dt_panics = {
+    .size = sizeof(struct dom_panic), .st = &panic_st, .kind = -1,
 };

@@ -137,7 +137,7 @@ extern const struct dt_struct dt_address;
 extern const struct dt_array dt_disks, dt_controllers, dt_interfaces,
     dt_serials, dt_parallels, dt_consoles, dt_channels, dt_inputs,
     dt_graphics, dt_videos, dt_sounds, dt_rngs, dt_watchdogs, dt_audios,
-    dt_tpms;
+    dt_tpms, dt_redirdevs, dt_panics;
 extern const struct dt_struct dt_memballoon;
 
 #endif

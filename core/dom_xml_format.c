@@ -390,6 +390,7 @@ format_cpu(xmlNode *root, const struct dom_cpu *cpu, struct lv_err *err)
         fx_attr(m, "policy", cpu->features[i].policy);
         fx_attr(m, "name", cpu->features[i].name);
     }
+    fx_numa(n, cpu);
     if (fx_keep(n, &cpu->keep, err) < 0)
         return -1;
     fx_order(n, cpu_order);
@@ -465,7 +466,9 @@ format_head(xmlNode *root, const struct dom_def *def, struct lv_err *err)
     if (def->memory_kib || def->current_memory_kib)
         format_memory(root, "currentMemory", def->current_memory_kib
                       ? def->current_memory_kib : def->memory_kib);
+    fx_memory_backing(root, &def->mem_backing);
     format_vcpu(root, def);
+    fx_numatune(root, &def->numatune);
     return format_cputune(root, def, err);
 }
 

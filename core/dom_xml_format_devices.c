@@ -70,7 +70,7 @@ format_disk_source(xmlNode *n, const struct dom_disk *d, struct lv_err *err,
     xmlNode *s;
 
     if (!d->source && !d->source_pool && !d->source_volume &&
-        !d->source_attrs.n && !d->source_keep.n)
+        !d->source_attrs.n && !d->source_keep.n && !d->n_hosts)
         return;
     s = fx_elem(n, "source");
     if (d->type == DOM_DISK_VOLUME) {
@@ -81,6 +81,7 @@ format_disk_source(xmlNode *n, const struct dom_disk *d, struct lv_err *err,
                 : d->type == DOM_DISK_DIR ? "dir" : "file", d->source);
     }
     fx_attrs(s, &d->source_attrs);
+    fx_source_hosts(s, d->hosts, d->n_hosts);
     if (fx_keep(s, &d->source_keep, err) < 0)
         *rc = -1;
 }
@@ -105,6 +106,8 @@ format_disk(xmlNode *parent, const struct dom_disk *d, struct lv_err *err)
         fx_attrs(t, &d->driver_attrs);
     }
     format_disk_source(n, d, err, &rc);
+    if (fx_backing_store(n, d, err) < 0)
+        rc = -1;
     t = fx_elem(n, "target");
     fx_attr(t, "dev", d->target_dev);
     fx_attr(t, "bus", d->target_bus);
@@ -224,22 +227,49 @@ format_interface(xmlNode *parent, const struct dom_interface *x,
 
 /* ---- character devices ---- */
 
-static int
-format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
+static void
+format_chr_source_children(xmlNode *t, const struct dom_chr *x)
 {
-    xmlNode *n = fx_elem(parent, dom_chr_kind_to_str(x->kind)), *t;
+    xmlNode *r;
 
-    fx_attr(n, "type", x->type);
+    if (x->reconnect != LV_TRI_ABSENT || x->reconnect_timeout >= 0) {
+        r = fx_elem(t, "reconnect");
+        fx_tri(r, "enabled", x->reconnect, 1);
+        if (x->reconnect_timeout >= 0)
+            fx_attrf(r, "timeout", "%d", x->reconnect_timeout);
+    }
+    if (x->clipboard != LV_TRI_ABSENT)
+        fx_tri(fx_elem(t, "clipboard"), "copypaste", x->clipboard, 1);
+    if (x->mouse_mode)
+        fx_attr(fx_elem(t, "mouse"), "mode", x->mouse_mode);
+}
+
+/* Everything of a character device below its element: <source>s,
+ * <protocol>, <log>, <target>, <alias>, <address>, kept elements. */
+static int
+format_chr_body(xmlNode *n, const struct dom_chr *x, struct lv_err *err)
+{
+    xmlNode *t;
+
     if (x->source_path || x->source_mode || x->source_host ||
-        x->source_service || x->source_attrs.n || x->source_keep.n) {
+        x->source_service || x->source_attrs.n || x->source_keep.n ||
+        x->reconnect || x->reconnect_timeout >= 0 || x->clipboard ||
+        x->mouse_mode) {
         t = fx_elem(n, "source");
         fx_attr(t, "mode", x->source_mode);
         fx_attr(t, "path", x->source_path);
         fx_attr(t, "host", x->source_host);
         fx_attr(t, "service", x->source_service);
         fx_attrs(t, &x->source_attrs);
+        format_chr_source_children(t, x);
         if (fx_keep(t, &x->source_keep, err) < 0)
             return -1;
+    }
+    if (x->source2_mode || x->source2_host || x->source2_service) {
+        t = fx_elem(n, "source");
+        fx_attr(t, "mode", x->source2_mode);
+        fx_attr(t, "host", x->source2_host);
+        fx_attr(t, "service", x->source2_service);
     }
     if (x->protocol)
         fx_attr(fx_elem(n, "protocol"), "type", x->protocol);
@@ -261,10 +291,50 @@ format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
     }
     fx_alias(n, x->alias);
     fx_address(n, &x->address);
-    if (fx_keep(n, &x->keep, err) < 0)
+    return fx_keep(n, &x->keep, err);
+}
+
+static int
+format_chr(xmlNode *parent, const struct dom_chr *x, struct lv_err *err)
+{
+    xmlNode *n = fx_elem(parent, dom_chr_kind_to_str(x->kind));
+
+    fx_attr(n, "type", x->type);
+    if (format_chr_body(n, x, err) < 0)
         return -1;
     fx_order(n, chr_order);
     return 0;
+}
+
+/* ---- redirdev, panic ---- */
+
+static const char *const redirdev_order[] = {
+    "source", "protocol", "boot", "alias", "address", NULL
+};
+
+static int
+format_redirdev(xmlNode *parent, const struct dom_redirdev *x,
+                struct lv_err *err)
+{
+    xmlNode *n = fx_elem(parent, "redirdev");
+
+    fx_attr(n, "bus", x->bus);
+    fx_attr(n, "type", x->chr.type);
+    if (format_chr_body(n, &x->chr, err) < 0)
+        return -1;
+    format_boot(n, x->boot_order);
+    fx_order(n, redirdev_order);
+    return 0;
+}
+
+static void
+format_panic(xmlNode *parent, const struct dom_panic *x)
+{
+    xmlNode *n = fx_elem(parent, "panic");
+
+    fx_attr(n, "model", x->model);
+    fx_alias(n, x->alias);
+    fx_address(n, &x->address);
 }
 
 /* ---- input, graphics, sound, audio, video ---- */
@@ -484,9 +554,14 @@ fx_devices(xmlNode *root, const struct dom_def *def, unsigned flags,
     for (size_t i = 0; i < def->n_videos; i++)
         if (format_video(n, &def->videos[i], err) < 0)
             return -1;
+    for (size_t i = 0; i < def->n_redirdevs; i++)
+        if (format_redirdev(n, &def->redirdevs[i], err) < 0)
+            return -1;
     for (size_t i = 0; i < def->n_watchdogs; i++)
         format_watchdog(n, &def->watchdogs[i]);
     format_memballoon(n, &def->memballoon);
+    for (size_t i = 0; i < def->n_panics; i++)
+        format_panic(n, &def->panics[i]);
     for (size_t i = 0; i < def->n_rngs; i++)
         if (format_rng(n, &def->rngs[i], err) < 0)
             return -1;

@@ -316,14 +316,14 @@ dx_push(void *arrp, size_t *n, size_t size)
 
 /* Top-level elements kept verbatim by design: host-side tuning and
  * labels that luavirt passes through in the definition but does not apply
- * itself (memtune, blkiotune, numatune, memoryBacking, resource, sysinfo,
- * seclabel, iothreads, perf). Every other unknown top-level element
+ * itself (memtune, blkiotune, resource, sysinfo, seclabel, iothreads,
+ * perf). Every other unknown top-level element
  * (bootloader, idmap, launchSecurity, vcpus, genid, qemu:commandline, ...)
  * is an error unless DOM_PARSE_KEEP_UNKNOWN, because its meaning would
  * silently not be honoured. */
 static const char *const domain_keep[] = {
-    "memtune", "blkiotune", "numatune", "memoryBacking", "resource",
-    "sysinfo", "seclabel", "iothreads", "perf", NULL
+    "memtune", "blkiotune", "resource", "sysinfo", "seclabel", "iothreads",
+    "perf", NULL
 };
 
 struct unit { const char *name; uint64_t bytes; };
@@ -551,6 +551,10 @@ parse_domain_child(struct dx_ctx *c, xmlNode *ch, struct dom_def *def)
         return parse_vcpu(c, ch, def);
     if (!strcmp(n, "cputune"))
         return parse_cputune(c, ch, def);
+    if (!strcmp(n, "memoryBacking"))
+        return dx_parse_memory_backing(c, ch, def);
+    if (!strcmp(n, "numatune"))
+        return dx_parse_numatune(c, ch, def);
     if (!strcmp(n, "os"))
         return dx_parse_os(c, ch, def);
     if (!strcmp(n, "features"))

@@ -21,7 +21,7 @@
  * access details QEMU gets as the user wrote them or that luavirt leaves
  * to the image itself. */
 static const char *const disk_keep[] = {
-    "backingStore", "iotune", "blockio", "geometry", "auth", "encryption",
+    "iotune", "blockio", "geometry", "auth", "encryption",
     "product", "vendor", "mirror", "throttlefilters", NULL
 };
 static const char *const all[] = { "*", NULL };
@@ -50,6 +50,8 @@ parse_disk_source(struct dx_ctx *c, xmlNode *n, struct dom_disk *d)
         dx_str(n, key, &d->source);
     }
     dx_attrs_rest(n, &d->source_attrs);
+    if (dx_parse_source_hosts(c, n, &d->hosts, &d->n_hosts) < 0)
+        return -1;
     return dx_finish(c, n, &d->source_keep, all);
 }
 
@@ -65,6 +67,8 @@ parse_disk_child(struct dx_ctx *c, xmlNode *ch, void *obj)
         return parse_disk_driver(c, ch, d);
     if (DX_IS(ch, "source"))
         return parse_disk_source(c, ch, d);
+    if (DX_IS(ch, "backingStore"))
+        return dx_parse_backing_store(c, ch, d);
     if (DX_IS(ch, "target")) {
         dx_str(ch, "dev", &d->target_dev);
         dx_str(ch, "bus", &d->target_bus);
@@ -277,85 +281,28 @@ parse_interface(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
     return dx_finish(c, n, &x->keep, iface_keep);
 }
 
-/* ---- serial, console, channel, parallel ---- */
+/* ---- panic ---- */
 
 static int
-parse_chr_source(struct dx_ctx *c, xmlNode *n, struct dom_chr *x)
+parse_panic_child(struct dx_ctx *c, xmlNode *ch, void *obj)
 {
-    dx_str(n, "path", &x->source_path);
-    dx_str(n, "mode", &x->source_mode);
-    dx_str(n, "host", &x->source_host);
-    dx_str(n, "service", &x->source_service);
-    dx_attrs_rest(n, &x->source_attrs);
-    return dx_finish(c, n, &x->source_keep, all);
-}
-
-static int
-parse_chr_target(struct dx_ctx *c, xmlNode *n, struct dom_chr *x)
-{
-    xmlNode *ch, *next;
-
-    dx_str(n, "type", &x->target_type);
-    dx_str(n, "name", &x->target_name);
-    if (dx_int(c, n, "port", &x->target_port) < 0)
-        return -1;
-    dx_attrs_rest(n, &x->target_attrs);
-    for (ch = n->children; ch; ch = next) {
-        next = ch->next;
-        if (!DX_IS(ch, "model"))
-            continue;
-        dx_str(ch, "name", &x->target_model);
-        if (dx_finish(c, ch, NULL, NULL) < 0)
-            return -1;
-        dx_consumed(ch);
-    }
-    return dx_finish(c, n, NULL, NULL);
-}
-
-static int
-parse_chr_child(struct dx_ctx *c, xmlNode *ch, void *obj)
-{
-    struct dom_chr *x = obj;
+    struct dom_panic *x = obj;
     int rc;
 
     if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
         return rc;
-    if (DX_IS(ch, "source")) {
-        /* udp has a second <source mode='connect'>: kept as given */
-        if (x->source_path || x->source_mode || x->source_host ||
-            x->source_attrs.n) {
-            char *s = dx_dump(ch);
-            lv_xml_keep_add(&x->keep, s);
-            free(s);
-            return 0;
-        }
-        return parse_chr_source(c, ch, x);
-    }
-    if (DX_IS(ch, "target"))
-        return parse_chr_target(c, ch, x);
-    if (DX_IS(ch, "protocol")) {
-        dx_str(ch, "type", &x->protocol);
-    } else if (DX_IS(ch, "log")) {
-        dx_str(ch, "file", &x->log_file);
-        dx_str(ch, "append", &x->log_append);
-    } else {
-        return 1;
-    }
-    return dx_finish(c, ch, NULL, NULL);
+    return 1;
 }
 
 static int
-parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
-          enum dom_chr_kind kind)
+parse_panic(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_chr *x = dx_push(&def->chrs, &def->n_chrs, sizeof(*x));
+    struct dom_panic *x = dx_push(&def->panics, &def->n_panics, sizeof(*x));
 
-    x->kind = kind;
-    x->target_port = -1;
-    dx_str(n, "type", &x->type);
-    if (dx_children(c, n, parse_chr_child, x) < 0)
+    dx_str(n, "model", &x->model);
+    if (dx_children(c, n, parse_panic_child, x) < 0)
         return -1;
-    return dx_finish(c, n, &x->keep, NULL);
+    return dx_finish(c, n, NULL, NULL);
 }
 
 /* ---- input, graphics, video, sound, audio ---- */
@@ -637,13 +584,13 @@ parse_device(struct dx_ctx *c, xmlNode *ch, void *obj)
     if (!strcmp(n, "interface"))
         return parse_interface(c, ch, def);
     if (!strcmp(n, "serial"))
-        return parse_chr(c, ch, def, DOM_CHR_SERIAL);
+        return dx_parse_chr(c, ch, def, DOM_CHR_SERIAL);
     if (!strcmp(n, "console"))
-        return parse_chr(c, ch, def, DOM_CHR_CONSOLE);
+        return dx_parse_chr(c, ch, def, DOM_CHR_CONSOLE);
     if (!strcmp(n, "channel"))
-        return parse_chr(c, ch, def, DOM_CHR_CHANNEL);
+        return dx_parse_chr(c, ch, def, DOM_CHR_CHANNEL);
     if (!strcmp(n, "parallel"))
-        return parse_chr(c, ch, def, DOM_CHR_PARALLEL);
+        return dx_parse_chr(c, ch, def, DOM_CHR_PARALLEL);
     if (!strcmp(n, "input"))
         return parse_input(c, ch, def);
     if (!strcmp(n, "graphics"))
@@ -662,10 +609,14 @@ parse_device(struct dx_ctx *c, xmlNode *ch, void *obj)
         return parse_rng(c, ch, def);
     if (!strcmp(n, "tpm"))
         return dx_parse_tpm(c, ch, def);
+    if (!strcmp(n, "redirdev"))
+        return dx_parse_redirdev(c, ch, def);
+    if (!strcmp(n, "panic"))
+        return parse_panic(c, ch, def);
     return dx_leftover(c, ch->parent, ch, &def->devices_keep, NULL);
 }
 
-/* Unknown devices (hostdev, filesystem, redirdev, panic, ...) are
+/* Unknown devices (hostdev, filesystem, redirfilter, ...) are
  * errors: luavirt would not give them to the guest. */
 int
 dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def)

@@ -186,8 +186,10 @@ dx_parse_features(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
 }
 
 static int
-parse_cpu_child(struct dx_ctx *c, xmlNode *ch, struct dom_cpu *cpu)
+parse_cpu_child(struct dx_ctx *c, xmlNode *ch, struct dom_def *def)
 {
+    struct dom_cpu *cpu = &def->cpu;
+
     if (DX_IS(ch, "model")) {
         dx_str(ch, "fallback", &cpu->model_fallback);
         dx_text(ch, &cpu->model);
@@ -200,6 +202,8 @@ parse_cpu_child(struct dx_ctx *c, xmlNode *ch, struct dom_cpu *cpu)
             dx_uint(c, ch, "cores", &cpu->cores) < 0 ||
             dx_uint(c, ch, "threads", &cpu->threads) < 0)
             return -1;
+    } else if (DX_IS(ch, "numa")) {
+        return dx_parse_numa(c, ch, def);
     } else if (DX_IS(ch, "feature")) {
         struct dom_cpu_feature *f = dx_push(&cpu->features,
                                             &cpu->n_features, sizeof(*f));
@@ -213,9 +217,9 @@ parse_cpu_child(struct dx_ctx *c, xmlNode *ch, struct dom_cpu *cpu)
     return dx_finish(c, ch, NULL, NULL);
 }
 
-/* <numa>, <cache>, <maxphysaddr> are kept verbatim by design. */
+/* <cache>, <maxphysaddr> are kept verbatim by design. */
 static const char *const cpu_keep[] = {
-    "numa", "cache", "maxphysaddr", NULL
+    "cache", "maxphysaddr", NULL
 };
 
 int
@@ -234,7 +238,7 @@ dx_parse_cpu(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
         next = ch->next;
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        rc = parse_cpu_child(c, ch, cpu);
+        rc = parse_cpu_child(c, ch, def);
         if (rc < 0)
             return -1;
         if (rc == 0)

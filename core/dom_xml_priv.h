@@ -80,6 +80,26 @@ int dx_parse_cpu(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 int dx_parse_clock(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 int dx_parse_pm(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
 
+/* <cpu><numa>, <memoryBacking>, <numatune> (dom_xml_memory.c). */
+int dx_parse_numa(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+int dx_parse_memory_backing(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+int dx_parse_numatune(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+
+/* Disk sources (dom_xml_backing.c): the <host> children of <source>
+ * into hosts (others are left), a <backingStore> chain into k; 0 or -1.
+ * Formatting: <host>s into a <source>, the chain into a <disk>. */
+int dx_parse_source_hosts(struct dx_ctx *c, xmlNode *n,
+                          struct dom_disk_host **hosts, size_t *n_hosts);
+int dx_parse_backing_store(struct dx_ctx *c, xmlNode *n, struct dom_disk *k);
+void fx_source_hosts(xmlNode *source, const struct dom_disk_host *h, size_t n);
+int fx_backing_store(xmlNode *disk, const struct dom_disk *k, struct lv_err *err);
+
+/* <serial>, <console>, <channel>, <parallel> (as kind) and <redirdev>
+ * (dom_xml_parse_chr.c); 0 or -1. */
+int dx_parse_chr(struct dx_ctx *c, xmlNode *n, struct dom_def *def,
+                 enum dom_chr_kind kind);
+int dx_parse_redirdev(struct dx_ctx *c, xmlNode *n, struct dom_def *def);
+
 /* Device parsers (dom_xml_parse_devices.c). */
 int dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def);
 /* <tpm> (dom_xml_tpm.c): appended to def->tpms; 0 or -1. */
@@ -108,6 +128,12 @@ int fx_inner(xmlNode *parent, const char *inner, struct lv_err *err);
 void fx_order(xmlNode *node, const char *const *order);
 void fx_address(xmlNode *parent, const struct dom_address *a);
 void fx_alias(xmlNode *parent, const char *alias);
+
+/* <numa> into <cpu>, <memoryBacking> and <numatune> into <domain>
+ * (dom_xml_memory.c); nothing when absent. */
+void fx_numa(xmlNode *cpu, const struct dom_cpu *x);
+void fx_memory_backing(xmlNode *root, const struct dom_mem_backing *mb);
+void fx_numatune(xmlNode *root, const struct dom_numatune *nt);
 
 /* Device formatters (dom_xml_format_devices.c). */
 int fx_devices(xmlNode *parent, const struct dom_def *def, unsigned flags,

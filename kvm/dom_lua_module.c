@@ -11,6 +11,7 @@
 #include "dom_store.h"
 #include "dom_table.h"
 #include "dom_xml.h"
+#include "host_mem.h"
 #include "qemu_argv.h"
 #include "runtime.h"
 #include "spawn.h"
@@ -256,7 +257,9 @@ l_to_native(lua_State *L)
 {
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = def_from_arg(L, 1, 2, &err);
-    struct qemu_argv_opts o = { .qmp_fd = -1, .qmp_sup_fd = -1, .for_display = 1 };
+    struct host_mem hm;
+    struct qemu_argv_opts o = { .qmp_fd = -1, .qmp_sup_fd = -1, .for_display = 1,
+                                .host_mem = &hm };
     char **argv = NULL;
     char *run_dir = NULL;
     int accel;
@@ -266,6 +269,7 @@ l_to_native(lua_State *L)
         dom_def_free(def);
         return lv_lua_raise(L, &err);
     }
+    host_mem_probe(&hm);
     accel = dom_start_accel(lv_lua_conn(L), def, NULL);
     o.accel_kvm = accel > 0;
     run_dir = dom_run_dir(lv_lua_conn(L), def->name);   /* where start would put it */

@@ -25,6 +25,7 @@
 #include "dom_tpm.h"
 #include "deadline.h"
 #include "dom_xml.h"
+#include "host_mem.h"
 #include "log.h"
 #include "qemu_argv.h"
 #include "spawn.h"
@@ -352,9 +353,11 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     if (l.sup_fd < 0)
         goto fail;
     {
+        struct host_mem hm;
         struct qemu_argv_opts qo = { .run_dir = l.run_dir, .qmp_fd = l.qmp_fd,
                                      .qmp_sup_fd = l.sup_fd, .accel_kvm = accel,
-                                     .tap_fds = l.taps };
+                                     .tap_fds = l.taps, .host_mem = &hm };
+        host_mem_probe(&hm);
         l.qemu = qemu_argv_build(def, &qo, err);
     }
     if (!l.qemu)

@@ -310,6 +310,7 @@ add_machine(struct qemu_argv_ctx *c)
     if (hpet)
         strbuf_addf(&b, ",hpet=%s", !strcmp(hpet, "yes") ? "on" : "off");
     qemu_argv_firmware_machine(c, &b);
+    qemu_argv_mem_machine(c, &b);
     if (!feature_get(d, "acpi"))
         strbuf_adds(&b, ",acpi=off");
     qemu_argv_add(c, "-machine");
@@ -365,17 +366,19 @@ add_memory_smp(struct qemu_argv_ctx *c)
     unsigned s = cpu->sockets, co = cpu->cores, t = cpu->threads;
     unsigned dies = cpu->dies ? cpu->dies : 1;
 
-    if (d->memory_kib == 0) {
+    uint64_t mem = dom_def_mem_total_kib(d);
+
+    if (mem == 0) {
         lv_err_set(c->err, LV_E_INVALID, "memory size is 0");
         return -1;
     }
     qemu_argv_add(c, "-m");
     if (d->max_memory_kib)
         qemu_argv_addf(c, "size=%lluM,slots=%u,maxmem=%lluM",
-                       qemu_argv_mem_mib(d->memory_kib), d->max_memory_slots,
+                       qemu_argv_mem_mib(mem), d->max_memory_slots,
                        qemu_argv_mem_mib(d->max_memory_kib));
     else
-        qemu_argv_addf(c, "size=%lluM", qemu_argv_mem_mib(d->memory_kib));
+        qemu_argv_addf(c, "size=%lluM", qemu_argv_mem_mib(mem));
     if (!s && !co && !t) {
         s = max;
         co = t = 1;
@@ -398,7 +401,7 @@ add_memory_smp(struct qemu_argv_ctx *c)
                        cur, max, s, co, t);
     else
         qemu_argv_addf(c, "%u,sockets=%u,cores=%u,threads=%u", cur, s, co, t);
-    return 0;
+    return qemu_argv_memory(c);
 }
 
 /* --- monitors, clock, lifecycle, boot --------------------------------- */
@@ -596,7 +599,8 @@ add_devices(struct qemu_argv_ctx *c)
     }
     if (qemu_argv_graphics(c) < 0 || qemu_argv_videos(c) < 0 ||
         qemu_argv_sounds(c) < 0 || qemu_argv_watchdogs(c) < 0 ||
-        qemu_argv_balloon(c) < 0 || qemu_argv_rngs(c) < 0)
+        qemu_argv_redirdevs(c) < 0 || qemu_argv_balloon(c) < 0 ||
+        qemu_argv_rngs(c) < 0 || qemu_argv_panics(c) < 0)
         return -1;
     qemu_argv_add(c, "-msg");
     qemu_argv_add(c, "timestamp=on");
@@ -615,7 +619,6 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
     c.q35 = is_q35(def->os.machine);
     c.root_bus = c.q35 ? "pcie.0" : "pci.0";
     c.boot_per_device = any_device_boot_order(def);
-    c.vserial_nr = 1;
     c.usb_port = 1;
     if (def->devices_keep.n > 0) {
         /* a device kept verbatim would silently be missing in the guest */
@@ -635,5 +638,7 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
     c.argv = NULL;
 out:
     lv_argv_free(c.argv);
+    free(c.vs);
+    free(c.vs_add);
     return ret;
 }

@@ -7,6 +7,8 @@
 #include "dom_def.h"
 #include "err.h"
 
+struct host_mem;
+
 struct qemu_argv_opts {
     const char *emulator;  /* QEMU binary; NULL: def->emulator, else
                             * /usr/bin/qemu-system-x86_64 */
@@ -24,6 +26,9 @@ struct qemu_argv_opts {
                             * check: no fds needed, tap fds print as
                             * "-1", a firmware='efi' not yet chosen
                             * (dom_firmware.h) is left out */
+    const struct host_mem *host_mem; /* hugetlbfs mounts, host NUMA nodes
+                            * (kvm/host_mem.h); NULL: not checked, huge
+                            * pages named /dev/hugepages, node 0 */
 };
 
 /* The TPM's control socket in the run dir: swtpm serves it, QEMU's

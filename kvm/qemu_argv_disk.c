@@ -6,9 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "qemu_argv_priv.h"
 
 /* The drive address of a disk: <address type='drive'> or derived from the
@@ -80,64 +77,63 @@ qemu_argv_disk_ctrl(const struct dom_disk *k)
     return a.ctrl;
 }
 
-/* <source protocol='nbd' name=..><host name= port=/> -> server object.
- * The <host> child is kept as XML by the parser; read it with libxml2. */
-static json_t *
-nbd_server(const struct dom_disk *k)
+/* Is an element named name among the kept ones? */
+static int
+keep_has(const struct lv_xml_keep *k, const char *name)
 {
-    json_t *srv = NULL;
+    size_t n = strlen(name);
 
-    for (size_t i = 0; i < k->source_keep.n && !srv; i++) {
-        const char *x = k->source_keep.items[i];
-        xmlDocPtr doc = xmlReadMemory(x, (int)strlen(x), NULL, NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                      XML_PARSE_NOWARNING);
-        xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
-        if (n && !xmlStrcmp(n->name, BAD_CAST "host")) {
-            xmlChar *h = xmlGetProp(n, BAD_CAST "name");
-            xmlChar *p = xmlGetProp(n, BAD_CAST "port");
-            xmlChar *s = xmlGetProp(n, BAD_CAST "socket");
-            if (s)
-                srv = json_pack("{s:s, s:s}", "type", "unix", "path", (char *)s);
-            else if (h)
-                srv = json_pack("{s:s, s:s, s:s}", "type", "inet", "host",
-                                (char *)h, "port", p ? (char *)p : "10809");
-            xmlFree(h);
-            xmlFree(p);
-            xmlFree(s);
-        }
-        xmlFreeDoc(doc);
-    }
-    return srv;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->items[i][0] == '<' && !strncmp(k->items[i] + 1, name, n) &&
+            strchr(" />\t\n", k->items[i][1 + n]))
+            return 1;
+    return 0;
 }
 
-static json_t *
-protocol_node(const struct dom_disk *k, struct lv_err *err)
-{
-    const char *proto;
-    json_t *srv;
-    json_t *n;
+/* One image of a disk: the disk itself or a layer of its chain, and how
+ * its nodes are made. */
+struct image {
+    enum dom_disk_type type;
+    const char *path;
+    const struct lv_attrs *attrs;     /* <source> attributes */
+    const struct dom_disk_host *hosts;
+    size_t n_hosts;
+    const struct lv_xml_keep *source_keep;
+    int has_auth;
+    const char *fmt;                  /* raw, qcow2, ... */
+    int ro;
+    const char *base;                 /* node names base-storage/-format */
+    const char *backing;              /* the node below; NULL: none given,
+                                       * QEMU follows the image's header;
+                                       * "": JSON null, the chain ends */
+    const char *what;                 /* "disk 'vda'" for errors */
+};
 
-    switch (k->type) {
+static json_t *
+protocol_node(const struct dom_disk *k, const struct image *im, const char *what,
+              struct lv_err *err)
+{
+    struct qemu_netdisk nd = {
+        .what = what, .protocol = lv_attrs_get(im->attrs, "protocol"),
+        .name = lv_attrs_get(im->attrs, "name"),
+        .query = lv_attrs_get(im->attrs, "query"), .hosts = im->hosts,
+        .n_hosts = im->n_hosts,
+        .has_auth = im->has_auth || keep_has(im->source_keep, "auth"),
+    };
+
+    switch (im->type) {
     case DOM_DISK_FILE:
-        return json_pack("{s:s, s:s}", "driver", "file", "filename", k->source);
+        return json_pack("{s:s, s:s}", "driver", "file", "filename", im->path);
     case DOM_DISK_BLOCK:
         return json_pack("{s:s, s:s}", "driver", k->device == DOM_DISK_CDROM ?
-                         "host_cdrom" : "host_device", "filename", k->source);
+                         "host_cdrom" : "host_device", "filename", im->path);
     case DOM_DISK_NETWORK:
-        proto = lv_attrs_get(&k->source_attrs, "protocol");
-        if (!proto || strcmp(proto, "nbd") || !(srv = nbd_server(k)))
-            break;
-        n = json_pack("{s:s, s:o}", "driver", "nbd", "server", srv);
-        if (lv_attrs_get(&k->source_attrs, "name"))
-            json_object_set_new(n, "export",
-                                json_string(lv_attrs_get(&k->source_attrs, "name")));
-        return n;
+        return qemu_argv_netdisk_node(&nd, err);
     default:
         break;
     }
-    lv_err_set(err, LV_E_UNSUPPORTED, "disk '%s': unsupported disk type '%s'",
-               k->target_dev, dom_disk_type_to_str(k->type));
+    lv_err_set(err, LV_E_UNSUPPORTED, "%s: unsupported disk type '%s'", what,
+               dom_disk_type_to_str(im->type));
     return NULL;
 }
 
@@ -163,6 +159,92 @@ cache_flags(const char *mode, int *direct, int *noflush, const char **wc)
     return 0;
 }
 
+/* The options every node of disk k gets: cache, discard. */
+static void
+node_common(const struct dom_disk *k, json_t *o, int direct, int noflush)
+{
+    if (direct || noflush)
+        json_object_set_new(o, "cache", json_pack("{s:b, s:b}", "direct",
+                                                  direct, "no-flush", noflush));
+    if (k->driver_discard)
+        json_object_set_new(o, "discard", json_string(k->driver_discard));
+}
+
+/* The protocol node and, unless raw, the format node of one image; node
+ * gets the top node's name. */
+static int
+add_image(struct qemu_argv_ctx *c, const struct dom_disk *k, const struct image *im,
+          char *node, size_t nodesz)
+{
+    const char *fmt = im->fmt, *base = im->base, *backing = im->backing;
+    int direct, noflush, ro = im->ro;
+    const char *wc;
+    json_t *p, *f;
+
+    cache_flags(k->driver_cache, &direct, &noflush, &wc);
+    if (!(p = protocol_node(k, im, im->what, c->err)))
+        return -1;
+    json_object_set_new(p, "node-name", json_sprintf("%s-storage", base));
+    if (k->driver_io && im->type != DOM_DISK_NETWORK)
+        json_object_set_new(p, "aio", json_string(k->driver_io));
+    node_common(k, p, direct, noflush);
+    if (!strcmp(fmt, "raw")) {
+        json_object_set_new(p, "read-only", json_boolean(ro));
+        qemu_argv_add_json(c, "-blockdev", p);
+        snprintf(node, nodesz, "%s-storage", base);
+        return 0;
+    }
+    json_object_set_new(p, "auto-read-only", json_true());
+    qemu_argv_add_json(c, "-blockdev", p);
+    f = json_object();
+    json_object_set_new(f, "node-name", json_sprintf("%s-format", base));
+    json_object_set_new(f, "read-only", json_boolean(ro));
+    json_object_set_new(f, "driver", json_string(fmt));
+    json_object_set_new(f, "file", json_sprintf("%s-storage", base));
+    if (backing)
+        json_object_set_new(f, "backing", *backing ? json_string(backing) : json_null());
+    node_common(k, f, direct, noflush);
+    qemu_argv_add_json(c, "-blockdev", f);
+    snprintf(node, nodesz, "%s-format", base);
+    return 0;
+}
+
+/* The <backingStore> layers of disk i, bottom up (a node must exist
+ * before the one above names it); below gets the top layer's node, or ""
+ * when the chain ends at once, and stays NULL-like ("-") when no chain is
+ * given. */
+static int
+add_chain(struct qemu_argv_ctx *c, size_t i, char *below, size_t sz,
+          const char *what)
+{
+    const struct dom_disk *k = &c->def->disks[i];
+    char base[48], node[64] = "";
+    int end = k->chain_end;
+
+    for (size_t j = k->n_chain; j-- > 0;) {
+        const struct dom_disk_layer *l = &k->chain[j];
+        char lwhat[160];
+        struct image im = { .type = l->type, .path = l->source, .attrs = &l->source_attrs,
+                            .hosts = l->hosts, .n_hosts = l->n_hosts,
+                            .source_keep = &l->source_keep,
+                            .has_auth = keep_has(&l->keep, "auth"),
+                            .fmt = l->format ? l->format : "raw", .ro = 1,
+                            .base = base, .what = lwhat,
+                            .backing = node[0] ? node : end ? "" : NULL };
+        snprintf(base, sizeof(base), "disk%zu-b%zu", i, j);
+        snprintf(lwhat, sizeof(lwhat), "%s: backing layer %zu", what, j + 1);
+        if (im.type != DOM_DISK_NETWORK && !im.path) {
+            lv_err_set(c->err, LV_E_INVALID, "%s: <source> has no path", lwhat);
+            return -1;
+        }
+        if (add_image(c, k, &im, node, sizeof(node)) < 0)
+            return -1;
+        end = 0;
+    }
+    snprintf(below, sz, "%s", node[0] ? node : k->chain_end ? "" : "-");
+    return 0;
+}
+
 /* Emit the -blockdev chain of disk i; *node gets the top node name (a
  * static-size buffer), "" for an empty drive. */
 static int
@@ -171,48 +253,36 @@ add_blockdev(struct qemu_argv_ctx *c, size_t i, char *node, size_t nodesz)
     const struct dom_disk *k = &c->def->disks[i];
     const char *fmt = k->driver_type ? k->driver_type : "raw";
     int direct, noflush, ro = k->readonly || k->device == DOM_DISK_CDROM;
+    struct image im = { .type = k->type, .path = k->source, .attrs = &k->source_attrs,
+                        .hosts = k->hosts, .n_hosts = k->n_hosts,
+                        .source_keep = &k->source_keep,
+                        .has_auth = keep_has(&k->keep, "auth") };
+    char what[96], base[32], below[64];
     const char *wc;
-    json_t *p, *f;
 
     node[0] = '\0';
+    snprintf(what, sizeof(what), "disk '%s'", k->target_dev);
     if (!k->source && k->type != DOM_DISK_NETWORK)
         return 0;      /* empty cdrom/floppy */
     if (cache_flags(k->driver_cache, &direct, &noflush, &wc) < 0) {
-        lv_err_set(c->err, LV_E_INVALID, "disk '%s': unsupported cache mode '%s'",
-                   k->target_dev, k->driver_cache);
+        lv_err_set(c->err, LV_E_INVALID, "%s: unsupported cache mode '%s'",
+                   what, k->driver_cache);
         return -1;
     }
-    if (!(p = protocol_node(k, c->err)))
+    if (keep_has(&k->keep, "encryption")) {
+        lv_err_set(c->err, LV_E_UNSUPPORTED, "%s: <encryption> needs a secret, "
+                   "and luavirt keeps no secrets", what);
         return -1;
-    json_object_set_new(p, "node-name", json_sprintf("disk%zu-storage", i));
-    if (k->driver_io && k->type != DOM_DISK_NETWORK)
-        json_object_set_new(p, "aio", json_string(k->driver_io));
-    if (k->driver_discard)
-        json_object_set_new(p, "discard", json_string(k->driver_discard));
-    if (direct || noflush)
-        json_object_set_new(p, "cache", json_pack("{s:b, s:b}", "direct",
-                                                  direct, "no-flush", noflush));
-    if (!strcmp(fmt, "raw")) {
-        json_object_set_new(p, "read-only", json_boolean(ro));
-        qemu_argv_add_json(c, "-blockdev", p);
-        snprintf(node, nodesz, "disk%zu-storage", i);
-        return 0;
     }
-    json_object_set_new(p, "auto-read-only", json_true());
-    qemu_argv_add_json(c, "-blockdev", p);
-    f = json_object();
-    json_object_set_new(f, "node-name", json_sprintf("disk%zu-format", i));
-    json_object_set_new(f, "read-only", json_boolean(ro));
-    json_object_set_new(f, "driver", json_string(fmt));
-    json_object_set_new(f, "file", json_sprintf("disk%zu-storage", i));
-    if (direct || noflush)
-        json_object_set_new(f, "cache", json_pack("{s:b, s:b}", "direct",
-                                                  direct, "no-flush", noflush));
-    if (k->driver_discard)
-        json_object_set_new(f, "discard", json_string(k->driver_discard));
-    qemu_argv_add_json(c, "-blockdev", f);
-    snprintf(node, nodesz, "disk%zu-format", i);
-    return 0;
+    if (add_chain(c, i, below, sizeof(below), what) < 0)
+        return -1;
+    snprintf(base, sizeof(base), "disk%zu", i);
+    im.fmt = fmt;
+    im.ro = ro;
+    im.base = base;
+    im.backing = strcmp(below, "-") ? below : NULL;
+    im.what = what;
+    return add_image(c, k, &im, node, nodesz);
 }
 
 static const char *

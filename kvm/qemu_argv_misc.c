@@ -99,6 +99,14 @@ add_controller(struct qemu_argv_ctx *c, const struct dom_controller *k)
     } else {
         json_object_set_new(dev, "id", json_sprintf("%s%d", k->type, idx));
     }
+    if (!strcmp(k->type, "virtio-serial")) {
+        const char *ports = lv_attrs_get(&k->attrs, "ports");
+        const char *vectors = lv_attrs_get(&k->attrs, "vectors");
+        if (ports)
+            json_object_set_new(dev, "max_ports", json_integer(strtol(ports, NULL, 10)));
+        if (vectors)
+            json_object_set_new(dev, "vectors", json_integer(strtol(vectors, NULL, 10)));
+    }
     if (!k->address.type && !strcmp(drv, "piix3-usb-uhci") && !c->q35) {
         /* libvirt's spot: function 2 of the PIIX3 in slot 1 */
         json_object_set_new(dev, "bus", json_string("pci.0"));
@@ -165,8 +173,9 @@ add_implicit(struct qemu_argv_ctx *c)
         if (implicit_disk_ctrl(c, bus, ci, !strcmp(bus, "scsi") ? &scsi : &sata) < 0)
             return -1;
     }
-    if (c->need_vserial && !has_ctrl(d, "virtio-serial", 0)) {
+    for (size_t i = 0; i < c->n_vs_add; i++) {
         k.type = (char *)"virtio-serial";
+        k.index = (int)c->vs_add[i];
         if (add_controller(c, &k) < 0)
             return -1;
     }
@@ -178,12 +187,8 @@ qemu_argv_controllers(struct qemu_argv_ctx *c)
 {
     const struct dom_def *d = c->def;
 
-    for (size_t i = 0; i < d->n_chrs; i++)
-        if ((d->chrs[i].kind == DOM_CHR_CHANNEL &&
-             (!d->chrs[i].target_type || !strcmp(d->chrs[i].target_type, "virtio"))) ||
-            (d->chrs[i].kind == DOM_CHR_CONSOLE && d->chrs[i].target_type &&
-             !strcmp(d->chrs[i].target_type, "virtio")))
-            c->need_vserial = 1;
+    if (qemu_argv_vserial_plan(c) < 0)
+        return -1;
     /* pci controllers first: other devices sit on their buses */
     for (size_t i = 0; i < d->n_controllers; i++)
         if (!strcmp(d->controllers[i].type, "pci") &&
@@ -553,6 +558,43 @@ qemu_argv_rngs(struct qemu_argv_ctx *c)
             return -1;
         }
         qemu_argv_add_json(c, "-object", obj);
+        qemu_argv_add_json(c, "-device", dev);
+    }
+    return 0;
+}
+
+/* --- panic ---------------------------------------------------------------- */
+
+/* <panic>: the ISA pvpanic device (libvirt's x86 default, at the iobase
+ * the address gives) or pvpanic-pci; QEMU then reports GUEST_PANICKED and
+ * <on_crash> applies. */
+int
+qemu_argv_panics(struct qemu_argv_ctx *c)
+{
+    for (size_t i = 0; i < c->def->n_panics; i++) {
+        const struct dom_panic *p = &c->def->panics[i];
+        const char *m = p->model ? p->model : "isa";
+        json_t *dev;
+
+        if (!strcmp(m, "isa")) {
+            long io = -1;
+            if (p->address.type && !strcmp(p->address.type, "isa"))
+                io = qemu_argv_addr_num(&p->address, "iobase", -1);
+            dev = json_pack("{s:s}", "driver", "pvpanic");
+            if (io >= 0)
+                json_object_set_new(dev, "ioport", json_integer(io));
+        } else if (!strcmp(m, "pvpanic")) {
+            dev = json_pack("{s:s, s:o}", "driver", "pvpanic-pci", "id",
+                            json_sprintf("panic%zu", i));
+            if (qemu_argv_pci_place(c, &p->address, dev, "panic 'pvpanic'") < 0) {
+                json_decref(dev);
+                return -1;
+            }
+        } else {
+            lv_err_set(c->err, LV_E_UNSUPPORTED, "panic '%s': unsupported model "
+                       "(use 'isa' or 'pvpanic')", m);
+            return -1;
+        }
         qemu_argv_add_json(c, "-device", dev);
     }
     return 0;

@@ -26,8 +26,10 @@ struct qemu_argv_ctx {
     int boot_per_device;     /* some device has <boot order=> */
     int usb_ok;              /* a USB controller (bus usb.0) exists */
     int usb_port;            /* next automatic USB port */
-    int vserial_nr;          /* next virtserialport number on controller 0 */
-    int need_vserial;        /* virtio channels/consoles exist */
+    struct { long ctrl, port; } *vs; /* per def->chrs: virtio-serial
+                              * address of a channel, -1 where none */
+    long *vs_add;            /* virtio-serial controllers to add */
+    size_t n_vs_add;
     const char *audiodev;    /* "audio1" when -audiodev was emitted */
 };
 
@@ -63,6 +65,34 @@ long qemu_argv_disk_ctrl(const struct dom_disk *k);
  * pflash -blockdev nodes, SMM-only flash writes); 0 or -1 with c->err. */
 void qemu_argv_firmware_machine(struct qemu_argv_ctx *c, struct strbuf *b);
 int qemu_argv_firmware(struct qemu_argv_ctx *c);
+/* Plan the virtio-serial addresses of the channels into c->vs and the
+ * controllers to add into c->vs_add (qemu_argv_vserial.c); 0 or -1. */
+int qemu_argv_vserial_plan(struct qemu_argv_ctx *c);
+
+/* The -chardev for ch with id (qemu_argv_chr.c); vmc_name is the name a
+ * spicevmc backend gets ("vdagent", "usbredir"); what names the device in
+ * errors. 0 or -1 with c->err. */
+int qemu_argv_chardev(struct qemu_argv_ctx *c, const struct dom_chr *ch,
+                      const char *id, const char *vmc_name, const char *what);
+
+/* Guest memory (qemu_argv_mem.c): the machine options it needs
+ * (mem-merge=off, memory-backend=pc.ram) appended to b; the -object,
+ * -numa and -overcommit options after -smp (0 or -1 with c->err); whether
+ * the whole RAM needs a backend object of its own. */
+void qemu_argv_mem_machine(const struct qemu_argv_ctx *c, struct strbuf *b);
+int qemu_argv_memory(struct qemu_argv_ctx *c);
+int qemu_argv_mem_needs_backend(const struct qemu_argv_ctx *c);
+
+/* A network disk source (qemu_argv_netdisk.c): its -blockdev protocol
+ * node (no node-name yet), or NULL with err. */
+struct qemu_netdisk {
+    const char *what;          /* "disk 'vda'" for errors */
+    const char *protocol, *name, *query;
+    const struct dom_disk_host *hosts;
+    size_t n_hosts;
+    int has_auth;              /* an <auth> is given */
+};
+json_t *qemu_argv_netdisk_node(const struct qemu_netdisk *s, struct lv_err *err);
 
 /* The device classes, in argv order. Each returns 0 or -1 with c->err. */
 int qemu_argv_controllers(struct qemu_argv_ctx *c);
@@ -77,5 +107,7 @@ int qemu_argv_sounds(struct qemu_argv_ctx *c);
 int qemu_argv_watchdogs(struct qemu_argv_ctx *c);
 int qemu_argv_balloon(struct qemu_argv_ctx *c);
 int qemu_argv_rngs(struct qemu_argv_ctx *c);
+int qemu_argv_redirdevs(struct qemu_argv_ctx *c);
+int qemu_argv_panics(struct qemu_argv_ctx *c);
 
 #endif

@@ -214,6 +214,7 @@ point_disks(struct dom_def *def, const struct dom_def *orig, const struct ext *x
             struct dom_disk *k = &def->disks[j];
             if (!k->target_dev || strcmp(k->target_dev, dev) != 0)
                 continue;
+            dom_def_disk_push_down(k);    /* an explicit chain grows */
             free(k->source);
             k->source = lv_strdup(x->overlay[i]);
             free(k->driver_type);

@@ -478,6 +478,34 @@ test_validate(void)
     strbuf_free(&p);
 }
 
+/* An external snapshot moves a disk's image down its explicit chain. */
+static void
+test_chain_push_down(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    const char *xml = "<domain type='qemu'><name>c</name><memory>1024</memory>"
+        "<os><type>hvm</type></os><devices><disk type='file'><driver type='qcow2'/>"
+        "<source file='/a.qcow2' index='2'/><backingStore type='file' index='1'>"
+        "<format type='raw'/><source file='/b.raw'/><backingStore/></backingStore>"
+        "<target dev='vda'/></disk></devices></domain>";
+    struct dom_def *d = parse_str(xml, 0, &err);
+    char *out = NULL;
+
+    CHECK(d && d->disks[0].n_chain == 1 && d->disks[0].chain_end, "chain parsed");
+    if (d) {
+        dom_def_disk_push_down(&d->disks[0]);
+        free(d->disks[0].source);
+        d->disks[0].source = lv_strdup("/overlay.qcow2");
+        out = dom_def_format_xml(d, DOM_FORMAT_INACTIVE, &err);
+    }
+    CHECK(out && strstr(out, "<source file='/overlay.qcow2'/>\n"
+          "      <backingStore type='file'>\n        <format type='qcow2'/>\n"
+          "        <source file='/a.qcow2'/>\n        <backingStore type='file' index='1'>"),
+          "old image is the first layer:\n%s", out ? out : err.msg);
+    free(out);
+    dom_def_free(d);
+}
+
 /* tests/c/data: <case>.xml must format to <case>.out.xml (or to itself
  * when there is none); fail-<what>.xml must be rejected with the message
  * in fail-<what>.err. */
@@ -521,7 +549,7 @@ main(void)
 {
     static const char *const cases[] = {
         "basic", "devices", "fail-bad-mac", "fail-unknown-device",
-        "fail-no-name", NULL
+        "fail-no-name", "live-chr", NULL
     };
 
     test_units();
@@ -530,6 +558,7 @@ main(void)
     test_keep_unknown();
     test_secure_and_id();
     test_validate();
+    test_chain_push_down();
     for (int i = 0; cases[i]; i++)
         test_data_case(cases[i]);
     test_conformance();

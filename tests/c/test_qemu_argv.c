@@ -10,6 +10,7 @@
 #include "dom_def.h"
 #include "dom_xml.h"
 #include "harness.h"
+#include "kvm/host_mem.h"
 #include "kvm/qemu_argv.h"
 #include "spawn.h"
 #include "store.h"
@@ -391,6 +392,266 @@ test_disk_errors_and_console(void)
     dom_def_free(d);
 }
 
+/* --- from XML ----------------------------------------------------------- */
+
+static char **
+argv_of(const char *xml, struct lv_err *err)
+{
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1 };
+    struct dom_def *d = dom_def_parse_xml(xml, strlen(xml), "t.xml", 0, err);
+    char **a = d ? qemu_argv_build(d, &o, err) : NULL;
+
+    dom_def_free(d);
+    return a;
+}
+
+#define DOM_HEAD "<domain type='qemu'><name>c</name><memory>65536</memory>" \
+    "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+#define DOM_TAIL "</devices></domain>"
+
+/* Every chardev backend gets libvirt's QEMU 7.2 options. */
+static void
+test_chardev_backends(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<channel type='unix'><source mode='connect' path='/s'><reconnect "
+        "enabled='yes' timeout='2'/></source><target type='virtio' name='u'/></channel>"
+        "<channel type='tcp'><source mode='connect' host='h' service='7' tls='yes'/>"
+        "<protocol type='telnet'/><target type='virtio' name='t'/></channel>"
+        "<channel type='udp'><source mode='bind' host='127.0.0.1' service='1111'/>"
+        "<source mode='connect' host='127.0.0.1' service='2222'/>"
+        "<target type='virtio' name='d'/></channel>"
+        "<channel type='qemu-vdagent'><source><clipboard copypaste='yes'/>"
+        "<mouse mode='client'/></source><target type='virtio' name='v'/></channel>"
+        "<channel type='dbus'><source channel='org.x'/><target type='virtio' "
+        "name='b'/></channel>"
+        "<channel type='pipe'><source path='/p'/><target type='guestfwd' "
+        "address='10.0.2.1' port='4600'/></channel>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "chardevs: %s", err.msg);
+    CHECK(argv_has(a, "socket,id=charchannel0,path=/s,reconnect=2"), "unix reconnect");
+    CHECK(argv_has(a, "socket,id=charchannel1,host=h,port=7,telnet=on,"
+                   "tls-creds=objcharchannel1_tls0"), "tcp tls");
+    CHECK(argv_contains(a, "\"endpoint\":\"client\""), "tls object");
+    CHECK(argv_has(a, "udp,id=charchannel2,host=127.0.0.1,port=2222,"
+                   "localaddr=127.0.0.1,localport=1111"), "udp bind+connect");
+    CHECK(argv_has(a, "qemu-vdagent,id=charchannel3,name=vdagent,clipboard=on,mouse=on"),
+          "vdagent options");
+    CHECK(argv_has(a, "dbus,id=charchannel4,name=org.x"), "dbus");
+    CHECK(argv_has(a, "{\"type\":\"user\",\"guestfwd\":[{\"str\":"
+                   "\"tcp:10.0.2.1:4600-chardev:charchannel5\"}],\"id\":\"channel5\"}"),
+          "guestfwd netdev");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<channel type='spicevmc'><target type='virtio'/></channel>"
+                DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "channel 'charchannel0': type 'spicevmc' needs "
+                       "<graphics type='spice'>"), "spicevmc without spice: %s", err.msg);
+    lv_argv_free(a);
+}
+
+/* virtio-serial ports as libvirt assigns them: from 1, on the controller
+ * the address names, a new controller when the ports run out. */
+static void
+test_vserial_ports(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<controller type='virtio-serial' index='0' ports='3'/>"
+        "<channel type='pty'><target type='virtio' name='a'/></channel>"
+        "<channel type='pty'><target type='virtio' name='b'/></channel>"
+        "<channel type='pty'><target type='virtio' name='c'/></channel>"
+        "<channel type='pty'><target type='virtio' name='d'/>"
+        "<address type='virtio-serial' controller='0' bus='0' port='2'/></channel>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "vserial: %s", err.msg);
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial0.0\",\"nr\":1,\"chardev\":\"charchannel0\""),
+          "first free port 1");
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial1.0\",\"nr\":1,\"chardev\":\"charchannel1\""),
+          "ports=3 full: a new controller 1");
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial1.0\",\"nr\":2,\"chardev\":\"charchannel2\""),
+          "then port 2 there");
+    CHECK(argv_contains(a, "\"bus\":\"virtio-serial0.0\",\"nr\":2,\"chardev\":\"charchannel3\""),
+          "explicit address");
+    CHECK(argv_contains(a, "\"id\":\"virtio-serial1\"") &&
+          argv_contains(a, "\"max_ports\":3"), "implicit controller 1, max_ports");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD
+        "<channel type='pty'><target type='virtio' name='a'/>"
+        "<address type='virtio-serial' controller='0' bus='0' port='1'/></channel>"
+        "<channel type='pty'><target type='virtio' name='b'/>"
+        "<address type='virtio-serial' controller='0' bus='0' port='1'/></channel>"
+        DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "channel 'b': virtio-serial port 1 of controller 0 "
+                       "is taken twice"), "port twice: %s", err.msg);
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD
+        "<channel type='pty'><target type='virtio' name='a'/></channel>"
+        "<channel type='null'><target type='virtio' name='a'/></channel>"
+        DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "channel 'a': the name is used by two virtio channels"),
+          "name twice: %s", err.msg);
+    lv_argv_free(a);
+}
+
+/* <redirdev> and <panic> give libvirt's devices. */
+static void
+test_redirdev_panic(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<graphics type='spice' port='5901'/>"
+        "<redirdev bus='usb' type='spicevmc'><boot order='2'/></redirdev>"
+        "<redirdev bus='usb' type='tcp'><source mode='connect' host='h' service='4'/>"
+        "<address type='usb' bus='0' port='5'/></redirdev>"
+        "<panic/><panic model='pvpanic'/>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "redirdev: %s", err.msg);
+    CHECK(argv_has(a, "spicevmc,id=charredir0,name=usbredir"), "spicevmc usbredir");
+    CHECK(argv_has(a, "{\"driver\":\"usb-redir\",\"chardev\":\"charredir0\",\"id\":"
+                   "\"redir0\",\"bus\":\"usb.0\",\"port\":\"1\",\"bootindex\":2}"),
+          "usb-redir with boot index");
+    CHECK(argv_has(a, "socket,id=charredir1,host=h,port=4"), "tcp backend");
+    CHECK(argv_contains(a, "\"id\":\"redir1\",\"bus\":\"usb.0\",\"port\":\"5\""),
+          "usb address");
+    CHECK(argv_has(a, "{\"driver\":\"pvpanic\"}"), "isa pvpanic");
+    CHECK(argv_contains(a, "{\"driver\":\"pvpanic-pci\",\"id\":\"panic1\""), "pvpanic-pci");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<panic model='hyperv'/>" DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "panic 'hyperv': unsupported model"), "hyperv: %s", err.msg);
+    lv_argv_free(a);
+}
+
+/* NUMA cells, huge pages and numatune give libvirt's memory backends. */
+static void
+test_memory(void)
+{
+    struct host_mem hm = { .n_hugetlbfs = 2, .default_hugepage_kib = 2048,
+                           .numa_online = "0-1" };
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1,
+                                .host_mem = &hm };
+    struct lv_err err = LV_ERR_INIT;
+    const char *xml = "<domain type='qemu'><name>m</name>"
+        "<memoryBacking><hugepages><page size='1' unit='GiB' nodeset='1'/>"
+        "</hugepages><locked/><nosharepages/></memoryBacking>"
+        "<vcpu>2</vcpu><numatune><memory mode='interleave' nodeset='0-1'/>"
+        "<memnode cellid='0' mode='strict' nodeset='1'/></numatune>"
+        "<os><type machine='pc'>hvm</type></os><cpu><numa>"
+        "<cell id='1' cpus='1' memory='1' unit='GiB'/>"
+        "<cell id='0' cpus='0' memory='1000' unit='KiB'><distances>"
+        "<sibling id='1' value='20'/></distances></cell>"
+        "</numa></cpu></domain>";
+    struct dom_def *d;
+    char **a = NULL;
+
+    strcpy(hm.hugetlbfs[0].path, "/hp2M");
+    hm.hugetlbfs[0].page_kib = 2048;
+    strcpy(hm.hugetlbfs[1].path, "/hp1G");
+    hm.hugetlbfs[1].page_kib = 1048576;
+    d = dom_def_parse_xml(xml, strlen(xml), "m.xml", 0, &err);
+    CHECK(d != NULL, "parse: %s", err.msg);
+    CHECK(d && d->memory_kib == 1049576, "no <memory>: the cells' sum");
+    if (getenv("ARGV_SHOW") && d && (a = qemu_argv_build(d, &o, &err)))
+        for (size_t i = 0; a[i]; i++)
+            printf("%s\n", a[i]);
+    lv_argv_free(a);
+    if (d)
+        a = qemu_argv_build(d, &o, &err);
+    CHECK(a != NULL, "argv: %s", err.msg);
+    CHECK(argv_has(a, "size=1025M"), "-m: cells rounded up to MiB, summed");
+    CHECK(argv_contains(a, "mem-merge=off") && argv_has(a, "mem-lock=on"),
+          "nosharepages, locked");
+    CHECK(argv_has(a, "{\"qom-type\":\"memory-backend-ram\",\"id\":\"ram-node0\","
+                   "\"size\":1048576,\"host-nodes\":[1],\"policy\":\"bind\"}"),
+          "cell 0: plain RAM bound by its memnode");
+    CHECK(argv_has(a, "{\"qom-type\":\"memory-backend-file\",\"id\":\"ram-node1\","
+                   "\"mem-path\":\"/hp1G\",\"prealloc\":true,\"size\":1073741824,"
+                   "\"host-nodes\":[0,1],\"policy\":\"interleave\"}"),
+          "cell 1: 1 GiB pages, the <memory> policy");
+    CHECK(argv_has(a, "node,nodeid=0,cpus=0,memdev=ram-node0") &&
+          argv_has(a, "node,nodeid=1,cpus=1,memdev=ram-node1"), "nodes in id order");
+    CHECK(argv_has(a, "dist,src=0,dst=1,val=20") && argv_has(a, "dist,src=1,dst=0,val=20")
+          && argv_has(a, "dist,src=1,dst=1,val=10"), "distances mirrored");
+    lv_argv_free(a);
+    hm.n_hugetlbfs = 1;
+    a = d ? qemu_argv_build(d, &o, &err) : NULL;
+    CHECK(!a && strstr(err.msg, "no hugetlbfs is mounted for 1048576 KiB pages"),
+          "missing mount: %s", err.msg);
+    lv_argv_free(a);
+    dom_def_free(d);
+    a = argv_of("<domain type='qemu'><name>m</name><memory>65536</memory><vcpu>2</vcpu>"
+                "<os><type>hvm</type></os><cpu><numa><cell id='0' cpus='0' memory='1'/>"
+                "<cell id='0' cpus='1' memory='1'/></numa></cpu></domain>", &err);
+    CHECK(!a && strstr(err.msg, "cell ids must be 0..1, each once (id 0 is given twice)"),
+          "duplicate cell id: %s", err.msg);
+    lv_argv_free(a);
+    a = argv_of("<domain type='qemu'><name>m</name><memory>65536</memory><vcpu>2</vcpu>"
+                "<os><type>hvm</type></os><cpu><numa><cell id='0' cpus='0-2' memory='1'/>"
+                "</numa></cpu></domain>", &err);
+    CHECK(!a && strstr(err.msg, "cell 0: cpus='0-2' names a CPU beyond the <vcpu> count"),
+          "cpus beyond vcpus: %s", err.msg);
+    lv_argv_free(a);
+}
+
+/* Network disk protocols and backing chains give libvirt's -blockdev. */
+static void
+test_network_disks(void)
+{
+    struct lv_err err = LV_ERR_INIT;
+    char **a = argv_of(DOM_HEAD
+        "<disk type='network'><driver type='raw'/><source protocol='https' "
+        "name='img/a.raw' query='x=1'><host name='h' port='8443'/></source>"
+        "<target dev='vda'/></disk>"
+        "<disk type='network'><source protocol='iscsi' name='iqn.2013-07.org.x:p/2'>"
+        "<host name='10.0.0.1'/></source><target dev='vdb'/></disk>"
+        "<disk type='network'><source protocol='rbd' name='pool/image@snap'>"
+        "<host name='m1' port='6321'/><host name='m2'/></source><target dev='vdc'/></disk>"
+        "<disk type='network'><source protocol='gluster' name='vol/dir/f.img'>"
+        "<host name='g1'/></source><target dev='vdd'/></disk>"
+        "<disk type='file'><driver type='qcow2'/><source file='/t.qcow2'/>"
+        "<backingStore type='network'><format type='qcow2'/>"
+        "<source protocol='nbd' name='e'><host name='n' port='9'/></source>"
+        "<backingStore type='file'><format type='raw'/><source file='/b.raw'/>"
+        "</backingStore></backingStore><target dev='vde'/></disk>"
+        "<disk type='file'><driver type='qcow2'/><source file='/u.qcow2'/>"
+        "<backingStore/><target dev='vdf'/></disk>"
+        DOM_TAIL, &err);
+
+    CHECK(a != NULL, "network disks: %s", err.msg);
+    CHECK(argv_contains(a, "{\"driver\":\"https\",\"url\":\"https://h:8443/img/a.raw?x=1\""),
+          "https url");
+    CHECK(argv_contains(a, "{\"driver\":\"iscsi\",\"portal\":\"10.0.0.1:3260\",\"target\":"
+                        "\"iqn.2013-07.org.x:p\",\"transport\":\"tcp\",\"lun\":2"), "iscsi");
+    CHECK(argv_contains(a, "{\"driver\":\"rbd\",\"pool\":\"pool\",\"image\":\"image\","
+                        "\"snapshot\":\"snap\",\"server\":[{\"host\":\"m1\",\"port\":"
+                        "\"6321\"},{\"host\":\"m2\",\"port\":\"6789\"}]"), "rbd");
+    CHECK(argv_contains(a, "{\"driver\":\"gluster\",\"volume\":\"vol\",\"path\":\"dir/f.img\","
+                        "\"server\":[{\"type\":\"inet\",\"host\":\"g1\",\"port\":\"24007\"}]"),
+          "gluster");
+    CHECK(argv_contains(a, "{\"driver\":\"file\",\"filename\":\"/b.raw\",\"node-name\":"
+                        "\"disk4-b1-storage\",\"read-only\":true}"), "bottom layer first");
+    CHECK(argv_contains(a, "\"driver\":\"qcow2\",\"file\":\"disk4-b0-storage\",\"backing\":"
+                        "\"disk4-b1-storage\""), "nbd layer over the raw one");
+    CHECK(argv_contains(a, "\"file\":\"disk4-storage\",\"backing\":\"disk4-b0-format\""),
+          "top over the chain");
+    CHECK(argv_contains(a, "\"file\":\"disk5-storage\",\"backing\":null"),
+          "<backingStore/>: no backing");
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<disk type='network'><auth username='u'><secret type='ceph' "
+                "usage='x'/></auth><source protocol='rbd' name='p/i'><host name='m'/>"
+                "</source><target dev='vda'/></disk>" DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "disk 'vda': <auth> needs a secret"), "auth: %s", err.msg);
+    lv_argv_free(a);
+    a = argv_of(DOM_HEAD "<disk type='network'><source protocol='sheepdog' name='x'>"
+                "<host name='m'/></source><target dev='vda'/></disk>" DOM_TAIL, &err);
+    CHECK(!a && strstr(err.msg, "unsupported network protocol 'sheepdog'"), "sheepdog: %s",
+          err.msg);
+    lv_argv_free(a);
+}
+
 int
 main(void)
 {
@@ -398,6 +659,11 @@ main(void)
     test_no_secret();
     test_network_errors();
     test_disk_errors_and_console();
+    test_chardev_backends();
+    test_vserial_ports();
+    test_redirdev_panic();
+    test_memory();
+    test_network_disks();
     test_conformance();
     return TEST_DONE();
 }

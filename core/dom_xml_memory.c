@@ -1,0 +1,311 @@
+/* dom_xml_memory.c - the memory placement elements of libvirt domain XML,
+ * both ways: <cpu><numa> (guest NUMA cells and their distances),
+ * <memoryBacking> (huge pages, sharing, locking, allocation) and
+ * <numatune> (host nodes for guest memory). What libvirt accepts there and
+ * luavirt does not act on (<cell><cache>, <numa><interconnects>) is an
+ * error naming it. */
+#include "dom_xml_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "units.h"
+
+/* A size attribute with its unit attribute ("memory" + "unit", "size" +
+ * "unit") in KiB; 0 absent, 1 taken, -1 bad (reported), 2 bad but
+ * reported in validate mode (go on). */
+static int
+size_attr(struct dx_ctx *c, xmlNode *n, const char *name, uint64_t *kib)
+{
+    char *v = NULL, *unit = NULL, *text;
+    struct lv_err e = LV_ERR_INIT;
+    int rc = 1;
+
+    if (!dx_str(n, name, &v))
+        return 0;
+    dx_str(n, "unit", &unit);
+    text = lv_asprintf("%s %s", v, unit ? unit : "KiB");
+    if (lv_units_parse_kib(text, kib, &e) < 0)
+        rc = dx_fail(c, n, "invalid %s='%s' in <%s>: %s", name, v, DX_NAME(n),
+                     e.msg) < 0 ? -1 : 2;
+    free(text);
+    free(v);
+    free(unit);
+    return rc;
+}
+
+/* ---- <numa> ---- */
+
+static int
+parse_distances(struct dx_ctx *c, xmlNode *n, struct dom_numa_cell *cell)
+{
+    xmlNode *ch, *next;
+
+    for (ch = n->children; ch; ch = next) {
+        struct dom_numa_sibling *s;
+        unsigned id = 0, value = 0;
+        int hid, hval;
+        next = ch->next;
+        if (!DX_IS(ch, "sibling"))
+            continue;
+        if ((hid = dx_uint(c, ch, "id", &id)) < 0 ||
+            (hval = dx_uint(c, ch, "value", &value)) < 0)
+            return -1;
+        if (!hid || !hval) {
+            if (dx_fail(c, ch, "<sibling> needs id= and value=") < 0)
+                return -1;
+        } else if (value < 10 || value > 255) {
+            if (dx_fail(c, ch, "<sibling> value %u out of range (10-255)", value) < 0)
+                return -1;
+        }
+        s = dx_push(&cell->siblings, &cell->n_siblings, sizeof(*s));
+        s->id = id;
+        s->value = value;
+        if (dx_finish(c, ch, NULL, NULL) < 0)
+            return -1;
+        dx_consumed(ch);
+    }
+    return dx_finish(c, n, NULL, NULL);
+}
+
+static int
+parse_cell(struct dx_ctx *c, xmlNode *n, struct dom_cpu *cpu)
+{
+    struct dom_numa_cell *cell = dx_push(&cpu->cells, &cpu->n_cells, sizeof(*cell));
+    xmlNode *ch, *next;
+
+    cell->id = -1;
+    if (dx_int(c, n, "id", &cell->id) < 0)
+        return -1;
+    dx_str(n, "cpus", &cell->cpus);
+    switch (size_attr(c, n, "memory", &cell->memory_kib)) {
+    case -1:
+        return -1;
+    case 0:
+        if (dx_fail(c, n, "<cell> needs memory=") < 0)
+            return -1;
+    }
+    dx_str(n, "memAccess", &cell->mem_access);
+    dx_str(n, "discard", &cell->discard);
+    for (ch = n->children; ch; ch = next) {
+        next = ch->next;
+        if (!DX_IS(ch, "distances"))
+            continue;
+        if (parse_distances(c, ch, cell) < 0)
+            return -1;
+        dx_consumed(ch);
+    }
+    return dx_finish(c, n, NULL, NULL);
+}
+
+int
+dx_parse_numa(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    xmlNode *ch, *next;
+
+    for (ch = n->children; ch; ch = next) {
+        next = ch->next;
+        if (!DX_IS(ch, "cell"))
+            continue;
+        if (parse_cell(c, ch, &def->cpu) < 0)
+            return -1;
+        dx_consumed(ch);
+    }
+    if (dx_finish(c, n, NULL, NULL) < 0)
+        return -1;
+    if (!def->memory_kib)      /* libvirt: the cells give the size */
+        for (size_t i = 0; i < def->cpu.n_cells; i++)
+            def->memory_kib += def->cpu.cells[i].memory_kib;
+    return 0;
+}
+
+void
+fx_numa(xmlNode *cpu, const struct dom_cpu *x)
+{
+    xmlNode *n;
+
+    if (!x->n_cells)
+        return;
+    n = fx_elem(cpu, "numa");
+    for (size_t i = 0; i < x->n_cells; i++) {
+        const struct dom_numa_cell *cell = &x->cells[i];
+        xmlNode *e = fx_elem(n, "cell"), *d;
+        if (cell->id >= 0)
+            fx_attrf(e, "id", "%d", cell->id);
+        fx_attr(e, "cpus", cell->cpus);
+        fx_attrf(e, "memory", "%llu", (unsigned long long)cell->memory_kib);
+        fx_attr(e, "unit", "KiB");
+        fx_attr(e, "memAccess", cell->mem_access);
+        fx_attr(e, "discard", cell->discard);
+        if (!cell->n_siblings)
+            continue;
+        d = fx_elem(e, "distances");
+        for (size_t j = 0; j < cell->n_siblings; j++) {
+            xmlNode *s = fx_elem(d, "sibling");
+            fx_attrf(s, "id", "%u", cell->siblings[j].id);
+            fx_attrf(s, "value", "%u", cell->siblings[j].value);
+        }
+    }
+}
+
+/* ---- <memoryBacking> ---- */
+
+static int
+parse_hugepages(struct dx_ctx *c, xmlNode *n, struct dom_mem_backing *mb)
+{
+    xmlNode *ch, *next;
+
+    mb->hugepages = 1;
+    for (ch = n->children; ch; ch = next) {
+        struct dom_hugepage *p;
+        next = ch->next;
+        if (!DX_IS(ch, "page"))
+            continue;
+        p = dx_push(&mb->pages, &mb->n_pages, sizeof(*p));
+        switch (size_attr(c, ch, "size", &p->size_kib)) {
+        case -1:
+            return -1;
+        case 0:
+            if (dx_fail(c, ch, "<page> needs size=") < 0)
+                return -1;
+        }
+        dx_str(ch, "nodeset", &p->nodeset);
+        if (dx_finish(c, ch, NULL, NULL) < 0)
+            return -1;
+        dx_consumed(ch);
+    }
+    return dx_finish(c, n, NULL, NULL);
+}
+
+static int
+parse_backing_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_mem_backing *mb = obj;
+
+    if (DX_IS(ch, "hugepages"))
+        return parse_hugepages(c, ch, mb);
+    if (DX_IS(ch, "nosharepages")) {
+        mb->nosharepages = 1;
+    } else if (DX_IS(ch, "locked")) {
+        mb->locked = 1;
+    } else if (DX_IS(ch, "discard")) {
+        mb->discard = 1;
+    } else if (DX_IS(ch, "source")) {
+        dx_str(ch, "type", &mb->source_type);
+    } else if (DX_IS(ch, "access")) {
+        dx_str(ch, "mode", &mb->access_mode);
+    } else if (DX_IS(ch, "allocation")) {
+        dx_str(ch, "mode", &mb->allocation_mode);
+        if (dx_uint(c, ch, "threads", &mb->allocation_threads) < 0)
+            return -1;
+    } else {
+        return 1;
+    }
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+int
+dx_parse_memory_backing(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    def->mem_backing.present = 1;
+    if (dx_children(c, n, parse_backing_child, &def->mem_backing) < 0)
+        return -1;
+    return dx_finish(c, n, NULL, NULL);
+}
+
+void
+fx_memory_backing(xmlNode *root, const struct dom_mem_backing *mb)
+{
+    xmlNode *n, *e;
+
+    if (!mb->present)
+        return;
+    n = fx_elem(root, "memoryBacking");
+    if (mb->hugepages) {
+        e = fx_elem(n, "hugepages");
+        for (size_t i = 0; i < mb->n_pages; i++) {
+            xmlNode *p = fx_elem(e, "page");
+            fx_attrf(p, "size", "%llu", (unsigned long long)mb->pages[i].size_kib);
+            fx_attr(p, "unit", "KiB");
+            fx_attr(p, "nodeset", mb->pages[i].nodeset);
+        }
+    }
+    if (mb->nosharepages)
+        fx_elem(n, "nosharepages");
+    if (mb->locked)
+        fx_elem(n, "locked");
+    if (mb->source_type)
+        fx_attr(fx_elem(n, "source"), "type", mb->source_type);
+    if (mb->access_mode)
+        fx_attr(fx_elem(n, "access"), "mode", mb->access_mode);
+    if (mb->allocation_mode || mb->allocation_threads) {
+        e = fx_elem(n, "allocation");
+        fx_attr(e, "mode", mb->allocation_mode);
+        if (mb->allocation_threads)
+            fx_attrf(e, "threads", "%u", mb->allocation_threads);
+    }
+    if (mb->discard)
+        fx_elem(n, "discard");
+}
+
+/* ---- <numatune> ---- */
+
+static int
+parse_numatune_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+{
+    struct dom_numatune *nt = obj;
+
+    if (DX_IS(ch, "memory")) {
+        nt->memory = 1;      /* a repeated <memory> overrides, as given */
+        dx_str(ch, "mode", &nt->mode);
+        dx_str(ch, "nodeset", &nt->nodeset);
+        dx_str(ch, "placement", &nt->placement);
+    } else if (DX_IS(ch, "memnode")) {
+        struct dom_numatune_memnode *m = dx_push(&nt->memnodes, &nt->n_memnodes,
+                                                 sizeof(*m));
+        switch (dx_uint(c, ch, "cellid", &m->cellid)) {
+        case -1:
+            return -1;
+        case 0:
+            if (dx_fail(c, ch, "<memnode> needs cellid=") < 0)
+                return -1;
+        }
+        dx_str(ch, "mode", &m->mode);
+        dx_str(ch, "nodeset", &m->nodeset);
+    } else {
+        return 1;
+    }
+    return dx_finish(c, ch, NULL, NULL);
+}
+
+int
+dx_parse_numatune(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    def->numatune.present = 1;
+    if (dx_children(c, n, parse_numatune_child, &def->numatune) < 0)
+        return -1;
+    return dx_finish(c, n, NULL, NULL);
+}
+
+void
+fx_numatune(xmlNode *root, const struct dom_numatune *nt)
+{
+    xmlNode *n, *e;
+
+    if (!nt->present)
+        return;
+    n = fx_elem(root, "numatune");
+    if (nt->memory) {
+        e = fx_elem(n, "memory");
+        fx_attr(e, "mode", nt->mode);
+        fx_attr(e, "placement", nt->placement);
+        fx_attr(e, "nodeset", nt->nodeset);
+    }
+    for (size_t i = 0; i < nt->n_memnodes; i++) {
+        e = fx_elem(n, "memnode");
+        fx_attrf(e, "cellid", "%u", nt->memnodes[i].cellid);
+        fx_attr(e, "mode", nt->memnodes[i].mode);
+        fx_attr(e, "nodeset", nt->memnodes[i].nodeset);
+    }
+}
