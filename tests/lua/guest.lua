@@ -50,6 +50,24 @@ do
   b:close()
 end
 
+-- The console line that starts with prefix at or after byte offset, from
+-- prefix on, once the whole line is in the log: the serial port delivers it
+-- a byte at a time, so a match on the prefix alone may see half a line.
+function M.line(d, prefix, offset, secs)
+  offset, secs = offset or 0, secs or 60
+  d:wait_console(prefix, secs, offset)
+  local at = d:console_log():find(prefix, offset + 1, true)
+  d:wait_console("\n", secs, at)
+  return (d:console_log():sub(at):match("^[^\r\n]*"))
+end
+
+-- Send an lv-cmd line and return the guest's answer line (from prefix on).
+function M.ask(d, cmd, prefix, secs)
+  local offset = #d:console_log()
+  d:console_write(cmd .. "\n", {expect = prefix, timeout = secs or 60})
+  return M.line(d, prefix, offset, secs)
+end
+
 -- How many times plain text occurs in s.
 function M.count(s, text)
   local n, i = 0, 1

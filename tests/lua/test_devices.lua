@@ -43,17 +43,7 @@ end
 
 -- Send an lv-cmd to the guest and return its answer line (from prefix on),
 -- once the whole line is in the console log.
-local function ask(d, cmd, prefix)
-  local offset = #d:console_log()
-  d:console_write(cmd .. "\n", {expect = prefix, timeout = 60})
-  for _ = 1, 100 do
-    local log = d:console_log():sub(offset + 1)
-    local line = log:match("(" .. prefix:gsub("%p", "%%%0") .. "[^\r\n]*)[\r\n]")
-    if line then return line end
-    pcall(d.wait_console, d, "\n", 1, #d:console_log())
-  end
-  return nil
-end
+local ask = g.ask
 
 -- QEMU's chardevs by label -> filename
 local function chardevs(d)

@@ -22,13 +22,7 @@ local function exists(path)
 end
 
 -- Send an lv-cmd to the guest and return its answer line (after prefix).
-local function ask(d, cmd, prefix)
-  local offset = #d:console_log()
-  d:console_write(cmd .. "\n", {expect = prefix, timeout = 60})
-  local log = d:console_log():sub(offset + 1)
-  local s = log:find(prefix, 1, true)
-  return (log:sub(s):match("^[^\r\n]*"))
-end
+local ask = g.ask
 
 local function blocks(d)
   return " " .. ask(d, "lv-cmd blocks", "LUAVIRT-BLOCKS") .. " "

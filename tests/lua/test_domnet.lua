@@ -66,7 +66,7 @@ local function guest_links(d)
     return nil
   end
   guest_answers = true
-  local line = d:console_log():sub(off + 1):match("LUAVIRT%-LINKS([^\r\n]*)")
+  local line = g.line(d, "LUAVIRT-LINKS", off, 30):sub(#"LUAVIRT-LINKS" + 1)
   local links = {}
   for name, c in (line or ""):gmatch("(%S+):(%d)") do links[name] = c end
   return links
@@ -255,8 +255,7 @@ t.test("a guest on the default network gets a lease; domifaddr shows it", functi
   if not n.active then n:start() end
   local d = virt.create(xml_with("dhcp", {nic("network", "default", "52:54:00:00:05:01")},
     {cmdline = "lv.dhcp=1"}))
-  d:wait_console("LUAVIRT-IP", 90)
-  local ip = d:console_log():match("LUAVIRT%-IP (%S+)")
+  local ip = g.line(d, "LUAVIRT-IP ", 0, 90):match("^LUAVIRT%-IP (%S+)")
   local addrs = eventually(function()
     local a = d:addresses()
     return #a > 0 and a or nil

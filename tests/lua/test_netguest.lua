@@ -59,17 +59,14 @@ end
 
 -- The guest's DHCP address (waits for LUAVIRT-IP, at most secs).
 local function guest_ip(d, secs)
-  d:wait_console("LUAVIRT-IP", secs or 90)
-  return d:console_log():match("LUAVIRT%-IP (%S+)")
+  return g.line(d, "LUAVIRT-IP ", 0, secs or 90):match("^LUAVIRT%-IP (%S+)")
 end
 
 -- Send an lv-cmd line; returns the rest of the answer line after marker.
 local function cmd(d, line, marker)
-  local off = #d:console_log()
-  local ok = pcall(d.console_write, d, line .. "\n", {expect = marker, timeout = 30})
+  local ok, answer = pcall(g.ask, d, line, marker, 30)
   if not ok then return nil end
-  local m = marker:gsub("%p", "%%%0")
-  return d:console_log():sub(off + 1):match(m .. "([^\r\n]*)")
+  return answer:sub(#marker + 1)
 end
 
 local function ping(d, addr)

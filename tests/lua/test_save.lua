@@ -9,7 +9,7 @@ local root = os.getenv("LUAVIRT_ROOT")
 -- The last LUAVIRT-COUNTER value in the console log (0 if none).
 local function last_count(d)
   local n = 0
-  for v in d:console_log():gmatch("LUAVIRT%-COUNTER (%d+)") do n = tonumber(v) end
+  for v in d:console_log():gmatch("LUAVIRT%-COUNTER (%d+)[\r\n]") do n = tonumber(v) end
   return n
 end
 

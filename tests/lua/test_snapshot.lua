@@ -31,7 +31,7 @@ end
 -- The last LUAVIRT-COUNTER value in the console log after byte from.
 local function last_count(d, from)
   local n = 0
-  for v in d:console_log():sub((from or 0) + 1):gmatch("LUAVIRT%-COUNTER (%d+)") do
+  for v in d:console_log():sub((from or 0) + 1):gmatch("LUAVIRT%-COUNTER (%d+)[\r\n]") do
     n = tonumber(v)
   end
   return n

@@ -53,11 +53,7 @@ end
 -- Send an lv-cmd to the guest; its answer line, once the whole line is
 -- in the console log (the serial port delivers it a byte at a time).
 local function ask(d, cmd, prefix)
-  local offset = #d:console_log()
-  d:console_write("lv-cmd " .. cmd .. "\n", {expect = prefix, timeout = 60})
-  local at = d:console_log():find(prefix, offset + 1, true)
-  d:wait_console("\n", 30, at)
-  return (d:console_log():sub(at):match("^[^\r\n]*"))
+  return g.ask(d, "lv-cmd " .. cmd, prefix)
 end
 
 local function nvram_path(name)
