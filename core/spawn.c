@@ -26,20 +26,55 @@ pidfd_open_(pid_t pid)
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+/* The file that execve runs for argv[0]: argv[0] itself when it holds a
+ * '/', else the first executable PATH entry (or the default path). Done in
+ * the parent, so the child makes no allocation and no search. */
 static int
-is_kept(const struct lv_spawn_opts *o, int fd)
+resolve_exec(const char *name, char *out, size_t n)
 {
-    for (int i = 0; i < o->n_keep_fds; i++)
-        if (o->keep_fds[i] == fd)
-            return 1;
-    return 0;
+    const char *path = getenv("PATH");
+    size_t len = strlen(name);
+
+    if (strchr(name, '/')) {
+        if (len >= n)
+            return -1;
+        memcpy(out, name, len + 1);
+        return 0;
+    }
+    if (!path || !*path)
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    while (*path) {
+        const char *colon = strchrnul(path, ':');
+        size_t dl = (size_t)(colon - path);
+        if (dl == 0) {
+            path = *colon ? colon + 1 : colon;
+            continue;
+        }
+        if (dl + 1 + len < n) {
+            memcpy(out, path, dl);
+            out[dl] = '/';
+            memcpy(out + dl + 1, name, len + 1);
+            if (access(out, X_OK) == 0)
+                return 0;
+        }
+        path = *colon ? colon + 1 : colon;
+    }
+    errno = ENOENT;
+    return -1;
+}
+
+static int
+clear_cloexec(int fd)
+{
+    int fl = fcntl(fd, F_GETFD);
+    return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
 }
 
 /* In the child: only async-signal-safe calls. Reports errno on errpipe. */
 static void
-child_exec(char *const argv[], const struct lv_spawn_opts *o, int errpipe)
+child_exec(const char *file, char *const argv[], const struct lv_spawn_opts *o,
+           int errpipe)
 {
-    int devnull = open("/dev/null", O_RDWR);
     int fds[3] = { o->stdin_fd, o->stdout_fd, o->stderr_fd };
     int e;
 
@@ -47,36 +82,36 @@ child_exec(char *const argv[], const struct lv_spawn_opts *o, int errpipe)
         setsid();
     if (o->pdeathsig)
         prctl(PR_SET_PDEATHSIG, o->pdeathsig);
+    /* Move every source out of 0..2 first, so that a dup2 onto one
+     * standard fd cannot clobber the source of another. */
     for (int i = 0; i < 3; i++) {
-        int src = fds[i] >= 0 ? fds[i] : devnull;
-        if (src == i) {
-            int fl = fcntl(i, F_GETFD);
-            if (fl >= 0)
-                fcntl(i, F_SETFD, fl & ~FD_CLOEXEC);
-        } else if (dup2(src, i) < 0) {
-            goto fail;
-        }
-    }
-    for (int i = 0; i < o->n_keep_fds; i++) {
-        int fd = o->keep_fds[i];
-        int fl = fcntl(fd, F_GETFD);
-        if (fl < 0 || fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+        if (fds[i] < 0)
+            fds[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (fds[i] >= 0 && fds[i] < 3 && fds[i] != i)
+            fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+        if (fds[i] < 0)
             goto fail;
     }
-    /* anything else inherited without CLOEXEC is closed */
-    for (int fd = 3; fd < 1024; fd++)
-        if (fd != errpipe && !is_kept(o, fd))
-            close(fd);
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] == i ? clear_cloexec(i) < 0 : dup2(fds[i], i) < 0)
+            goto fail;
+    }
+    /* everything else inherited is closed at exec, but what is kept */
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        for (int fd = 3; fd < 1024; fd++)
+            if (fd != errpipe)
+                close(fd);
+    }
+    for (int i = 0; i < o->n_keep_fds; i++)
+        if (clear_cloexec(o->keep_fds[i]) < 0)
+            goto fail;
     signal(SIGPIPE, SIG_DFL);
     {
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
     }
-    if (strchr(argv[0], '/'))
-        execve(argv[0], argv, o->envp ? o->envp : environ);
-    else
-        execvpe(argv[0], argv, o->envp ? o->envp : environ);
+    execve(file, argv, o->envp ? o->envp : environ);
 fail:
     e = errno;
     if (write(errpipe, &e, sizeof(e)) < 0)
@@ -89,6 +124,7 @@ lv_spawn(char *const argv[], const struct lv_spawn_opts *opts,
          struct lv_err *err)
 {
     struct lv_spawn_opts def = { -1, -1, -1, NULL, 0, 0, 0, NULL };
+    char file[4096];
     int pfd[2] = { -1, -1 };
     pid_t pid = -1;
     int e = 0;
@@ -96,6 +132,10 @@ lv_spawn(char *const argv[], const struct lv_spawn_opts *opts,
 
     if (!opts)
         opts = &def;
+    if (resolve_exec(argv[0], file, sizeof(file)) < 0) {
+        lv_err_sys(err, "cannot run '%s'", argv[0]);
+        return -1;
+    }
     if (pipe2(pfd, O_CLOEXEC) < 0) {
         lv_err_sys(err, "cannot run '%s': pipe", argv[0]);
         return -1;
@@ -106,14 +146,15 @@ lv_spawn(char *const argv[], const struct lv_spawn_opts *opts,
         goto out;
     }
     if (pid == 0)
-        child_exec(argv, opts, pfd[1]);
+        child_exec(file, argv, opts, pfd[1]);
     close(pfd[1]);
     pfd[1] = -1;
     do
         n = read(pfd[0], &e, sizeof(e));
     while (n < 0 && errno == EINTR);
     if (n == (ssize_t)sizeof(e)) {
-        waitpid(pid, NULL, 0);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
         errno = e;
         lv_err_sys(err, "cannot run '%s'", argv[0]);
         pid = -1;
