@@ -5,6 +5,7 @@
  * destructive (see dom_xml_priv.h): what is left over is unsupported. */
 #include "dom_xml.h"
 #include "dom_xml_priv.h"
+#include "units.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -326,33 +327,12 @@ static const char *const domain_keep[] = {
     "perf", NULL
 };
 
-struct unit { const char *name; uint64_t bytes; };
-
-static const struct unit units[] = {
-    { "b", 1 }, { "byte", 1 }, { "bytes", 1 },
-    { "KB", 1000ULL }, { "k", 1024ULL }, { "KiB", 1024ULL },
-    { "MB", 1000000ULL }, { "M", 1ULL << 20 }, { "MiB", 1ULL << 20 },
-    { "GB", 1000000000ULL }, { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
-    { "TB", 1000000000000ULL }, { "T", 1ULL << 40 }, { "TiB", 1ULL << 40 },
-    { "PB", 1000000000000000ULL }, { "P", 1ULL << 50 },
-    { "PiB", 1ULL << 50 },
-    { NULL, 0 }
-};
-
-/* libvirt's units are case-insensitive ("kib" works): match that. */
+/* libvirt's units, case-insensitive ("kib" works); none means KiB. */
 static int
 unit_bytes(const char *u, uint64_t *out)
 {
-    if (!u) {
-        *out = 1024;
-        return 0;
-    }
-    for (size_t i = 0; units[i].name; i++)
-        if (!strcasecmp(units[i].name, u)) {
-            *out = units[i].bytes;
-            return 0;
-        }
-    return -1;
+    *out = lv_units_scale(u ? u : "", u ? strlen(u) : 0, 1024);
+    return *out ? 0 : -1;
 }
 
 /* <memory unit='GiB'>4</memory> -> KiB, rounded up like libvirt. */

@@ -11,17 +11,17 @@
 #include <string.h>
 #include <strings.h>
 
-/* Multiplier in bytes for the unit text u (len bytes), or 0 if unknown. */
-static uint64_t
-unit_scale(const char *u, size_t len)
+uint64_t
+lv_units_scale(const char *u, size_t len, uint64_t if_empty)
 {
     static const char powers[] = "kmgtpe";
     const char *p;
     uint64_t base, scale = 1;
 
     if (len == 0)
-        return 1024;
+        return if_empty;
     if ((len == 1 && tolower((unsigned char)u[0]) == 'b') ||
+        (len == 4 && strncasecmp(u, "byte", 4) == 0) ||
         (len == 5 && strncasecmp(u, "bytes", 5) == 0))
         return 1;
     p = strchr(powers, tolower((unsigned char)u[0]));
@@ -73,7 +73,7 @@ lv_units_parse_kib(const char *s, uint64_t *out_kib, struct lv_err *err)
     ulen = strlen(u);
     while (ulen && isspace((unsigned char)u[ulen - 1]))
         ulen--;
-    scale = unit_scale(u, ulen);
+    scale = lv_units_scale(u, ulen, 1024);
     if (!scale) {
         lv_err_set(err, LV_E_INVALID, "invalid size '%.64s': unknown unit "
                    "'%.*s' (use b, KB, KiB, MB, MiB, GB, GiB, TB, TiB)", s,

@@ -12,8 +12,14 @@
 /* Enough for any lv_units_format() result ("18446744073709551615 KiB"). */
 #define LV_UNITS_BUFLEN 32
 
+/* The multiplier in bytes of the unit text u (len bytes, not terminated),
+ * libvirt's virScaleInteger() meanings, case-insensitive: b/byte/bytes = 1,
+ * k/KiB = 1024, KB = 1000, and so on up to E/EiB/EB; if_empty when len is 0
+ * (KiB for memory, bytes for volumes); 0 for an unknown unit. */
+uint64_t lv_units_scale(const char *u, size_t len, uint64_t if_empty);
+
 /* Parse a size: a whole number, optional blanks, an optional unit with
- * libvirt's meaning (case-insensitive): b/bytes = 1, KB = 1000, k/KiB = 1024,
+ * libvirt's meaning (lv_units_scale): b/bytes = 1, KB = 1000, k/KiB = 1024,
  * MB = 1000^2, M/MiB = 1024^2, GB, G/GiB, TB, T/TiB, PB, P/PiB, EB, E/EiB.
  * No unit means KiB (libvirt's default for memory). Bytes are rounded up to
  * whole KiB, like libvirt. Stores the size in *out_kib and returns 0, or

@@ -1,6 +1,6 @@
 /* vol_def.c - struct vol_def: the type and format tables, allocation,
  * release and deep copy, and sizes with libvirt's units in bytes (core's
- * units.h works in KiB, which loses bytes). XML lives in vol_xml.c. */
+ * units.h parses to KiB, which loses bytes; the unit table is shared). XML lives in vol_xml.c. */
 #include "vol_def.h"
 
 #include <ctype.h>
@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "strbuf.h"
+#include "units.h"
 
 static const char *const vol_types[VOL_TYPE__COUNT] = {
     [VOL_FILE] = "file", [VOL_BLOCK] = "block", [VOL_DIR] = "dir",
@@ -189,33 +190,6 @@ vol_def_copy(const struct vol_def *def)
 
 /* ---- sizes ---- */
 
-/* libvirt's virScaleInteger: the multiplier of unit, 0 if unknown. */
-static uint64_t
-unit_scale(const char *unit)
-{
-    static const char letters[] = "kmgtpe";
-    const char *p;
-    uint64_t base, scale = 1;
-    int power;
-
-    if (!unit || !*unit || !strcasecmp(unit, "b") ||
-        !strcasecmp(unit, "byte") || !strcasecmp(unit, "bytes"))
-        return 1;
-    p = strchr(letters, tolower((unsigned char)unit[0]));
-    if (!p)
-        return 0;
-    power = (int)(p - letters) + 1;
-    if (!unit[1] || !strcasecmp(unit + 1, "iB"))
-        base = 1024;
-    else if (!strcasecmp(unit + 1, "B"))
-        base = 1000;
-    else
-        return 0;
-    while (power--)
-        scale *= base;
-    return scale;
-}
-
 int
 vol_def_size_parse(const char *num, const char *unit, uint64_t *out,
                    struct lv_err *err)
@@ -239,7 +213,7 @@ vol_def_size_parse(const char *num, const char *unit, uint64_t *out,
         lv_err_set(err, LV_E_INVALID, "size '%s': not a whole number", p);
         return -1;
     }
-    scale = unit_scale(unit);
+    scale = lv_units_scale(unit ? unit : "", unit ? strlen(unit) : 0, 1);
     if (!scale) {
         lv_err_set(err, LV_E_INVALID, "size '%s %s': unknown unit '%s'", p,
                    unit, unit);

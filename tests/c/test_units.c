@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "units.h"
+#include "storage/vol_def.h"
 
 static void
 check_parse(const char *s, uint64_t want)
@@ -40,9 +41,37 @@ check_format(uint64_t kib, const char *want)
           (unsigned long long)kib, buf, want);
 }
 
+/* One unit table for memory, volume sizes and the CLI: they agree. */
+static void
+check_scale(void)
+{
+    static const struct { const char *u; uint64_t v; } t[] = {
+        { "b", 1 }, { "byte", 1 }, { "Bytes", 1 }, { "k", 1024 }, { "KiB", 1024 },
+        { "KB", 1000 }, { "m", 1ULL << 20 }, { "MB", 1000000 }, { "gib", 1ULL << 30 },
+        { "T", 1ULL << 40 }, { "PB", 1000000000000000ULL }, { "EiB", 1ULL << 60 },
+        { "x", 0 }, { "KiBs", 0 }, { "kb2", 0 },
+    };
+    uint64_t kib = 0, bytes = 0;
+    struct lv_err err = LV_ERR_INIT;
+
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        CHECK(lv_units_scale(t[i].u, strlen(t[i].u), 7) == t[i].v, "scale of '%s'", t[i].u);
+    CHECK(lv_units_scale("", 0, 1024) == 1024 && lv_units_scale("", 0, 1) == 1,
+          "no unit: the caller's default");
+    CHECK(lv_units_parse_kib("2048 byte", &kib, &err) == 0 && kib == 2,
+          "'byte' is a unit for the CLI too: %s", err.msg);
+    CHECK(vol_def_size_parse("3", "byte", &bytes, &err) == 0 && bytes == 3,
+          "'byte' for volumes: %s", err.msg);
+    CHECK(vol_def_size_parse("3", NULL, &bytes, &err) == 0 && bytes == 3,
+          "volumes: no unit is bytes");
+    CHECK(vol_def_size_parse("1", "EiB", &bytes, &err) == 0 && bytes == 1ULL << 60,
+          "volumes: EiB");
+}
+
 int
 main(void)
 {
+    check_scale();
     char small[4];
 
     check_parse("512 MiB", 512 * 1024);
