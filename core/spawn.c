@@ -20,12 +20,6 @@
 
 extern char **environ;
 
-static int
-pidfd_open_(pid_t pid)
-{
-    return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
 /* The file that execve runs for argv[0]: argv[0] itself when it holds a
  * '/', else the first executable PATH entry (or the default path). Done in
  * the parent, so the child makes no allocation and no search. */
@@ -180,22 +174,11 @@ decode_status(int st)
 int
 lv_spawn_wait(pid_t pid, int timeout_ms, struct lv_err *err)
 {
-    int pfd = pidfd_open_(pid);
+    int pfd = lv_pidfd_open(pid);
     int st = 0;
 
     if (pfd >= 0) {
-        struct pollfd p = { pfd, POLLIN, 0 };
-        long long end = lv_now_ms() + timeout_ms;
-        int r;
-        for (;;) {
-            int left = timeout_ms < 0 ? -1 : (int)(end - lv_now_ms());
-            if (timeout_ms >= 0 && left < 0)
-                left = 0;
-            r = poll(&p, 1, left);
-            if (r < 0 && errno == EINTR)
-                continue;
-            break;
-        }
+        int r = lv_pidfd_wait(pfd, lv_deadline(timeout_ms));
         close(pfd);
         if (r == 0) {
             lv_err_set(err, LV_E_TIMEOUT,
@@ -216,7 +199,7 @@ lv_spawn_wait(pid_t pid, int timeout_ms, struct lv_err *err)
 static int
 drain(int fds[2], struct strbuf bufs[2], int timeout_ms)
 {
-    long long end = lv_now_ms() + timeout_ms;
+    long long end = lv_deadline(timeout_ms);
     char tmp[4096];
 
     for (;;) {
@@ -230,15 +213,7 @@ drain(int fds[2], struct strbuf bufs[2], int timeout_ms)
             }
         if (np == 0)
             return 0;
-        int left = timeout_ms < 0 ? -1 : (int)(end - lv_now_ms());
-        if (timeout_ms >= 0 && left <= 0)
-            return -1;
-        int r = poll(p, (nfds_t)np, left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        if (r == 0)
+        if (lv_poll(p, (nfds_t)np, end) <= 0)
             return -1;
         for (int j = 0; j < np; j++) {
             if (!p[j].revents)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "fdio.h"
 
 int
 lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err)
@@ -68,24 +69,16 @@ lv_store_write_atomic(const char *path, const void *data, size_t len,
                       mode_t mode, struct lv_err *err)
 {
     char *tmp = lv_asprintf("%s.tmp.%d", path, (int)getpid());
-    const char *p = data;
     int fd = -1, ret = -1;
-    size_t done = 0;
 
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) {
         lv_err_sys(err, "cannot write '%s'", path);
         goto out;
     }
-    while (done < len) {
-        ssize_t n = write(fd, p + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            lv_err_sys(err, "cannot write '%s'", path);
-            goto out;
-        }
-        done += (size_t)n;
+    if (lv_write_all(fd, data, len) < 0) {
+        lv_err_sys(err, "cannot write '%s'", path);
+        goto out;
     }
     if (fsync(fd) < 0) {
         lv_err_sys(err, "cannot sync '%s'", path);

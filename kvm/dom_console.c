@@ -13,23 +13,9 @@
 #include "dom_run.h"
 #include "dom_store.h"
 #include "dom_wait.h"
+#include "fdio.h"
 
 #define CONSOLE_ESCAPE 0x1d   /* Ctrl+] */
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 /* Returns 1 to go on, 0 when the user asked to leave or input ended. */
 static int
@@ -43,10 +29,10 @@ relay_input(int in_fd, int pty)
         return n < 0 && errno == EINTR;
     esc = memchr(buf, CONSOLE_ESCAPE, (size_t)n);
     if (esc) {
-        write_all(pty, buf, (size_t)(esc - buf));
+        lv_write_all(pty, buf, (size_t)(esc - buf));
         return 0;
     }
-    return write_all(pty, buf, (size_t)n) == 0;
+    return lv_write_all(pty, buf, (size_t)n) == 0;
 }
 
 static int
@@ -63,7 +49,7 @@ relay(int in_fd, int out_fd, int pty)
         }
         if (p[1].revents & POLLIN) {
             ssize_t n = read(pty, buf, sizeof(buf));
-            if (n > 0 && write_all(out_fd, buf, (size_t)n) < 0)
+            if (n > 0 && lv_write_all(out_fd, buf, (size_t)n) < 0)
                 return -1;
             if (n <= 0 && errno != EINTR && errno != EAGAIN)
                 return 0;   /* the guest went away */
@@ -123,7 +109,7 @@ dom_console_write(const struct lv_conn *c, const char *name, const char *text,
     free(log);
     if (pty < 0)
         return -1;
-    if (write_all(pty, text, strlen(text)) < 0) {
+    if (lv_write_all(pty, text, strlen(text)) < 0) {
         lv_err_sys(err, "domain '%s': cannot write to the console", name);
         goto out;
     }

@@ -18,6 +18,7 @@
 #include "qmp.h"
 #include "store.h"
 #include "strbuf.h"
+#include "deadline.h"
 
 #define CTL_QMP_TIMEOUT_MS 10000
 
@@ -172,18 +173,6 @@ out:
     return ret;
 }
 
-static int
-wait_pidfd(int pfd, int timeout_ms)
-{
-    struct pollfd p = { pfd, POLLIN, 0 };
-    int r;
-
-    do
-        r = poll(&p, 1, timeout_ms);
-    while (r < 0 && errno == EINTR);
-    return r > 0;
-}
-
 int
 dom_destroy(struct lv_conn *c, const char *name, int timeout_ms,
             struct lv_err *err)
@@ -200,7 +189,7 @@ dom_destroy(struct lv_conn *c, const char *name, int timeout_ms,
     flag = dom_run_file(c, name, "destroy-requested");
     if (lv_store_write_atomic(flag, "1\n", 2, 0644, err) < 0)
         goto out;
-    pfd = (int)syscall(SYS_pidfd_open, st.sup_pid, 0);
+    pfd = lv_pidfd_open(st.sup_pid);
     /* the pid is the supervisor's only while it still holds the lock */
     if (pfd < 0 || dom_run_active(c, name, NULL) != 1) {
         ret = 0;  /* it exited in between: the guest is down */
@@ -208,12 +197,12 @@ dom_destroy(struct lv_conn *c, const char *name, int timeout_ms,
     }
     if (st.qemu_pid > 0)
         kill(st.qemu_pid, SIGTERM);
-    if (!wait_pidfd(pfd, timeout_ms)) {
+    if (lv_pidfd_wait(pfd, lv_deadline(timeout_ms)) != 1) {
         lv_log_warn("dom %s: QEMU ignored SIGTERM for %d ms; killing it",
                     name, timeout_ms);
         if (st.qemu_pid > 0)
             kill(st.qemu_pid, SIGKILL);
-        if (!wait_pidfd(pfd, 10000)) {
+        if (lv_pidfd_wait(pfd, lv_deadline(10000)) != 1) {
             lv_err_set(err, LV_E_TIMEOUT,
                        "domain '%s': cannot destroy: supervisor %d did not exit",
                        name, (int)st.sup_pid);

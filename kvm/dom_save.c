@@ -23,6 +23,7 @@
 #include "snap_priv.h"
 #include "store.h"
 #include "strbuf.h"
+#include "fdio.h"
 
 #define SAVE_MAGIC "LUAVIRT-SAVE 1 "
 #define SAVE_TIMEOUT_MS 600000
@@ -121,21 +122,6 @@ migration_wait(struct qmp *q, const char *what, struct lv_err *err)
 }
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int
 write_header(int fd, const struct dom_def *def, int running, struct lv_err *err)
 {
     char *xml = dom_def_format_xml(def, DOM_FORMAT_INACTIVE | DOM_FORMAT_SECURE, err);
@@ -145,7 +131,7 @@ write_header(int fd, const struct dom_def *def, int running, struct lv_err *err)
     if (!xml)
         return -1;
     hdr = lv_asprintf(SAVE_MAGIC "%zu %s\n", strlen(xml), running ? "running" : "paused");
-    r = write_all(fd, hdr, strlen(hdr)) < 0 || write_all(fd, xml, strlen(xml)) < 0;
+    r = lv_write_all(fd, hdr, strlen(hdr)) < 0 || lv_write_all(fd, xml, strlen(xml)) < 0;
     if (r)
         lv_err_sys(err, "cannot write the save image header");
     free(hdr);

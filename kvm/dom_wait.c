@@ -50,16 +50,9 @@ drain(int fd)
 static int
 wait_change(int ino, pid_t sup_pid, long long deadline)
 {
-    int pfd = sup_pid > 0 ? (int)syscall(SYS_pidfd_open, sup_pid, 0) : -1;
+    int pfd = lv_pidfd_open(sup_pid);
     struct pollfd p[2] = { { ino, POLLIN, 0 }, { pfd, POLLIN, 0 } };
-    int left = deadline < 0 ? -1 : (int)(deadline - lv_now_ms());
-    int r;
-
-    if (deadline >= 0 && left < 0)
-        left = 0;
-    do
-        r = poll(p, 2, left);
-    while (r < 0 && errno == EINTR);
+    int r = lv_poll(p, 2, deadline);
     if (pfd >= 0)
         close(pfd);
     drain(ino);

@@ -20,6 +20,7 @@
 #include "spawn.h"
 #include "store.h"
 #include "strbuf.h"
+#include "deadline.h"
 
 #define DNSMASQ_START_MS 15000
 #define DNSMASQ_STOP_MS 5000
@@ -201,15 +202,9 @@ dnsmasq_reload(const char *network, const char *pid_path,
 static int
 wait_exit(int pfd, pid_t pid, const char *conf_path, int ms)
 {
-    struct pollfd p = { .fd = pfd, .events = POLLIN };
-    int r;
-
     if (pfd < 0)                /* no pidfd: trust /proc once */
         return !proc_matches(pid, conf_path);
-    do {
-        r = poll(&p, 1, ms);
-    } while (r < 0 && errno == EINTR);
-    return r > 0;
+    return lv_pidfd_wait(pfd, lv_deadline(ms)) == 1;
 }
 
 int
@@ -223,7 +218,7 @@ dnsmasq_stop(const char *network, const char *pid_path,
         r = lv_store_remove(pid_path, err);
         goto out;
     }
-    pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    pfd = lv_pidfd_open(pid);
     if (kill(pid, SIGTERM) < 0 && errno != ESRCH) {
         lv_err_sys(err, "network '%s': cannot stop dnsmasq (pid %d)", network,
                    (int)pid);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "fdio.h"
 
 #define CHUNK (1024 * 1024)
 
@@ -28,22 +29,6 @@ cancelled(const struct vol_stream_opts *o, uint64_t done, uint64_t total,
     if (o->progress && o->progress(done, total, o->arg)) {
         lv_err_set(err, LV_E_INVALID, "%s: cancelled", what_of(o));
         return 1;
-    }
-    return 0;
-}
-
-static int
-write_all(int fd, const char *buf, size_t n, uint64_t off)
-{
-    while (n > 0) {
-        ssize_t w = pwrite(fd, buf, n, (off_t)off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        buf += w;
-        n -= (size_t)w;
-        off += (uint64_t)w;
     }
     return 0;
 }
@@ -92,7 +77,7 @@ copy_range(int in, uint64_t ioff, int out, uint64_t ooff, uint64_t total,
         if (r == 0)
             break;
         if (!(sparse && memcmp(buf, zero, (size_t)r) == 0) &&
-            write_all(out, buf, (size_t)r, ooff + done) < 0) {
+            lv_pwrite_all(out, buf, (size_t)r, ooff + done) < 0) {
             lv_err_sys(err, "%s: cannot write", what_of(o));
             goto out;
         }
@@ -198,7 +183,7 @@ zero_range(int fd, uint64_t from, uint64_t to, const char *zero,
 {
     while (from < to) {
         size_t n = to - from < CHUNK ? (size_t)(to - from) : CHUNK;
-        if (write_all(fd, zero, n, from) < 0) {
+        if (lv_pwrite_all(fd, zero, n, from) < 0) {
             lv_err_sys(err, "%s: cannot wipe", what_of(o));
             return -1;
         }
