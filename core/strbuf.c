@@ -165,3 +165,21 @@ strbuf_free(struct strbuf *b)
     b->s = NULL;
     b->len = b->cap = 0;
 }
+
+const char *
+lv_last_line(char *text, const char *prefix, const char *if_empty)
+{
+    char *end, *start;
+    size_t pl = prefix ? strlen(prefix) : 0;
+
+    if (!text)
+        return if_empty;
+    end = text + strlen(text);
+    while (end > text && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+        *--end = '\0';
+    start = strrchr(text, '\n');
+    start = start ? start + 1 : text;
+    if (pl && strncmp(start, prefix, pl) == 0)
+        start += pl;
+    return *start ? start : if_empty;
+}

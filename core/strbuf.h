@@ -34,4 +34,9 @@ char *lv_strdup(const char *s);        /* NULL -> NULL */
 char *lv_strndup(const char *s, size_t n);
 char *lv_asprintf(const char *fmt, ...) LV_PRINTF(1, 2);
 
+/* The last non-blank line of a program's output, cut in place: trailing
+ * blanks and newlines go, a leading prefix ("qemu-img: ") is skipped.
+ * if_empty when there is none. */
+const char *lv_last_line(char *text, const char *prefix, const char *if_empty);
+
 #endif

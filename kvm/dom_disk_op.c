@@ -16,6 +16,7 @@
 #include "spawn.h"
 #include "store.h"
 #include "strbuf.h"
+#include "qemu_img.h"
 
 static int
 resolve_scope(struct dom_disk_op *op, const struct dom_disk_scope *scope,
@@ -208,48 +209,23 @@ dom_disk_del_nodes(struct qmp *q, const char *name, const char *node)
     free(storage);
 }
 
-/* The last non-empty line of text, for errors of programs. */
-static const char *
-last_line(char *text)
-{
-    char *end, *nl;
-
-    if (!text)
-        return "";
-    end = text + strlen(text);
-    while (end > text && (end[-1] == '\n' || end[-1] == ' '))
-        *--end = '\0';
-    nl = strrchr(text, '\n');
-    return nl ? nl + 1 : text;
-}
-
 char *
 dom_disk_probe_format(const char *path, struct lv_err *err)
 {
-    char *argv[] = { (char *)"qemu-img", (char *)"info", (char *)"-U",
-                     (char *)"--output=json", (char *)path, NULL };
-    char *out = NULL, *eout = NULL, *fmt = NULL;
-    json_t *j = NULL;
-    int rc = lv_spawn_capture(argv, &out, &eout, 30000, err);
+    struct qemu_img_info info;
+    char *fmt;
 
-    if (rc < 0)
-        goto out;
-    if (rc != 0) {
-        lv_err_set(err, LV_E_INVALID, "disk image '%s': cannot read its format: "
-                   "qemu-img: %s", path, last_line(eout));
-        goto out;
+    /* an image qemu-img cannot read is bad input, not a QEMU failure */
+    if (qemu_img_info(path, &info, err) < 0) {
+        err->code = LV_E_INVALID;
+        return NULL;
     }
-    j = json_loads(out, 0, NULL);
-    if (!json_string_value(json_object_get(j, "format"))) {
+    if (!info.format)
         lv_err_set(err, LV_E_INVALID, "disk image '%s': qemu-img info gave no "
                    "format", path);
-        goto out;
-    }
-    fmt = lv_strdup(json_string_value(json_object_get(j, "format")));
-out:
-    json_decref(j);
-    free(out);
-    free(eout);
+    fmt = info.format;
+    info.format = NULL;
+    qemu_img_info_clear(&info);
     return fmt;
 }
 

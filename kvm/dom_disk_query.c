@@ -12,6 +12,7 @@
 #include "dom_disk_priv.h"
 #include "spawn.h"
 #include "strbuf.h"
+#include "qemu_img.h"
 
 #define QT DOM_DISK_QMP_TIMEOUT_MS
 
@@ -48,30 +49,15 @@ host_sizes(const char *path, struct dom_disk_info *out, struct lv_err *err)
 static int
 image_capacity(const char *path, uint64_t *cap, struct lv_err *err)
 {
-    char *argv[] = { (char *)"qemu-img", (char *)"info", (char *)"-U",
-                     (char *)"--output=json", (char *)path, NULL };
-    char *out = NULL, *eout = NULL;
-    json_t *j = NULL;
-    int rc = lv_spawn_capture(argv, &out, &eout, 30000, err), ret = -1;
+    struct qemu_img_info info;
 
-    if (rc < 0)
-        goto out;
-    j = rc == 0 ? json_loads(out, 0, NULL) : NULL;
-    if (!json_is_integer(json_object_get(j, "virtual-size"))) {
-        char *nl = eout ? strrchr(eout, '\n') : NULL;
-        if (nl && nl[1] == '\0')
-            *nl = '\0';
-        lv_err_set(err, LV_E_INVALID, "disk image '%s': cannot read its size: "
-                   "qemu-img: %s", path, eout && *eout ? eout : "no virtual-size");
-        goto out;
+    if (qemu_img_info(path, &info, err) < 0) {
+        err->code = LV_E_INVALID;
+        return -1;
     }
-    *cap = (uint64_t)json_integer_value(json_object_get(j, "virtual-size"));
-    ret = 0;
-out:
-    json_decref(j);
-    free(out);
-    free(eout);
-    return ret;
+    *cap = info.capacity;
+    qemu_img_info_clear(&info);
+    return 0;
 }
 
 static int

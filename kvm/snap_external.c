@@ -15,6 +15,7 @@
 #include "log.h"
 #include "snap_priv.h"
 #include "strbuf.h"
+#include "qemu_img.h"
 
 int
 snap_is_external(const struct snap_def *s)
@@ -69,24 +70,15 @@ static int
 virtual_size(const char *path, const char *what, char *buf, size_t n,
              struct lv_err *err)
 {
-    const char *args[] = { "info", "-U", "--output=json", path, NULL };
-    char *out = NULL;
-    json_t *j;
-    int ret = -1;
+    struct qemu_img_info info;
 
-    if (snap_qemu_img(args, &out, what, err) < 0)
+    if (qemu_img_info(path, &info, err) < 0) {
+        lv_err_prefix(err, "%s: ", what);
         return -1;
-    j = json_loads(out, 0, NULL);
-    if (j && json_is_integer(json_object_get(j, "virtual-size"))) {
-        snprintf(buf, n, "%lld",
-                 (long long)json_integer_value(json_object_get(j, "virtual-size")));
-        ret = 0;
-    } else {
-        lv_err_set(err, LV_E_SYSTEM, "%s: cannot read the size of '%s'", what, path);
     }
-    json_decref(j);
-    free(out);
-    return ret;
+    snprintf(buf, n, "%llu", (unsigned long long)info.capacity);
+    qemu_img_info_clear(&info);
+    return 0;
 }
 
 /* Plan and create the overlay files. */
@@ -122,9 +114,11 @@ make_overlays(const struct dom_def *def, struct snap_def *s, struct ext *x,
             return -1;
         }
         {
-            const char *args[] = { "create", "-q", "-f", "qcow2", "-F", fmt, "-b",
-                                   k->source, "-u", x->overlay[x->n], size, NULL };
-            int r = snap_qemu_img(args, NULL, what, err);
+            char *argv[] = { (char *)"qemu-img", (char *)"create", (char *)"-q",
+                             (char *)"-f", (char *)"qcow2", (char *)"-F", (char *)fmt,
+                             (char *)"-b", k->source, (char *)"-u", x->overlay[x->n],
+                             size, NULL };
+            int r = qemu_img_run(argv, what, err);
             x->created[x->n++] = r == 0;
             if (r < 0)
                 return -1;

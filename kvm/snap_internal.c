@@ -12,6 +12,7 @@
 #include "snap_priv.h"
 #include "spawn.h"
 #include "strbuf.h"
+#include "qemu_img.h"
 
 struct qmp *
 snap_qmp_open(struct lv_conn *c, const char *name, struct lv_err *err)
@@ -155,40 +156,6 @@ snap_disk_wanted(const struct dom_disk *k)
            (k->type == DOM_DISK_FILE || k->type == DOM_DISK_BLOCK);
 }
 
-int
-snap_qemu_img(const char *const *args, char **out, const char *what,
-              struct lv_err *err)
-{
-    const char *argv[16] = { "qemu-img" };
-    char *o = NULL, *e = NULL;
-    size_t n = 1;
-    int st;
-
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    st = lv_spawn_capture((char *const *)argv, &o, &e, 600000, err);
-    if (st > 0) {
-        char *line = e ? e : lv_strdup(""), *last = line, *p;
-        while ((p = strchr(last, '\n')) && p[1])
-            last = p + 1;
-        last[strcspn(last, "\n")] = '\0';
-        if (strncmp(last, "qemu-img: ", 10) == 0)
-            last += 10;
-        lv_err_set(err, LV_E_SYSTEM, "%s: qemu-img failed: %s", what,
-                   *last ? last : "no message");
-        if (line != e)
-            free(line);
-    }
-    if (st == 0 && out) {
-        *out = o;
-        o = NULL;
-    }
-    free(o);
-    free(e);
-    return st == 0 ? 0 : -1;
-}
-
 /* Every snapshotted disk must be qcow2: raw images hold no snapshots. */
 static int
 check_qcow2(const struct dom_def *def, struct lv_err *err)
@@ -270,12 +237,13 @@ offline_op(const struct dom_def *def, const char *op, const char *tag,
 {
     for (size_t i = 0; i < def->n_disks; i++) {
         const struct dom_disk *k = &def->disks[i];
-        const char *args[] = { "snapshot", op, tag, k->source, NULL };
+        char *argv[] = { (char *)"qemu-img", (char *)"snapshot", (char *)op,
+                         (char *)tag, (char *)k->source, NULL };
         char what[300];
         if (!snap_disk_wanted(k))
             continue;
         snprintf(what, sizeof(what), "disk '%s'", k->target_dev);
-        if (snap_qemu_img(args, NULL, what, err) < 0)
+        if (qemu_img_run(argv, what, err) < 0)
             return -1;
     }
     return 0;

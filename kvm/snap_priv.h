@@ -37,10 +37,6 @@ int snap_qmp_node(struct qmp *q, const char *dom, const struct dom_disk *k,
 
 /* The disks whose state a snapshot takes: writable disks with an image. */
 int snap_disk_wanted(const struct dom_disk *k);
-/* Run qemu-img with argv (NULL-ended, without "qemu-img"); what names the
- * step in errors. Captured stdout into *out if out != NULL. */
-int snap_qemu_img(const char *const *args, char **out, const char *what,
-                  struct lv_err *err);
 
 /* Internal snapshots: memory + disks of a running guest (QMP), disks of a
  * shut-off one (qemu-img). sdef's disks are filled in on create. */

@@ -26,20 +26,14 @@
 #define DNSMASQ_STOP_MS 5000
 
 static const char *
-last_line(char *s)
+dnsmasq_message(char *s)
 {
-    char *end, *start;
+    char *line = (char *)lv_last_line(s, "dnsmasq: ", "no message");
+    size_t n = strlen(line);
 
-    if (!s || !*s)
-        return "no message";
-    end = s + strlen(s);
-    while (end > s && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '.'))
-        *--end = '\0';
-    start = strrchr(s, '\n');
-    start = start ? start + 1 : s;
-    if (strncmp(start, "dnsmasq: ", 9) == 0)
-        start += 9;
-    return start;
+    if (n && line[n - 1] == '.')   /* dnsmasq ends its messages with one */
+        line[n - 1] = '\0';
+    return line;
 }
 
 /* dnsmasq drops to user nobody and then writes its pid file, and re-reads
@@ -83,7 +77,7 @@ dnsmasq_start(const char *network, const char *conf_path,
     }
     if (st != 0) {
         lv_err_set(err, LV_E_SYSTEM, "network '%s': cannot start dnsmasq: %s",
-                   network, last_line(errout && *errout ? errout : out));
+                   network, dnsmasq_message(errout && *errout ? errout : out));
         (void)dnsmasq_stop(network, pid_path, conf_path, NULL);
         goto out;
     }

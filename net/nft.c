@@ -155,7 +155,7 @@ nft_ruleset(const struct nft_net *n)
  * one (the lines after it quote the rule and point at it), else the last
  * non-empty line of s. */
 static const char *
-last_line(char *s)
+nft_message(char *s)
 {
     char *end, *start;
 
@@ -167,11 +167,7 @@ last_line(char *s)
             *end = '\0';
         return start;
     }
-    end = s + strlen(s);
-    while (end > s && (end[-1] == '\n' || end[-1] == ' '))
-        *--end = '\0';
-    start = strrchr(s, '\n');
-    return start ? start + 1 : s;
+    return lv_last_line(s, NULL, "");
 }
 
 static int
@@ -198,7 +194,7 @@ nft_apply(const char *path, const char *ruleset, struct lv_err *err)
         goto out;
     if (st != 0) {
         lv_err_set(err, LV_E_SYSTEM, "nft: cannot load rules: %s",
-                   last_line(errout));
+                   nft_message(errout));
         goto out;
     }
     r = 0;
@@ -233,7 +229,7 @@ nft_remove(const char *table, struct lv_err *err)
         goto out;
     if (st != 0 && !strstr(errout ? errout : "", "No such file")) {
         lv_err_set(err, LV_E_SYSTEM, "nft: cannot delete table '%s': %s",
-                   table, last_line(errout));
+                   table, nft_message(errout));
         goto out;
     }
     r = 0;

@@ -1,4 +1,4 @@
-/* qemu_img.h - running qemu-img for storage/: an argv run whose failure
+/* qemu_img.h - running qemu-img for storage/ and kvm/: an argv run whose failure
  * carries qemu-img's own last stderr line, `qemu-img info --output=json`
  * read into a struct, and runs that report progress (convert -p). */
 #ifndef LV_QEMU_IMG_H
@@ -23,6 +23,10 @@ typedef int (*qemu_img_progress_fn)(double percent, void *arg);
  * the message ("volume 'a.qcow2'"). On failure -1 with LV_E_QEMU and
  * "<what>: qemu-img <sub> failed: <last stderr line>". */
 int qemu_img_run(char *const argv[], const char *what, struct lv_err *err);
+/* Like qemu_img_run, keeping what qemu-img wrote to stdout in
+ * *stdout_text (malloc'd) on success. */
+int qemu_img_capture(char *const argv[], char **stdout_text, const char *what,
+                     struct lv_err *err);
 
 /* Like qemu_img_run for an argv with -p: the progress lines qemu-img
  * writes ("(42.00/100%)") are passed to fn (may be NULL). */

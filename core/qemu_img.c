@@ -1,4 +1,4 @@
-/* qemu_img.c - qemu-img runs for storage/ (see qemu_img.h): always an argv
+/* qemu_img.c - qemu-img runs for storage/ and kvm/ (see qemu_img.h): always an argv
  * through core/spawn, never a shell; a failure carries qemu-img's own last
  * stderr line, with its "qemu-img: " prefix cut, so the cause stays readable. */
 #include "qemu_img.h"
@@ -18,25 +18,6 @@
 #include "spawn.h"
 #include "strbuf.h"
 
-/* The last non-empty line of text, without "qemu-img: " (in place). */
-static const char *
-last_line(char *text)
-{
-    char *end, *start;
-    const char *p = "qemu-img: ";
-
-    if (!text)
-        return "no error message";
-    end = text + strlen(text);
-    while (end > text && (end[-1] == '\n' || end[-1] == '\r' ||
-                          end[-1] == ' '))
-        *--end = '\0';
-    start = strrchr(text, '\n');
-    start = start ? start + 1 : text;
-    if (strncmp(start, p, strlen(p)) == 0)
-        start += strlen(p);
-    return *start ? start : "no error message";
-}
 
 static void
 set_failed(struct lv_err *err, char *const argv[], const char *what,
@@ -47,11 +28,18 @@ set_failed(struct lv_err *err, char *const argv[], const char *what,
     lv_log_debug("storage: qemu-img %s exited %d: %s", sub, status,
                  errtext ? errtext : "");
     lv_err_set(err, LV_E_QEMU, "%s: qemu-img %s failed: %s", what, sub,
-               last_line(errtext));
+               lv_last_line(errtext, "qemu-img: ", "no error message"));
 }
 
 int
 qemu_img_run(char *const argv[], const char *what, struct lv_err *err)
+{
+    return qemu_img_capture(argv, NULL, what, err);
+}
+
+int
+qemu_img_capture(char *const argv[], char **stdout_text, const char *what,
+                 struct lv_err *err)
 {
     char *out = NULL, *errtext = NULL;
     int st = lv_spawn_capture(argv, &out, &errtext, -1, err);
@@ -64,6 +52,10 @@ qemu_img_run(char *const argv[], const char *what, struct lv_err *err)
     if (st != 0) {
         set_failed(err, argv, what, st, errtext);
         goto out;
+    }
+    if (stdout_text) {
+        *stdout_text = out;
+        out = NULL;
     }
     ret = 0;
 out:
