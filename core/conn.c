@@ -104,3 +104,18 @@ lv_conn_unref(struct lv_conn *c)
     free(c->run_dir);
     free(c);
 }
+
+static lv_guest_walk_fn guest_walker;
+
+void
+lv_conn_set_guest_walker(lv_guest_walk_fn walk)
+{
+    guest_walker = walk;
+}
+
+int
+lv_conn_each_running_guest(const struct lv_conn *c, lv_guest_fn fn, void *arg,
+                           struct lv_err *err)
+{
+    return guest_walker ? guest_walker(c, fn, arg, err) : 0;
+}

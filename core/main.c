@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../kvm/dom_lua.h"
+#include "../kvm/dom_users.h"
 #include "../kvm/host_lua.h"
 #include "../kvm/snap_lua.h"
 #include "../net/net_lua.h"
@@ -248,6 +249,8 @@ main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "__supervise") == 0)
         return supervisor_main(argc - 1, argv + 1);
     lv_log_init();
+    /* net/ and storage/ ask kvm/ which guests run, through the connection */
+    lv_conn_set_guest_walker(dom_each_running);
     if (parse_options(&a))
         return a.status;
     L = lv_runtime_new(a.uri, &err);

@@ -13,6 +13,7 @@
 #include "dom_disk_priv.h"
 #include "dom_store.h"
 #include "log.h"
+#include "dom_users.h"
 #include "storage/storage.h"
 #include "strbuf.h"
 
@@ -62,40 +63,33 @@ conflicts_with(const struct dom_def *def, const struct dom_def *other,
     return 0;
 }
 
+struct conflict_walk {
+    const struct dom_def *def;
+    struct lv_err *err;
+};
+
+static int
+check_one(const char *name, const struct dom_def *other, void *arg)
+{
+    struct conflict_walk *w = arg;
+
+    if (!strcmp(name, w->def->name))
+        return 0;
+    return conflicts_with(w->def, other, w->err);
+}
+
 int
 dom_disk_check_conflicts(struct lv_conn *c, const struct dom_def *def,
                          struct lv_err *err)
 {
-    struct dom_entry *e = NULL;
-    size_t n = 0;
-    int ret = -1, any = 0;
+    struct conflict_walk w = { def, err };
+    int any = 0;
 
     for (size_t i = 0; i < def->n_disks && !any; i++)
         any = has_image(&def->disks[i]);
     if (!any)
         return 0;
-    if (dom_list(c, DOM_LIST_ACTIVE, &e, &n, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        char *path;
-        struct dom_def *other;
-        int r;
-        if (!strcmp(e[i].name, def->name))
-            continue;
-        path = dom_run_file(c, e[i].name, "live.xml");
-        other = dom_store_load_file(path, e[i].name, NULL);
-        free(path);
-        if (!other)
-            continue;   /* stopped in between, or still being written */
-        r = conflicts_with(def, other, err);
-        dom_def_free(other);
-        if (r < 0)
-            goto out;
-    }
-    ret = 0;
-out:
-    dom_list_free(e, n);
-    return ret;
+    return dom_each_running(c, check_one, &w, err) < 0 ? -1 : 0;
 }
 
 void

@@ -1,7 +1,7 @@
 /* net.c - what the rest of luavirt asks of networks (see net.h): the
  * bridge of an active network, its DHCP leases, and which running domains
- * use it (from their live XML, read with core's domain XML parser: net/
- * does not include kvm/). */
+ * use it (through the connection's guest walker, core/conn.h: net/ does not
+ * include kvm/ nor know where it keeps live state). */
 #include "net.h"
 
 #include <errno.h>
@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "dom_def.h"
-#include "dom_xml.h"
 #include "log.h"
 #include "net_def.h"
 #include "net_run.h"
@@ -107,55 +106,40 @@ out:
     return r;
 }
 
-/* Does the domain whose live XML is at path use network? */
-static int
-domain_uses(const char *path, const char *network)
-{
-    size_t len = 0;
-    char *xml = lv_store_read(path, &len, NULL);
-    struct dom_def *d;
-    int uses = 0;
+struct users_walk {
+    const char *network;
+    char **names;
+    size_t n;
+};
 
-    if (!xml)
-        return 0;
-    d = dom_def_parse_xml(xml, len, path, DOM_PARSE_KEEP_UNKNOWN, NULL);
-    for (size_t i = 0; d && i < d->n_interfaces && !uses; i++)
-        uses = d->interfaces[i].type == DOM_NET_NETWORK &&
-               d->interfaces[i].source &&
-               strcmp(d->interfaces[i].source, network) == 0;
-    dom_def_free(d);
-    free(xml);
-    return uses;
+/* Collect the running guests with an interface on the network. */
+static int
+collect_user(const char *name, const struct dom_def *d, void *arg)
+{
+    struct users_walk *w = arg;
+
+    for (size_t i = 0; i < d->n_interfaces; i++)
+        if (d->interfaces[i].type == DOM_NET_NETWORK && d->interfaces[i].source &&
+            strcmp(d->interfaces[i].source, w->network) == 0) {
+            w->names = lv_realloc(w->names, (w->n + 2) * sizeof(char *));
+            w->names[w->n++] = lv_strdup(name);
+            w->names[w->n] = NULL;
+            break;
+        }
+    return 0;
 }
 
 int
 net_users(const struct lv_conn *c, const char *network, char ***users,
           size_t *n, struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/qemu", c->run_dir);
-    char **doms = NULL, **out = NULL;
-    size_t nd = 0, no = 0;
-    int r = -1;
+    struct users_walk w = { network, lv_calloc(1, sizeof(char *)), 0 };
 
-    if (lv_store_list_dir(dir, "", 1, &doms, &nd, err) < 0)
-        goto out;
-    out = lv_calloc(nd + 1, sizeof(*out));
-    for (size_t i = 0; i < nd; i++) {
-        char *lock = lv_asprintf("%s/%s/sup.lock", dir, doms[i]);
-        char *live = lv_asprintf("%s/%s/live.xml", dir, doms[i]);
-        /* the supervisor's lock is the proof that the guest runs */
-        if (lv_store_is_locked(lock, NULL) == 1 && domain_uses(live, network))
-            out[no++] = lv_strdup(doms[i]);
-        free(live);
-        free(lock);
+    if (lv_conn_each_running_guest(c, collect_user, &w, err) < 0) {
+        lv_store_names_free(w.names, w.n);
+        return -1;
     }
-    *users = out;
-    *n = no;
-    out = NULL;
-    r = 0;
-out:
-    free(out);
-    lv_store_names_free(doms, nd);
-    free(dir);
-    return r;
+    *users = w.names;
+    *n = w.n;
+    return 0;
 }

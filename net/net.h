@@ -45,9 +45,9 @@ int net_leases_parse(const char *text, long long now,
                      struct net_dhcp_lease **out,
                      size_t *n, struct lv_err *err);
 
-/* Which networks are guests using? Scans running domains' live XML
- * (<run>/qemu/NAME/live.xml) for <interface type='network'> sourced from
- * `network`; *users gets the domain names (free with lv_store_names_free).
+/* Which running guests use network? Walks their live definitions
+ * (lv_conn_each_running_guest) for <interface type='network'> sourced from
+ * it; *users gets the domain names (free with lv_store_names_free).
  * Returns 0 or -1 with err. */
 int net_users(const struct lv_conn *c, const char *network, char ***users,
               size_t *n, struct lv_err *err);

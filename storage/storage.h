@@ -34,8 +34,8 @@ int storage_vol_path(const struct lv_conn *c, const char *pool,
 int storage_vol_delete_path(const struct lv_conn *c, const char *path,
                             struct lv_err *err);
 
-/* Which running guest has path open as a disk (scans <run>/qemu/NAME/
- * live.xml). Returns 1 with *guest malloc'd, 0 if none, -1 with err.
+/* Which running guest has path open as a disk (walks the running guests'
+ * live definitions, lv_conn_each_running_guest). Returns 1 with *guest malloc'd, 0 if none, -1 with err.
  * skip names a guest to ignore (NULL: none). */
 int storage_path_in_use(const struct lv_conn *c, const char *path,
                         const char *skip, char **guest, struct lv_err *err);

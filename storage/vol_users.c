@@ -1,7 +1,6 @@
-/* vol_users.c - which running guest uses a file as a disk. Reads the live
- * XML of every guest whose supervisor holds its lock (<run>/qemu/NAME/
- * live.xml, sup.lock) through core/dom_xml.h only: storage/ never includes
- * kvm/ headers. Used to refuse deleting, wiping or shrinking a volume in use,
+/* vol_users.c - which running guest uses a file as a disk, through the
+ * connection's guest walker (core/conn.h): storage/ neither includes kvm/
+ * headers nor knows where kvm/ keeps live state. Used to refuse deleting, wiping or shrinking a volume in use,
  * as issue 3 asks (libvirt itself only refuses some of these). */
 #include "storage.h"
 
@@ -9,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dom_xml.h"
-#include "log.h"
-#include "store.h"
+#include "dom_def.h"
 #include "strbuf.h"
 
 /* The canonical form of path, or a copy of path if it does not resolve. */
@@ -53,63 +50,32 @@ def_uses(const struct lv_conn *c, const struct dom_def *def,
     return 0;
 }
 
-/* Is guest name running (its supervisor holds sup.lock)? */
-static int
-guest_running(const struct lv_conn *c, const char *name)
-{
-    char *lock = lv_asprintf("%s/qemu/%s/sup.lock", c->run_dir, name);
-    int r = lv_store_is_locked(lock, NULL);
-    free(lock);
-    return r == 1;
-}
+struct path_walk {
+    const struct lv_conn *c;
+    const char *canon;
+    const char *skip;
+    char *guest;
+};
 
 static int
-guest_uses(const struct lv_conn *c, const char *name, const char *canon)
+uses_path(const char *name, const struct dom_def *live, void *arg)
 {
-    char *path = lv_asprintf("%s/qemu/%s/live.xml", c->run_dir, name);
-    struct lv_err e = LV_ERR_INIT;
-    struct dom_def *def = NULL;
-    size_t len = 0;
-    char *xml = lv_store_read(path, &len, &e);
-    int r = 0;
+    struct path_walk *w = arg;
 
-    if (xml)
-        def = dom_def_parse_xml(xml, len, path, DOM_PARSE_KEEP_UNKNOWN, &e);
-    if (!def)
-        lv_log_debug("storage: skipping %s: %s", path, e.msg);
-    else
-        r = def_uses(c, def, canon);
-    dom_def_free(def);
-    free(xml);
-    free(path);
-    return r;
+    if ((w->skip && strcmp(name, w->skip) == 0) || !def_uses(w->c, live, w->canon))
+        return 0;
+    w->guest = lv_strdup(name);
+    return 1;
 }
 
 int
 storage_path_in_use(const struct lv_conn *c, const char *path,
                     const char *skip, char **guest, struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/qemu", c->run_dir);
-    char *canon = canonical(path);
-    char **names = NULL;
-    size_t n = 0;
-    int ret = -1;
+    struct path_walk w = { c, canonical(path), skip, NULL };
+    int r = lv_conn_each_running_guest(c, uses_path, &w, err);
 
-    *guest = NULL;
-    if (lv_store_list_dir(dir, "", 1, &names, &n, err) < 0)
-        goto out;
-    ret = 0;
-    for (size_t i = 0; i < n && !ret; i++) {
-        if (skip && strcmp(names[i], skip) == 0)
-            continue;
-        if (guest_running(c, names[i]) && guest_uses(c, names[i], canon)) {
-            *guest = lv_strdup(names[i]);
-            ret = 1;
-        }
-    }
-out:
-    lv_store_names_free(names, n);
-    free(canon);
-    free(dir);
-    return ret;
+    free((char *)w.canon);
+    *guest = w.guest;
+    return r;
 }

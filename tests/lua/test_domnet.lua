@@ -270,7 +270,12 @@ t.test("a guest on the default network gets a lease; domifaddr shows it", functi
   t.eq(code, 0, "domifaddr")
   t.check(out:find(" Name       MAC address          Protocol     Address\n", 1, true), out)
   t.check(out:find(" vnet0      52:54:00:00:05:01    ipv4         ", 1, true), out)
+  t.raises("busy", {"network 'default'", "in use by running domain 'dhcp'"},
+    function() n:destroy() end)
+  t.check(n.active, "a network in use stays active")
   d:destroy()
+  n:destroy()
+  t.check(not n.active, "destroyed once its guest is gone")
 end)
 
 g.cleanup()
