@@ -1,10 +1,10 @@
-/* attrs.c - the two generic containers of a domain definition (declared
- * in dom_def.h): attribute lists kept in document order (struct lv_attrs)
+/* attrs.c - the generic containers of every definition (attrs.h):
+ * attribute lists kept in document order (struct lv_attrs)
  * and XML elements kept verbatim (struct lv_xml_keep). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "dom_def.h"
+#include "attrs.h"
 #include "strbuf.h"
 
 const char *

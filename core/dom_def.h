@@ -9,32 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attrs.h"
 #include "err.h"
-
-enum lv_tristate { LV_TRI_ABSENT = 0, LV_TRI_ON, LV_TRI_OFF };
-
-/* Attributes kept as given, e.g. an <address>'s key/value pairs. */
-struct lv_attrs {
-    size_t n;
-    char **keys;
-    char **vals;
-};
-const char *lv_attrs_get(const struct lv_attrs *a, const char *key);
-void lv_attrs_set(struct lv_attrs *a, const char *key, const char *val);
-void lv_attrs_clear(struct lv_attrs *a);
-/* d (not initialised) becomes a deep copy of s */
-void lv_attrs_copy(struct lv_attrs *d, const struct lv_attrs *s);
-
-/* XML elements luavirt does not model, kept verbatim when the caller asked
- * for it (DOM_PARSE_KEEP_UNKNOWN) and written back at the end of their
- * parent element. Each item is one serialized element. */
-struct lv_xml_keep {
-    size_t n;
-    char **items;
-};
-void lv_xml_keep_add(struct lv_xml_keep *k, const char *xml);
-void lv_xml_keep_clear(struct lv_xml_keep *k);
-void lv_xml_keep_copy(struct lv_xml_keep *d, const struct lv_xml_keep *s);
 
 /* <address type='pci' domain=.. bus=.. slot=.. function=../> and friends */
 struct dom_address {
@@ -510,13 +486,6 @@ void dom_def_mem_copy(struct dom_def *d, const struct dom_def *s);
  * rounded up to whole MiB, when there are cells (libvirt's rule), else
  * <memory>. */
 uint64_t dom_def_mem_total_kib(const struct dom_def *def);
-
-/* MAC addresses, the one rule for XML and Lua tables: unicast, six
- * colon-separated hex bytes. dom_mac_normalize writes the lower-case form
- * into out and returns 0, or -1 if s is not such an address. */
-int dom_mac_normalize(const char *s, char out[18]);
-/* A new random 52:54:00:xx:xx:xx (QEMU's OUI, like libvirt); malloc'd. */
-char *dom_mac_generate(void);
 
 /* A name is valid if non-empty, at most 200 bytes, has no '/' and does not
  * start with '.'; err names the name and the cause. */

@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 
 #include "dom_def.h"
+#include "mac.h"
 #include "strbuf.h"
 
 /* ---- enums ---- */
@@ -163,10 +164,10 @@ interface_post(void *elem, const char *path, struct lv_err *err)
     char norm[18];
 
     if (!x->mac) {
-        x->mac = dom_mac_generate();
+        x->mac = lv_mac_generate();
         return 0;
     }
-    if (dom_mac_normalize(x->mac, norm) < 0) {
+    if (lv_mac_normalize(x->mac, norm) < 0) {
         lv_err_set(err, LV_E_INVALID, "domain table: '%s.mac': invalid MAC "
                    "address '%s': expected a unicast address like "
                    "52:54:00:12:34:56", path, x->mac);

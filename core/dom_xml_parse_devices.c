@@ -14,6 +14,7 @@
 #include <uuid/uuid.h>
 
 #include "dom_xml.h"
+#include "mac.h"
 
 /* ---- disk ---- */
 
@@ -183,7 +184,7 @@ parse_iface_mac(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
     int rc;
 
     dx_str(n, "address", &s);
-    if (!s || dom_mac_normalize(s, norm) < 0) {
+    if (!s || lv_mac_normalize(s, norm) < 0) {
         rc = dx_fail(c, n, "invalid MAC address '%s': expected a unicast "
                      "address like 52:54:00:12:34:56", s ? s : "");
     } else {
@@ -277,7 +278,7 @@ parse_interface(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
     if (dx_children(c, n, parse_iface_child, x) < 0)
         return -1;
     if (!x->mac)
-        x->mac = dom_mac_generate();
+        x->mac = lv_mac_generate();
     return dx_finish(c, n, &x->keep, iface_keep);
 }
 

@@ -12,6 +12,7 @@
 
 #include "dom.h"
 #include "log.h"
+#include "mac.h"
 #include "strbuf.h"
 
 static int
@@ -161,7 +162,7 @@ int
 dom_net_find(const struct dom_def *def, const char *key, struct lv_err *err)
 {
     char mac[18];
-    int is_mac = dom_mac_normalize(key, mac) == 0;
+    int is_mac = lv_mac_normalize(key, mac) == 0;
     int found = -1, count = 0;
 
     for (size_t i = 0; i < def->n_interfaces; i++) {

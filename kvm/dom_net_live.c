@@ -18,6 +18,7 @@
 #include "dom_store.h"
 #include "dom_xml.h"
 #include "log.h"
+#include "mac.h"
 #include "qmp.h"
 #include "store.h"
 #include "strbuf.h"
@@ -378,12 +379,12 @@ static int
 mac_arg(const char *in, char mac[18], struct lv_err *err)
 {
     if (!in) {
-        char *g = dom_mac_generate();
+        char *g = lv_mac_generate();
         snprintf(mac, 18, "%s", g);
         free(g);
         return 0;
     }
-    if (dom_mac_normalize(in, mac) < 0) {
+    if (lv_mac_normalize(in, mac) < 0) {
         lv_err_set(err, LV_E_INVALID, "mac address '%s': not a unicast MAC "
                    "address (like 52:54:00:12:34:56)", in);
         return -1;

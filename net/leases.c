@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dom_def.h"
+#include "mac.h"
 #include "strbuf.h"
 
 void
@@ -50,7 +50,7 @@ parse_fields(char **f, int v6, struct net_dhcp_lease *l)
     if (strlen(f[2]) >= sizeof(l->ip))
         return -1;
     strcpy(l->ip, f[2]);
-    if (!v6 && dom_mac_normalize(f[1], l->mac) < 0)
+    if (!v6 && lv_mac_normalize(f[1], l->mac) < 0)
         return -1;
     l->hostname = star_none(f[3]);
     l->client_id = star_none(f[4]);

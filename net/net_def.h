@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <netinet/in.h>
 
-#include "dom_def.h"   /* lv_tristate, lv_attrs, lv_xml_keep, MACs */
+#include "attrs.h"
 #include "err.h"
 
 /* <forward mode=>; NET_FWD_NONE is an absent <forward>: an isolated

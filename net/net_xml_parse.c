@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 #include <uuid/uuid.h>
 
+#include "mac.h"
 #include "strbuf.h"
 
 /* ---- <forward> ---- */
@@ -176,7 +177,7 @@ parse_mac(struct nx *c, xmlNode *n, struct net_def *def)
     char norm[18];
     int rc;
 
-    if (!s || dom_mac_normalize(s, norm) < 0) {
+    if (!s || lv_mac_normalize(s, norm) < 0) {
         rc = nx_fail(c, n, "invalid MAC address '%s': expected a unicast "
                      "xx:xx:xx:xx:xx:xx", s ? s : "");
         free(s);
@@ -346,7 +347,7 @@ post_parse(struct nx *c, xmlNode *root, struct net_def *def)
         uuid_generate_random(def->uuid);
     if (!def->mac && net_def_has_own_bridge(def) &&
         !(c->flags & NET_PARSE_NO_MAC))
-        def->mac = dom_mac_generate();
+        def->mac = lv_mac_generate();
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mac.h"
 #include "strbuf.h"
 
 /* ---- <ip> ---- */
@@ -97,7 +98,7 @@ dhcp_host(struct nx *c, xmlNode *n, struct net_ip *ip)
         parse_lease(c, n, &h->lease) < 0)
         return -1;
     if (h->mac) {
-        if (dom_mac_normalize(h->mac, norm) < 0)
+        if (lv_mac_normalize(h->mac, norm) < 0)
             return nx_fail(c, n, "invalid MAC address '%s' in dhcp <host>",
                            h->mac);
         if (ip->family == NET_FAMILY_IPV6)

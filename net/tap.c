@@ -15,8 +15,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "dom_def.h"
 #include "log.h"
+#include "mac.h"
 
 int
 tap_name_template(const char *wanted, char out[TAP_NAME_SIZE],
@@ -49,7 +49,7 @@ tap_mac_derive(const char *guest_mac, char out[18], struct lv_err *err)
 {
     char norm[18];
 
-    if (!guest_mac || dom_mac_normalize(guest_mac, norm) < 0) {
+    if (!guest_mac || lv_mac_normalize(guest_mac, norm) < 0) {
         lv_err_set(err, LV_E_INVALID, "mac address '%s': not a unicast MAC "
                    "address (like 52:54:00:12:34:56)", guest_mac ? guest_mac : "");
         return -1;

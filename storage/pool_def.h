@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dom_def.h"   /* enum lv_tristate, struct lv_attrs, lv_xml_keep */
+#include "attrs.h"
 #include "err.h"
 
 /* libvirt's pool types, in libvirt's order. luavirt runs dir, fs, netfs and
