@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "strbuf.h"
 #include "fdio.h"
+#include "strbuf.h"
 
 int
 lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err)

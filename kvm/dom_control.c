@@ -11,73 +11,27 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "dom_run.h"
+#include "dom_session.h"
 #include "dom_store.h"
 #include "dom_wait.h"
 #include "log.h"
 #include "qmp.h"
 #include "store.h"
 #include "strbuf.h"
-#include "deadline.h"
 
-#define CTL_QMP_TIMEOUT_MS 10000
-
-/* Take name's lock and check it is active; fills st. Returns the lock fd. */
-static int
-lock_active(struct lv_conn *c, const char *name, const char *what,
-            struct dom_status *st, struct lv_err *err)
-{
-    char *lock = dom_lock_path(c, name);
-    int fd = -1;
-
-    if (dom_def_check_name(name, NULL) < 0) {
-        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
-        goto out;
-    }
-    fd = lv_store_lock(lock, 1, err);
-    if (fd < 0)
-        goto out;
-    if (dom_status_read(c, name, st, err) < 0)
-        goto fail;
-    if (st->state == DOM_STATE_SHUTOFF) {
-        if (!dom_store_exists(c, name))
-            lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
-        else
-            lv_err_set(err, LV_E_STATE, "domain '%s': cannot %s: not running",
-                       name, what);
-        goto fail;
-    }
-    goto out;
-fail:
-    lv_store_unlock(fd);
-    fd = -1;
-out:
-    free(lock);
-    return fd;
-}
-
-static struct qmp *
-connect_qmp(struct lv_conn *c, const char *name, struct lv_err *err)
-{
-    char *path = dom_run_file(c, name, "qmp.sock");
-    struct qmp *q = qmp_connect(path, name, CTL_QMP_TIMEOUT_MS, err);
-    free(path);
-    return q;
-}
-
-/* One QMP command on an active, locked domain. */
+/* One QMP command (args taken over) in a session on an active domain. */
 static json_t *
-run_qmp(struct lv_conn *c, const char *name, const char *cmd, json_t *args,
-        struct lv_err *err)
+run_qmp(struct dom_session *s, const char *cmd, json_t *args, struct lv_err *err)
 {
-    struct qmp *q = connect_qmp(c, name, err);
-    json_t *r;
+    struct qmp *q = dom_session_qmp(s, err);
 
-    if (!q)
+    if (!q) {
+        json_decref(args);
         return NULL;
-    r = qmp_execute(q, cmd, args, CTL_QMP_TIMEOUT_MS, err);
-    qmp_close(q);
-    return r;
+    }
+    return dom_qmp_run(q, cmd, args, err);
 }
 
 /* Lock, check active, run cmd, wait for the status to show new_state
@@ -86,14 +40,13 @@ static int
 simple_op(struct lv_conn *c, const char *name, const char *what,
           const char *cmd, int new_state, struct lv_err *err)
 {
-    struct dom_status st;
-    int fd = lock_active(c, name, what, &st, err);
+    struct dom_session s;
     json_t *r = NULL;
     int ret = -1;
 
-    if (fd < 0)
+    if (dom_session_begin(&s, c, name, what, DOM_SESSION_ACTIVE, err) < 0)
         return -1;
-    r = run_qmp(c, name, cmd, NULL, err);
+    r = run_qmp(&s, cmd, NULL, err);
     if (!r) {
         lv_err_prefix(err, "cannot %s: ", what);
         goto out;
@@ -103,14 +56,14 @@ simple_op(struct lv_conn *c, const char *name, const char *what,
      * order; return once it shows what we did, so the next call reads it.
      * Two writers could let a late event's write undo ours. */
     if (new_state >= 0 &&
-        dom_wait_state(c, name, (enum dom_state)new_state, CTL_QMP_TIMEOUT_MS, err) < 0) {
+        dom_wait_state(c, name, (enum dom_state)new_state, DOM_QMP_TIMEOUT_MS, err) < 0) {
         lv_err_prefix(err, "%s: QEMU did it, but the supervisor did not record it: ",
                       what);
         ret = -1;
     }
 out:
     json_decref(r);
-    lv_store_unlock(fd);
+    dom_session_end(&s);
     return ret;
 }
 
@@ -148,18 +101,17 @@ dom_resume(struct lv_conn *c, const char *name, struct lv_err *err)
 int
 dom_reboot(struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    struct dom_status st;
-    int fd = lock_active(c, name, "reboot", &st, err);
+    struct dom_session s;
     char *flag = NULL;
     json_t *r = NULL;
     int ret = -1;
 
-    if (fd < 0)
+    if (dom_session_begin(&s, c, name, "reboot", DOM_SESSION_ACTIVE, err) < 0)
         return -1;
     flag = dom_run_file(c, name, "reboot-requested");
     if (lv_store_write_atomic(flag, "1\n", 2, 0644, err) < 0)
         goto out;
-    r = run_qmp(c, name, "system_powerdown", NULL, err);
+    r = run_qmp(&s, "system_powerdown", NULL, err);
     if (!r) {
         unlink(flag);
         lv_err_prefix(err, "cannot reboot: ");
@@ -169,7 +121,7 @@ dom_reboot(struct lv_conn *c, const char *name, struct lv_err *err)
 out:
     json_decref(r);
     free(flag);
-    lv_store_unlock(fd);
+    dom_session_end(&s);
     return ret;
 }
 
@@ -177,13 +129,14 @@ int
 dom_destroy(struct lv_conn *c, const char *name, int timeout_ms,
             struct lv_err *err)
 {
+    struct dom_session s;
     struct dom_status st;
-    int fd = lock_active(c, name, "destroy", &st, err);
     char *flag = NULL;
     int pfd = -1, ret = -1;
 
-    if (fd < 0)
+    if (dom_session_begin(&s, c, name, "destroy", DOM_SESSION_ACTIVE, err) < 0)
         return -1;
+    st = s.st;
     if (timeout_ms <= 0)
         timeout_ms = 10000;
     flag = dom_run_file(c, name, "destroy-requested");
@@ -214,7 +167,7 @@ out:
     if (pfd >= 0)
         close(pfd);
     free(flag);
-    lv_store_unlock(fd);
+    dom_session_end(&s);
     return ret;
 }
 
@@ -222,14 +175,14 @@ json_t *
 dom_qmp(struct lv_conn *c, const char *name, const char *cmd, json_t *args,
         struct lv_err *err)
 {
-    struct dom_status st;
-    int fd = lock_active(c, name, "run a monitor command", &st, err);
+    struct dom_session s;
     json_t *r;
 
-    if (fd < 0)
+    if (dom_session_begin(&s, c, name, "run a monitor command", DOM_SESSION_ACTIVE,
+                          err) < 0)
         return NULL;
-    r = run_qmp(c, name, cmd, args, err);
-    lv_store_unlock(fd);
+    r = run_qmp(&s, cmd, json_incref(args), err);   /* the caller keeps args */
+    dom_session_end(&s);
     return r;
 }
 
@@ -237,26 +190,25 @@ char *
 dom_monitor_command(struct lv_conn *c, const char *name, const char *text,
                     int hmp, struct lv_err *err)
 {
-    struct dom_status st;
-    int fd = lock_active(c, name, "run a monitor command", &st, err);
+    struct dom_session s;
     struct qmp *q = NULL;
     char *out = NULL;
 
-    if (fd < 0)
+    if (dom_session_begin(&s, c, name, "run a monitor command", DOM_SESSION_ACTIVE,
+                          err) < 0)
         return NULL;
-    q = connect_qmp(c, name, err);
+    q = dom_session_qmp(&s, err);
     if (!q)
         goto out;
     if (hmp) {
-        out = qmp_hmp(q, text, CTL_QMP_TIMEOUT_MS, err);
+        out = qmp_hmp(q, text, DOM_QMP_TIMEOUT_MS, err);
     } else {
-        json_t *r = qmp_execute_raw(q, text, CTL_QMP_TIMEOUT_MS, err);
+        json_t *r = qmp_execute_raw(q, text, DOM_QMP_TIMEOUT_MS, err);
         if (r)
             out = json_dumps(r, JSON_COMPACT);
         json_decref(r);
     }
 out:
-    qmp_close(q);
-    lv_store_unlock(fd);
+    dom_session_end(&s);
     return out;
 }

@@ -22,24 +22,6 @@
 #include "log.h"
 #include "strbuf.h"
 
-#define QT DOM_DISK_QMP_TIMEOUT_MS
-
-static json_t *
-qmp_do(struct qmp *q, const char *cmd, json_t *args, struct lv_err *err)
-{
-    json_t *r = qmp_execute(q, cmd, args, QT, err);
-    json_decref(args);
-    return r;
-}
-
-static int
-qmp_ok(struct qmp *q, const char *cmd, json_t *args, struct lv_err *err)
-{
-    json_t *r = qmp_do(q, cmd, args, err);
-    json_decref(r);
-    return r ? 0 : -1;
-}
-
 static const char *
 default_bus(const char *target, const char *device)
 {
@@ -153,7 +135,7 @@ add_nodes(struct qmp *q, const struct dom_disk *k, char **top,
         json_object_set(p, "cache", cache);
     json_object_set_new(p, raw ? "read-only" : "auto-read-only",
                         json_boolean(raw ? k->readonly : 1));
-    if (qmp_ok(q, "blockdev-add", p, err) < 0)
+    if (dom_qmp_ok(q, "blockdev-add", p, err) < 0)
         goto out;
     if (raw) {
         *top = storage;
@@ -166,7 +148,7 @@ add_nodes(struct qmp *q, const struct dom_disk *k, char **top,
                   "read-only", k->readonly);
     if (cache)
         json_object_set(f, "cache", cache);
-    if (qmp_ok(q, "blockdev-add", f, err) < 0) {
+    if (dom_qmp_ok(q, "blockdev-add", f, err) < 0) {
         dom_disk_del_nodes(q, "", storage);
         goto out;
     }
@@ -247,7 +229,7 @@ hotplug(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
         goto out;
     json_object_set_new(dev, "drive", json_string(top));
     lv_log_debug("dom %s: hotplug disk %s on node %s", op->name, k->target_dev, top);
-    if (qmp_ok(q, "device_add", json_incref(dev), err) < 0) {
+    if (dom_qmp_ok(q, "device_add", json_incref(dev), err) < 0) {
         dom_disk_del_nodes(q, op->name, top);
         goto out;
     }
@@ -271,9 +253,9 @@ static int
 unplug_device(struct dom_disk_op *op, struct qmp *q, const char *id,
               struct lv_err *err)
 {
-    long long deadline = lv_deadline(DOM_DISK_UNPLUG_TIMEOUT_MS);
+    long long deadline = lv_deadline(DOM_UNPLUG_TIMEOUT_MS);
 
-    if (qmp_ok(q, "device_del", json_pack("{s:s}", "id", id), err) < 0)
+    if (dom_qmp_ok(q, "device_del", json_pack("{s:s}", "id", id), err) < 0)
         return -1;
     for (;;) {
         int left = lv_deadline_left(deadline);
@@ -281,7 +263,7 @@ unplug_device(struct dom_disk_op *op, struct qmp *q, const char *id,
         if (left == 0) {
             lv_err_set(err, LV_E_TIMEOUT, "domain '%s': device '%s': the guest did "
                        "not release it within %d s; it may still go later",
-                       op->name, id, DOM_DISK_UNPLUG_TIMEOUT_MS / 1000);
+                       op->name, id, DOM_UNPLUG_TIMEOUT_MS / 1000);
             return -1;
         }
         ev = qmp_next_event(q, left, err);
@@ -469,9 +451,9 @@ live_media(struct dom_disk_op *op, const struct dom_disk *k, const char *source,
     int ret = -1;
 
     if (!q || dom_disk_top_node(q, op->name, id, &old, err) < 0 ||
-        qmp_ok(q, "blockdev-open-tray", json_pack("{s:s, s:b}", "id", id,
+        dom_qmp_ok(q, "blockdev-open-tray", json_pack("{s:s, s:b}", "id", id,
                "force", 1), err) < 0 ||
-        qmp_ok(q, "blockdev-remove-medium", json_pack("{s:s}", "id", id), err) < 0)
+        dom_qmp_ok(q, "blockdev-remove-medium", json_pack("{s:s}", "id", id), err) < 0)
         goto out;
     dom_disk_del_nodes(q, op->name, old);
     if (source) {
@@ -481,13 +463,13 @@ live_media(struct dom_disk_op *op, const struct dom_disk *k, const char *source,
         nk.readonly = 1;
         if (add_nodes(q, &nk, &top, err) < 0)
             goto out;
-        if (qmp_ok(q, "blockdev-insert-medium", json_pack("{s:s, s:s}", "id", id,
+        if (dom_qmp_ok(q, "blockdev-insert-medium", json_pack("{s:s, s:s}", "id", id,
                    "node-name", top), err) < 0) {
             dom_disk_del_nodes(q, op->name, top);
             goto out;
         }
     }
-    if (qmp_ok(q, "blockdev-close-tray", json_pack("{s:s}", "id", id), err) < 0)
+    if (dom_qmp_ok(q, "blockdev-close-tray", json_pack("{s:s}", "id", id), err) < 0)
         goto out;
     ret = 0;
 out:

@@ -22,7 +22,7 @@ static int
 resolve_scope(struct dom_disk_op *op, const struct dom_disk_scope *scope,
               const char *what, struct lv_err *err)
 {
-    int running = op->st.state != DOM_STATE_SHUTOFF;
+    int running = op->s.st.state != DOM_STATE_SHUTOFF;
 
     op->live = scope && scope->live;
     op->config = scope && scope->config;
@@ -50,21 +50,14 @@ dom_disk_op_begin(struct dom_disk_op *op, struct lv_conn *c, const char *name,
                   const struct dom_disk_scope *scope, const char *what,
                   struct lv_err *err)
 {
-    char *lock = NULL, *path = NULL;
+    char *path = NULL;
 
     memset(op, 0, sizeof(*op));
     op->c = c;
     op->name = name;
-    op->lock_fd = -1;
-    if (dom_def_check_name(name, NULL) < 0 || !dom_exists(c, name)) {
-        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+    if (dom_session_begin(&op->s, c, name, what, 0, err) < 0)
         return -1;
-    }
-    lock = dom_lock_path(c, name);
-    op->lock_fd = lv_store_lock(lock, 1, err);
-    free(lock);
-    if (op->lock_fd < 0 || dom_status_read(c, name, &op->st, err) < 0 ||
-        resolve_scope(op, scope, what, err) < 0)
+    if (resolve_scope(op, scope, what, err) < 0)
         goto fail;
     if (op->config && !(op->conf_def = dom_store_load(c, name, err)))
         goto fail;
@@ -74,7 +67,7 @@ dom_disk_op_begin(struct dom_disk_op *op, struct lv_conn *c, const char *name,
         free(path);
         if (!op->live_def)
             goto fail;
-        op->live_def->id = op->st.id;
+        op->live_def->id = op->s.st.id;
     }
     return 0;
 fail:
@@ -85,14 +78,7 @@ fail:
 struct qmp *
 dom_disk_op_qmp(struct dom_disk_op *op, struct lv_err *err)
 {
-    char *path;
-
-    if (op->q)
-        return op->q;
-    path = dom_run_file(op->c, op->name, "qmp.sock");
-    op->q = qmp_connect(path, op->name, DOM_DISK_QMP_TIMEOUT_MS, err);
-    free(path);
-    return op->q;
+    return dom_session_qmp(&op->s, err);
 }
 
 int
@@ -114,14 +100,11 @@ dom_disk_op_commit(struct dom_disk_op *op, struct lv_err *err)
 void
 dom_disk_op_end(struct dom_disk_op *op)
 {
-    qmp_close(op->q);
-    op->q = NULL;
     dom_def_free(op->live_def);
     op->live_def = NULL;
     dom_def_free(op->conf_def);
     op->conf_def = NULL;
-    lv_store_unlock(op->lock_fd);
-    op->lock_fd = -1;
+    dom_session_end(&op->s);
 }
 
 char *
@@ -152,7 +135,7 @@ int
 dom_disk_top_node(struct qmp *q, const char *name, const char *id, char **node,
                   struct lv_err *err)
 {
-    json_t *r = qmp_execute(q, "query-block", NULL, DOM_DISK_QMP_TIMEOUT_MS, err);
+    json_t *r = dom_qmp_run(q, "query-block", NULL, err);
     json_t *e;
     size_t i;
     int ret = -1;
@@ -182,13 +165,12 @@ static void
 del_node(struct qmp *q, const char *name, const char *node)
 {
     struct lv_err err = LV_ERR_INIT;
-    json_t *args = json_pack("{s:s}", "node-name", node);
-    json_t *r = qmp_execute(q, "blockdev-del", args, DOM_DISK_QMP_TIMEOUT_MS, &err);
+    json_t *r = dom_qmp_run(q, "blockdev-del", json_pack("{s:s}", "node-name", node),
+                            &err);
 
     if (!r)
         lv_log_debug("dom %s: blockdev-del %s: %s", name, node, err.msg);
     json_decref(r);
-    json_decref(args);
 }
 
 void

@@ -9,21 +9,17 @@
 
 #include "dom_disk.h"
 #include "dom_run.h"
+#include "dom_session.h"
 #include "qmp.h"
-
-#define DOM_DISK_QMP_TIMEOUT_MS 10000
-#define DOM_DISK_UNPLUG_TIMEOUT_MS 30000
 
 /* One change to name's disks, under its lock. */
 struct dom_disk_op {
     struct lv_conn *c;
     const char *name;           /* borrowed */
-    int lock_fd;
-    struct dom_status st;
+    struct dom_session s;       /* the lock, the status, the QMP connection */
     int live, config;           /* resolved scope */
     struct dom_def *live_def;   /* <run>/qemu/NAME/live.xml, when live */
     struct dom_def *conf_def;   /* the persistent definition, when config */
-    struct qmp *q;              /* opened by dom_disk_op_qmp */
 };
 
 /* Lock name, read its state, resolve the scope ("current" when neither is

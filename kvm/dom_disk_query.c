@@ -14,7 +14,6 @@
 #include "strbuf.h"
 #include "qemu_img.h"
 
-#define QT DOM_DISK_QMP_TIMEOUT_MS
 
 /* Physical size and allocation of the host file or device at path. */
 static int
@@ -66,7 +65,7 @@ live_capacity(struct dom_disk_op *op, const struct dom_disk *k, uint64_t *cap,
 {
     char *id = dom_disk_qdev_id(k);
     struct qmp *q = dom_disk_op_qmp(op, err);
-    json_t *r = q ? qmp_execute(q, "query-block", NULL, QT, err) : NULL, *e;
+    json_t *r = q ? dom_qmp_run(q, "query-block", NULL, err) : NULL, *e;
     size_t i;
     int ret = -1;
 
@@ -115,7 +114,7 @@ int
 dom_disk_block_info(struct lv_conn *c, const char *name, const char *target,
                     struct dom_disk_info *out, struct lv_err *err)
 {
-    struct dom_disk_op op = { .lock_fd = -1 };
+    struct dom_disk_op op = { .s.lock_fd = -1 };
     const struct dom_disk *k = begin_find(&op, c, name, target, 0, err);
     int ret = -1;
 
@@ -148,7 +147,7 @@ int
 dom_disk_block_stats(struct lv_conn *c, const char *name, const char *target,
                      struct dom_disk_stats *out, struct lv_err *err)
 {
-    struct dom_disk_op op = { .lock_fd = -1 };
+    struct dom_disk_op op = { .s.lock_fd = -1 };
     const struct dom_disk *k = begin_find(&op, c, name, target, 1, err);
     struct qmp *q;
     json_t *r = NULL, *e, *s = NULL;
@@ -158,7 +157,7 @@ dom_disk_block_stats(struct lv_conn *c, const char *name, const char *target,
 
     memset(out, 0, sizeof(*out));
     if (!k || !(q = dom_disk_op_qmp(&op, err)) ||
-        !(r = qmp_execute(q, "query-blockstats", NULL, QT, err)))
+        !(r = dom_qmp_run(q, "query-blockstats", NULL, err)))
         goto out;
     id = dom_disk_qdev_id(k);
     json_array_foreach(r, i, e)
@@ -189,7 +188,7 @@ int
 dom_disk_block_resize(struct lv_conn *c, const char *name, const char *target,
                       uint64_t size, struct lv_err *err)
 {
-    struct dom_disk_op op = { .lock_fd = -1 };
+    struct dom_disk_op op = { .s.lock_fd = -1 };
     const struct dom_disk *k = begin_find(&op, c, name, target, 1, err);
     struct qmp *q;
     char *id = NULL, *node = NULL;
@@ -207,7 +206,8 @@ dom_disk_block_resize(struct lv_conn *c, const char *name, const char *target,
         goto out;
     }
     args = json_pack("{s:s, s:I}", "node-name", node, "size", (json_int_t)size);
-    r = qmp_execute(q, "block_resize", args, QT, err);
+    r = dom_qmp_run(q, "block_resize", args, err);
+    args = NULL;
     if (!r) {
         lv_err_prefix(err, "disk '%s': cannot resize: ", k->target_dev);
         goto out;

@@ -15,6 +15,7 @@
 #include "deadline.h"
 #include "dom.h"
 #include "dom_run.h"
+#include "dom_session.h"
 #include "dom_store.h"
 #include "dom_xml.h"
 #include "log.h"
@@ -23,46 +24,27 @@
 #include "store.h"
 #include "strbuf.h"
 
-#define NET_QMP_TIMEOUT_MS 10000
-#define NET_UNPLUG_TIMEOUT_MS 30000   /* the guest must release the device */
 
 /* A guest under its lock. */
 struct guest {
-    int lock_fd;
+    struct dom_session s;
     int running;
-    struct dom_status st;
 };
 
 static int
 guest_lock(struct lv_conn *c, const char *name, struct guest *g,
            struct lv_err *err)
 {
-    char *lock;
-
-    g->lock_fd = -1;
-    if (dom_def_check_name(name, NULL) < 0 || !dom_exists(c, name)) {
-        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+    if (dom_session_begin(&g->s, c, name, "change its interfaces", 0, err) < 0)
         return -1;
-    }
-    lock = dom_lock_path(c, name);
-    g->lock_fd = lv_store_lock(lock, 1, err);
-    free(lock);
-    if (g->lock_fd < 0)
-        return -1;
-    if (dom_status_read(c, name, &g->st, err) < 0) {
-        lv_store_unlock(g->lock_fd);
-        g->lock_fd = -1;
-        return -1;
-    }
-    g->running = g->st.state != DOM_STATE_SHUTOFF;
+    g->running = g->s.st.state != DOM_STATE_SHUTOFF;
     return 0;
 }
 
 static void
 guest_unlock(struct guest *g)
 {
-    lv_store_unlock(g->lock_fd);
-    g->lock_fd = -1;
+    dom_session_end(&g->s);
 }
 
 /* virsh's flag rules: none = current; live needs a running guest, config
@@ -95,7 +77,7 @@ live_load(struct lv_conn *c, const char *name, const struct guest *g,
 
     free(p);
     if (def)
-        def->id = g->st.id;
+        def->id = g->s.st.id;
     return def;
 }
 
@@ -234,28 +216,15 @@ next_index(const struct dom_def *def)
     }
 }
 
-static struct qmp *
-qmp_for(struct lv_conn *c, const char *name, struct lv_err *err)
-{
-    char *path = dom_run_file(c, name, "qmp.sock");
-    struct qmp *q = qmp_connect(path, name, NET_QMP_TIMEOUT_MS, err);
-
-    free(path);
-    return q;
-}
-
-/* Run cmd with args (stolen), dropping the reply; 0 or -1 with err. */
+/* Run cmd with args (taken over) and fd (-1: none), dropping the reply;
+ * 0 or -1 with err. */
 static int
 run(struct qmp *q, const char *cmd, json_t *args, int fd, struct lv_err *err)
 {
-    json_t *r = fd >= 0 ? qmp_execute_fd(q, cmd, args, fd, NET_QMP_TIMEOUT_MS, err)
-                        : qmp_execute(q, cmd, args, NET_QMP_TIMEOUT_MS, err);
+    json_t *r = dom_qmp_run_fd(q, cmd, args, fd, err);
 
-    json_decref(args);
-    if (!r)
-        return -1;
     json_decref(r);
-    return 0;
+    return r ? 0 : -1;
 }
 
 /* Plug nic (its tap, netdev and device) into the running guest; sets its
@@ -284,7 +253,7 @@ attach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
         lv_err_prefix(err, "domain '%s': interface '%s': ", name, nic->mac);
         goto out;
     }
-    if (!(q = qmp_for(c, name, err)))
+    if (!(q = dom_qmp_connect(c, name, err)))
         goto out;
     if (run(q, "getfd", json_pack("{s:s}", "fdname", fdname), fd, err) < 0)
         goto out;
@@ -317,7 +286,7 @@ static int
 wait_deleted(struct qmp *q, const char *name, const char *id,
              struct lv_err *err)
 {
-    long long deadline = lv_deadline(NET_UNPLUG_TIMEOUT_MS);
+    long long deadline = lv_deadline(DOM_UNPLUG_TIMEOUT_MS);
 
     for (;;) {
         int left = lv_deadline_left(deadline);
@@ -326,7 +295,7 @@ wait_deleted(struct qmp *q, const char *name, const char *id,
         if (!ev) {
             lv_err_set(err, LV_E_TIMEOUT, "domain '%s': device '%s' was not "
                        "released by the guest within %d s", name, id,
-                       NET_UNPLUG_TIMEOUT_MS / 1000);
+                       DOM_UNPLUG_TIMEOUT_MS / 1000);
             return -1;
         }
         what = json_string_value(json_object_get(ev, "event"));
@@ -349,7 +318,7 @@ detach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
     char *id = nic->alias ? lv_strdup(nic->alias) : lv_asprintf("net%zu", i);
     char *path = lv_asprintf("/machine/peripheral/%s", id);
     char *netdev = NULL;
-    struct qmp *q = qmp_for(c, name, err);
+    struct qmp *q = dom_qmp_connect(c, name, err);
     json_t *r, *args;
     int ret = -1;
 
@@ -357,8 +326,7 @@ detach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
         goto out;
     /* the netdev's id from QEMU itself: start and hotplug name them apart */
     args = json_pack("{s:s, s:s}", "path", path, "property", "netdev");
-    r = qmp_execute(q, "qom-get", args, NET_QMP_TIMEOUT_MS, NULL);
-    json_decref(args);
+    r = dom_qmp_run(q, "qom-get", args, NULL);
     netdev = json_is_string(r) ? lv_strdup(json_string_value(r))
                                : lv_asprintf("host%s", id);
     json_decref(r);
@@ -595,7 +563,7 @@ link_live(struct lv_conn *c, const char *name, struct dom_def *live,
         return -1;
     id = live->interfaces[i].alias ? lv_strdup(live->interfaces[i].alias)
                                    : lv_asprintf("net%d", i);
-    q = qmp_for(c, name, err);
+    q = dom_qmp_connect(c, name, err);
     r = q ? run(q, "set_link", json_pack("{s:s, s:b}", "name", id, "up",
                                          !strcmp(a->state, "up")), -1, err) : -1;
     qmp_close(q);

@@ -16,14 +16,14 @@
 #include "dom.h"
 #include "dom_control.h"
 #include "dom_run.h"
+#include "dom_session.h"
 #include "dom_store.h"
 #include "dom_wait.h"
 #include "dom_xml.h"
+#include "fdio.h"
 #include "log.h"
-#include "snap_priv.h"
 #include "store.h"
 #include "strbuf.h"
-#include "fdio.h"
 
 #define SAVE_MAGIC "LUAVIRT-SAVE 1 "
 #define SAVE_TIMEOUT_MS 600000
@@ -49,21 +49,6 @@ dom_managed_save_exists(const struct lv_conn *c, const char *name)
     return r;
 }
 
-static json_t *
-qmp_do(struct qmp *q, const char *cmd, json_t *args, struct lv_err *err)
-{
-    return qmp_execute(q, cmd, args, SNAP_QMP_TIMEOUT_MS, err);
-}
-
-static int
-qmp_ok(struct qmp *q, const char *cmd, json_t *args, struct lv_err *err)
-{
-    json_t *r = qmp_do(q, cmd, args, err);
-    json_decref(args);
-    json_decref(r);
-    return r ? 0 : -1;
-}
-
 /* Hand fd to QEMU as SAVE_FDNAME and turn on MIGRATION events. */
 static int
 migration_setup(struct qmp *q, int fd, struct lv_err *err)
@@ -73,12 +58,11 @@ migration_setup(struct qmp *q, int fd, struct lv_err *err)
     json_t *args = json_pack("{s:s}", "fdname", SAVE_FDNAME);
     json_t *r;
 
-    if (qmp_ok(q, "migrate-set-capabilities", caps, err) < 0) {
+    if (dom_qmp_ok(q, "migrate-set-capabilities", caps, err) < 0) {
         json_decref(args);
         return -1;
     }
-    r = qmp_execute_fd(q, "getfd", args, fd, SNAP_QMP_TIMEOUT_MS, err);
-    json_decref(args);
+    r = dom_qmp_run_fd(q, "getfd", args, fd, err);
     json_decref(r);
     return r ? 0 : -1;
 }
@@ -112,7 +96,7 @@ migration_wait(struct qmp *q, const char *what, struct lv_err *err)
     }
     {
         struct lv_err e2 = LV_ERR_INIT;
-        json_t *r = qmp_do(q, "query-migrate", NULL, &e2);
+        json_t *r = dom_qmp_run(q, "query-migrate", NULL, &e2);
         const char *desc = json_string_value(json_object_get(r, "error-desc"));
         lv_err_set(err, LV_E_QEMU, "%s: migration failed: %s", what,
                    desc ? desc : "no reason given");
@@ -144,14 +128,14 @@ static int
 stream_out(struct qmp *q, const char *name, int fd, int running,
            struct lv_err *err)
 {
-    if (running && qmp_ok(q, "stop", NULL, err) < 0)
+    if (running && dom_qmp_ok(q, "stop", NULL, err) < 0)
         return -1;
     if (migration_setup(q, fd, err) < 0 ||
-        qmp_ok(q, "migrate", json_pack("{s:s}", "uri", "fd:" SAVE_FDNAME), err) < 0 ||
+        dom_qmp_ok(q, "migrate", json_pack("{s:s}", "uri", "fd:" SAVE_FDNAME), err) < 0 ||
         migration_wait(q, "saving", err) < 0) {
         struct lv_err e2 = LV_ERR_INIT;
         if (running)
-            qmp_ok(q, "cont", NULL, &e2);
+            dom_qmp_ok(q, "cont", NULL, &e2);
         return -1;
     }
     lv_log_debug("dom %s: state saved", name);
@@ -185,7 +169,7 @@ save_locked(struct lv_conn *c, const char *name, const char *path,
         lv_err_sys(err, "domain '%s': cannot save: cannot create '%s'", name, tmp);
         goto out;
     }
-    if (write_header(fd, def, running, err) < 0 || !(q = snap_qmp_open(c, name, err)) ||
+    if (write_header(fd, def, running, err) < 0 || !(q = dom_qmp_connect(c, name, err)) ||
         stream_out(q, name, fd, running, err) < 0)
         goto fail;
     if (fsync(fd) < 0 || close(fd) < 0) {
@@ -199,7 +183,7 @@ save_locked(struct lv_conn *c, const char *name, const char *path,
         goto fail;
     }
     /* the image is complete: QEMU goes, the supervisor records it */
-    json_decref(qmp_do(q, "quit", NULL, err));
+    json_decref(dom_qmp_run(q, "quit", NULL, err));
     qmp_close(q);
     q = NULL;
     ret = dom_wait_state(c, name, DOM_STATE_SHUTOFF, 30000, err);
@@ -305,14 +289,14 @@ static int
 stream_in(struct lv_conn *c, const char *name, int fd, int run,
           struct lv_err *err)
 {
-    struct qmp *q = snap_qmp_open(c, name, err);
+    struct qmp *q = dom_qmp_connect(c, name, err);
     int ret = -1;
 
     if (q && migration_setup(q, fd, err) == 0 &&
-        qmp_ok(q, "migrate-incoming", json_pack("{s:s}", "uri", "fd:" SAVE_FDNAME),
+        dom_qmp_ok(q, "migrate-incoming", json_pack("{s:s}", "uri", "fd:" SAVE_FDNAME),
                err) == 0 &&
         migration_wait(q, "restoring", err) == 0 &&
-        (!run || qmp_ok(q, "cont", NULL, err) == 0))
+        (!run || dom_qmp_ok(q, "cont", NULL, err) == 0))
         ret = 0;
     qmp_close(q);
     if (ret == 0)

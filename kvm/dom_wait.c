@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store.h"
 #include "deadline.h"
+#include "store.h"
 #include "strbuf.h"
 
 /* Watch the run dir (and its parent, for a run dir not made yet). */

@@ -390,10 +390,10 @@ after_load(struct lv_conn *c, const char *dom, int run, struct lv_err *err)
     int ret = -1;
 
     if (run) {
-        q = snap_qmp_open(c, dom, err);
+        q = dom_qmp_connect(c, dom, err);
         if (!q)
             return -1;
-        r = qmp_execute(q, "cont", NULL, SNAP_QMP_TIMEOUT_MS, err);
+        r = dom_qmp_run(q, "cont", NULL, err);
         qmp_close(q);
         if (!r)
             return -1;

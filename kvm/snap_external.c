@@ -139,7 +139,7 @@ del_nodes(struct qmp *q, struct ext *x)
 
     for (size_t i = 0; i < x->n; i++)
         if (x->node[i]) {
-            json_decref(snap_qmp_execute_new(q, "blockdev-del", json_pack(
+            json_decref(dom_qmp_run(q, "blockdev-del", json_pack(
                             "{s:s}", "node-name", x->node[i]), &e2));
             free(x->node[i]);
             x->node[i] = NULL;
@@ -151,7 +151,7 @@ static int
 switch_live(struct lv_conn *c, const char *dom, const struct dom_def *def,
             struct ext *x, struct lv_err *err)
 {
-    struct qmp *q = snap_qmp_open(c, dom, err);
+    struct qmp *q = dom_qmp_connect(c, dom, err);
     json_t *actions = json_array(), *r;
     int ret = -1;
     static unsigned seq;
@@ -165,7 +165,7 @@ switch_live(struct lv_conn *c, const char *dom, const struct dom_def *def,
         free(drv);
         x->node[i] = lv_asprintf("ov%u-%ld-%zu", seq++, (long)getpid() % 100000, i);
         /* no backing: blockdev-snapshot attaches the current top */
-        r = snap_qmp_execute_new(q, "blockdev-add", json_pack(
+        r = dom_qmp_run(q, "blockdev-add", json_pack(
                 "{s:s, s:s, s:{s:s, s:s}, s:n}", "driver", "qcow2",
                 "node-name", x->node[i], "file", "driver", "file",
                 "filename", x->overlay[i], "backing"), err);
@@ -181,7 +181,7 @@ switch_live(struct lv_conn *c, const char *dom, const struct dom_def *def,
                               "overlay", x->node[i]));
         free(top);
     }
-    r = snap_qmp_execute_new(q, "transaction", json_pack("{s:O}", "actions",
+    r = dom_qmp_run(q, "transaction", json_pack("{s:O}", "actions",
                              actions), err);
     if (!r)
         goto out;

@@ -14,21 +14,11 @@
 #include "strbuf.h"
 #include "qemu_img.h"
 
-struct qmp *
-snap_qmp_open(struct lv_conn *c, const char *name, struct lv_err *err)
-{
-    char *path = dom_run_file(c, name, "qmp.sock");
-    struct qmp *q = qmp_connect(path, name, SNAP_QMP_TIMEOUT_MS, err);
-
-    free(path);
-    return q;
-}
-
 /* The job's error from query-jobs (malloc'd), or NULL if it succeeded. */
 static char *
 job_error(struct qmp *q, const char *job_id, struct lv_err *err)
 {
-    json_t *r = qmp_execute(q, "query-jobs", NULL, SNAP_QMP_TIMEOUT_MS, err);
+    json_t *r = dom_qmp_run(q, "query-jobs", NULL, err);
     json_t *j;
     size_t i;
     char *e = NULL;
@@ -45,16 +35,6 @@ job_error(struct qmp *q, const char *job_id, struct lv_err *err)
     return e;
 }
 
-json_t *
-snap_qmp_execute_new(struct qmp *q, const char *cmd, json_t *args,
-                     struct lv_err *err)
-{
-    json_t *r = qmp_execute(q, cmd, args, SNAP_QMP_TIMEOUT_MS, err);
-
-    json_decref(args);
-    return r;
-}
-
 int
 snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
              const char *job_id, int timeout_ms, struct lv_err *err)
@@ -65,7 +45,7 @@ snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
     int ret = -1;
 
     json_object_set_new(args, "job-id", json_string(job_id));
-    r = qmp_execute(q, cmd, args, SNAP_QMP_TIMEOUT_MS, err);
+    r = dom_qmp_run(q, cmd, json_incref(args), err);   /* the caller keeps args */
     if (!r)
         return -1;
     json_decref(r);
@@ -88,7 +68,7 @@ snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
     }
     json_decref(ev);
     msg = job_error(q, job_id, err);
-    r = snap_qmp_execute_new(q, "job-dismiss", json_pack("{s:s}", "id", job_id),
+    r = dom_qmp_run(q, "job-dismiss", json_pack("{s:s}", "id", job_id),
                              err);
     json_decref(r);
     if (msg) {
@@ -120,7 +100,7 @@ int
 snap_qmp_node(struct qmp *q, const char *dom, const struct dom_disk *k,
               char **node, char **drv, struct lv_err *err)
 {
-    json_t *r = qmp_execute(q, "query-block", NULL, SNAP_QMP_TIMEOUT_MS, err);
+    json_t *r = dom_qmp_run(q, "query-block", NULL, err);
     char id[64];
     json_t *b;
     size_t i;
@@ -209,7 +189,7 @@ static int
 running_job(struct lv_conn *c, const char *dom, const struct dom_def *def,
             const char *cmd, const char *tag, struct lv_err *err)
 {
-    struct qmp *q = snap_qmp_open(c, dom, err);
+    struct qmp *q = dom_qmp_connect(c, dom, err);
     json_t *nodes = NULL, *args;
     int ret = -1;
 
@@ -303,10 +283,10 @@ snap_internal_revert(struct lv_conn *c, const char *dom,
     if (!active)
         return offline_op(def, "-a", s->name, err);
     /* stopped first: snapshot-load restarts the vcpus only if they ran */
-    q = snap_qmp_open(c, dom, err);
+    q = dom_qmp_connect(c, dom, err);
     if (!q)
         return -1;
-    r = qmp_execute(q, "stop", NULL, SNAP_QMP_TIMEOUT_MS, err);
+    r = dom_qmp_run(q, "stop", NULL, err);
     qmp_close(q);
     if (!r)
         return -1;

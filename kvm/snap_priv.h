@@ -11,25 +11,18 @@
 #include "conn.h"
 #include "dom_def.h"
 #include "err.h"
+#include "dom_session.h"
 #include "qmp.h"
 #include "snap_def.h"
 #include "snap.h"
 
-#define SNAP_QMP_TIMEOUT_MS 10000
 #define SNAP_JOB_TIMEOUT_MS 600000
 
-/* Connect to name's QMP monitor (the caller holds the domain's lock). */
-struct qmp *snap_qmp_open(struct lv_conn *c, const char *name,
-                          struct lv_err *err);
 /* Run a QMP job command (args gets "job-id": job_id added), wait with a
  * deadline until it concludes (JOB_STATUS_CHANGE events), read its error
  * (query-jobs) and dismiss it. 0, or -1 with QEMU's reason. */
 int snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
                  const char *job_id, int timeout_ms, struct lv_err *err);
-/* qmp_execute() that takes over args (a fresh json_pack() result, may be
- * NULL): the reply (new reference), or NULL with err. */
-json_t *snap_qmp_execute_new(struct qmp *q, const char *cmd, json_t *args,
-                             struct lv_err *err);
 /* The top block node of disk k of the running guest (query-block, by the
  * device id), and its driver (qcow2, raw). Both malloc'd. */
 int snap_qmp_node(struct qmp *q, const char *dom, const struct dom_disk *k,

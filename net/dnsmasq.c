@@ -16,11 +16,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "log.h"
 #include "spawn.h"
 #include "store.h"
 #include "strbuf.h"
-#include "deadline.h"
 
 #define DNSMASQ_START_MS 15000
 #define DNSMASQ_STOP_MS 5000

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "strbuf.h"
 #include "fdio.h"
+#include "strbuf.h"
 
 #define CHUNK (1024 * 1024)
 
