@@ -11,7 +11,7 @@
 #include "err.h"
 #include "strbuf.h"
 
-enum { DOM_PARSE_KEEP_UNKNOWN = 1 << 0 };
+enum { DOM_PARSE_KEEP_UNKNOWN = 1 << 0 };   /* = XK_KEEP_UNKNOWN */
 enum { DOM_FORMAT_INACTIVE = 1 << 0, DOM_FORMAT_SECURE = 1 << 1 };
 
 /* Parse len bytes of domain XML. srcname names the input in messages

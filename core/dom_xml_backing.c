@@ -11,31 +11,31 @@
 /* ---- parsing ---- */
 
 static int
-parse_host(struct dx_ctx *c, xmlNode *n, struct dom_disk_host **hosts,
+parse_host(struct xk_ctx *c, xmlNode *n, struct dom_disk_host **hosts,
            size_t *n_hosts)
 {
-    struct dom_disk_host *h = dx_push(hosts, n_hosts, sizeof(*h));
+    struct dom_disk_host *h = xk_push(hosts, n_hosts, sizeof(*h));
 
-    dx_str(n, "name", &h->name);
-    dx_str(n, "port", &h->port);
-    dx_str(n, "transport", &h->transport);
-    dx_str(n, "socket", &h->socket);
-    return dx_finish(c, n, NULL, NULL);
+    xk_str(n, "name", &h->name);
+    xk_str(n, "port", &h->port);
+    xk_str(n, "transport", &h->transport);
+    xk_str(n, "socket", &h->socket);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 int
-dx_parse_source_hosts(struct dx_ctx *c, xmlNode *n, struct dom_disk_host **hosts,
+dx_parse_source_hosts(struct xk_ctx *c, xmlNode *n, struct dom_disk_host **hosts,
                       size_t *n_hosts)
 {
     xmlNode *ch, *next;
 
     for (ch = n->children; ch; ch = next) {
         next = ch->next;
-        if (!DX_IS(ch, "host"))
+        if (!XK_IS(ch, "host"))
             continue;
         if (parse_host(c, ch, hosts, n_hosts) < 0)
             return -1;
-        dx_consumed(ch);
+        xk_consumed(ch);
     }
     return 0;
 }
@@ -43,22 +43,22 @@ dx_parse_source_hosts(struct dx_ctx *c, xmlNode *n, struct dom_disk_host **hosts
 static const char *const all[] = { "*", NULL };
 
 static int
-parse_layer_source(struct dx_ctx *c, xmlNode *n, struct dom_disk_layer *l)
+parse_layer_source(struct xk_ctx *c, xmlNode *n, struct dom_disk_layer *l)
 {
     if (l->type != DOM_DISK_NETWORK && l->type != DOM_DISK_VOLUME) {
         const char *key = l->type == DOM_DISK_BLOCK ? "dev"
             : l->type == DOM_DISK_DIR ? "dir" : "file";
-        dx_str(n, key, &l->source);
+        xk_str(n, key, &l->source);
     }
-    dx_attrs_rest(n, &l->source_attrs);
+    xk_attrs_rest(n, &l->source_attrs);
     if (dx_parse_source_hosts(c, n, &l->hosts, &l->n_hosts) < 0)
         return -1;
-    return dx_finish(c, n, &l->source_keep, all);
+    return xk_finish(c, n, &l->source_keep, all);
 }
 
 /* One <backingStore> (n) and, recursively, the ones inside it. */
 static int
-parse_layer(struct dx_ctx *c, xmlNode *n, struct dom_disk *k, int depth)
+parse_layer(struct xk_ctx *c, xmlNode *n, struct dom_disk *k, int depth)
 {
     struct dom_disk_layer *l;
     xmlNode *ch, *next, *below = NULL;
@@ -67,30 +67,30 @@ parse_layer(struct dx_ctx *c, xmlNode *n, struct dom_disk *k, int depth)
     int v;
 
     if (depth > 200)
-        return dx_fail(c, n, "<backingStore> nested more than 200 deep");
-    if (!dx_str(n, "type", &type) && !n->children && !n->properties) {
+        return xk_fail(c, n, "<backingStore> nested more than 200 deep");
+    if (!xk_str(n, "type", &type) && !n->children && !n->properties) {
         k->chain_end = 1;       /* <backingStore/>: no backing image */
         return 0;
     }
-    l = dx_push(&k->chain, &k->n_chain, sizeof(*l));
+    l = xk_push(&k->chain, &k->n_chain, sizeof(*l));
     idx = k->n_chain - 1;
     if ((v = dom_disk_type_from_str(type)) < 0) {
         free(type);
-        return dx_fail(c, n, "<backingStore> needs a supported type= "
+        return xk_fail(c, n, "<backingStore> needs a supported type= "
                        "(file, block, network)");
     }
     free(type);
     l->type = (enum dom_disk_type)v;
-    dx_str(n, "index", &l->index);
+    xk_str(n, "index", &l->index);
     for (ch = n->children; ch; ch = next) {
         int rc = 0;
         next = ch->next;
-        if (DX_IS(ch, "format")) {
-            dx_str(ch, "type", &l->format);
-            rc = dx_finish(c, ch, NULL, NULL);
-        } else if (DX_IS(ch, "source")) {
+        if (XK_IS(ch, "format")) {
+            xk_str(ch, "type", &l->format);
+            rc = xk_finish(c, ch, NULL, NULL);
+        } else if (XK_IS(ch, "source")) {
             rc = parse_layer_source(c, ch, l);
-        } else if (DX_IS(ch, "backingStore")) {
+        } else if (XK_IS(ch, "backingStore")) {
             below = ch;
             continue;
         } else {
@@ -98,22 +98,22 @@ parse_layer(struct dx_ctx *c, xmlNode *n, struct dom_disk *k, int depth)
         }
         if (rc < 0)
             return -1;
-        dx_consumed(ch);
+        xk_consumed(ch);
     }
     if (below) {
         /* l may move as the array grows: nothing of it is used after */
         if (parse_layer(c, below, k, depth + 1) < 0)
             return -1;
-        dx_consumed(below);
+        xk_consumed(below);
     }
-    return dx_finish(c, n, &k->chain[idx].keep, NULL);
+    return xk_finish(c, n, &k->chain[idx].keep, NULL);
 }
 
 int
-dx_parse_backing_store(struct dx_ctx *c, xmlNode *n, struct dom_disk *k)
+dx_parse_backing_store(struct xk_ctx *c, xmlNode *n, struct dom_disk *k)
 {
     if (k->n_chain || k->chain_end)
-        return dx_fail(c, n, "more than one <backingStore> in <disk>");
+        return xk_fail(c, n, "more than one <backingStore> in <disk>");
     return parse_layer(c, n, k, 0);
 }
 

@@ -16,18 +16,18 @@
  * "unit") in KiB; 0 absent, 1 taken, -1 bad (reported), 2 bad but
  * reported in validate mode (go on). */
 static int
-size_attr(struct dx_ctx *c, xmlNode *n, const char *name, uint64_t *kib)
+size_attr(struct xk_ctx *c, xmlNode *n, const char *name, uint64_t *kib)
 {
     char *v = NULL, *unit = NULL, *text;
     struct lv_err e = LV_ERR_INIT;
     int rc = 1;
 
-    if (!dx_str(n, name, &v))
+    if (!xk_str(n, name, &v))
         return 0;
-    dx_str(n, "unit", &unit);
+    xk_str(n, "unit", &unit);
     text = lv_asprintf("%s %s", v, unit ? unit : "KiB");
     if (lv_units_parse_kib(text, kib, &e) < 0)
-        rc = dx_fail(c, n, "invalid %s='%s' in <%s>: %s", name, v, DX_NAME(n),
+        rc = xk_fail(c, n, "invalid %s='%s' in <%s>: %s", name, v, XK_NAME(n),
                      e.msg) < 0 ? -1 : 2;
     free(text);
     free(v);
@@ -38,7 +38,7 @@ size_attr(struct dx_ctx *c, xmlNode *n, const char *name, uint64_t *kib)
 /* ---- <numa> ---- */
 
 static int
-parse_distances(struct dx_ctx *c, xmlNode *n, struct dom_numa_cell *cell)
+parse_distances(struct xk_ctx *c, xmlNode *n, struct dom_numa_cell *cell)
 {
     xmlNode *ch, *next;
 
@@ -47,72 +47,72 @@ parse_distances(struct dx_ctx *c, xmlNode *n, struct dom_numa_cell *cell)
         unsigned id = 0, value = 0;
         int hid, hval;
         next = ch->next;
-        if (!DX_IS(ch, "sibling"))
+        if (!XK_IS(ch, "sibling"))
             continue;
-        if ((hid = dx_uint(c, ch, "id", &id)) < 0 ||
-            (hval = dx_uint(c, ch, "value", &value)) < 0)
+        if ((hid = xk_uint(c, ch, "id", &id)) < 0 ||
+            (hval = xk_uint(c, ch, "value", &value)) < 0)
             return -1;
         if (!hid || !hval) {
-            if (dx_fail(c, ch, "<sibling> needs id= and value=") < 0)
+            if (xk_fail(c, ch, "<sibling> needs id= and value=") < 0)
                 return -1;
         } else if (value < 10 || value > 255) {
-            if (dx_fail(c, ch, "<sibling> value %u out of range (10-255)", value) < 0)
+            if (xk_fail(c, ch, "<sibling> value %u out of range (10-255)", value) < 0)
                 return -1;
         }
-        s = dx_push(&cell->siblings, &cell->n_siblings, sizeof(*s));
+        s = xk_push(&cell->siblings, &cell->n_siblings, sizeof(*s));
         s->id = id;
         s->value = value;
-        if (dx_finish(c, ch, NULL, NULL) < 0)
+        if (xk_finish(c, ch, NULL, NULL) < 0)
             return -1;
-        dx_consumed(ch);
+        xk_consumed(ch);
     }
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_cell(struct dx_ctx *c, xmlNode *n, struct dom_cpu *cpu)
+parse_cell(struct xk_ctx *c, xmlNode *n, struct dom_cpu *cpu)
 {
-    struct dom_numa_cell *cell = dx_push(&cpu->cells, &cpu->n_cells, sizeof(*cell));
+    struct dom_numa_cell *cell = xk_push(&cpu->cells, &cpu->n_cells, sizeof(*cell));
     xmlNode *ch, *next;
 
     cell->id = -1;
-    if (dx_int(c, n, "id", &cell->id) < 0)
+    if (xk_int(c, n, "id", &cell->id) < 0)
         return -1;
-    dx_str(n, "cpus", &cell->cpus);
+    xk_str(n, "cpus", &cell->cpus);
     switch (size_attr(c, n, "memory", &cell->memory_kib)) {
     case -1:
         return -1;
     case 0:
-        if (dx_fail(c, n, "<cell> needs memory=") < 0)
+        if (xk_fail(c, n, "<cell> needs memory=") < 0)
             return -1;
     }
-    dx_str(n, "memAccess", &cell->mem_access);
-    dx_str(n, "discard", &cell->discard);
+    xk_str(n, "memAccess", &cell->mem_access);
+    xk_str(n, "discard", &cell->discard);
     for (ch = n->children; ch; ch = next) {
         next = ch->next;
-        if (!DX_IS(ch, "distances"))
+        if (!XK_IS(ch, "distances"))
             continue;
         if (parse_distances(c, ch, cell) < 0)
             return -1;
-        dx_consumed(ch);
+        xk_consumed(ch);
     }
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 int
-dx_parse_numa(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+dx_parse_numa(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     xmlNode *ch, *next;
 
     for (ch = n->children; ch; ch = next) {
         next = ch->next;
-        if (!DX_IS(ch, "cell"))
+        if (!XK_IS(ch, "cell"))
             continue;
         if (parse_cell(c, ch, &def->cpu) < 0)
             return -1;
-        dx_consumed(ch);
+        xk_consumed(ch);
     }
-    if (dx_finish(c, n, NULL, NULL) < 0)
+    if (xk_finish(c, n, NULL, NULL) < 0)
         return -1;
     if (!def->memory_kib)      /* libvirt: the cells give the size */
         for (size_t i = 0; i < def->cpu.n_cells; i++)
@@ -152,7 +152,7 @@ fx_numa(xmlNode *cpu, const struct dom_cpu *x)
 /* ---- <memoryBacking> ---- */
 
 static int
-parse_hugepages(struct dx_ctx *c, xmlNode *n, struct dom_mem_backing *mb)
+parse_hugepages(struct xk_ctx *c, xmlNode *n, struct dom_mem_backing *mb)
 {
     xmlNode *ch, *next;
 
@@ -160,58 +160,58 @@ parse_hugepages(struct dx_ctx *c, xmlNode *n, struct dom_mem_backing *mb)
     for (ch = n->children; ch; ch = next) {
         struct dom_hugepage *p;
         next = ch->next;
-        if (!DX_IS(ch, "page"))
+        if (!XK_IS(ch, "page"))
             continue;
-        p = dx_push(&mb->pages, &mb->n_pages, sizeof(*p));
+        p = xk_push(&mb->pages, &mb->n_pages, sizeof(*p));
         switch (size_attr(c, ch, "size", &p->size_kib)) {
         case -1:
             return -1;
         case 0:
-            if (dx_fail(c, ch, "<page> needs size=") < 0)
+            if (xk_fail(c, ch, "<page> needs size=") < 0)
                 return -1;
         }
-        dx_str(ch, "nodeset", &p->nodeset);
-        if (dx_finish(c, ch, NULL, NULL) < 0)
+        xk_str(ch, "nodeset", &p->nodeset);
+        if (xk_finish(c, ch, NULL, NULL) < 0)
             return -1;
-        dx_consumed(ch);
+        xk_consumed(ch);
     }
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_backing_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_backing_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_mem_backing *mb = obj;
 
-    if (DX_IS(ch, "hugepages"))
+    if (XK_IS(ch, "hugepages"))
         return parse_hugepages(c, ch, mb);
-    if (DX_IS(ch, "nosharepages")) {
+    if (XK_IS(ch, "nosharepages")) {
         mb->nosharepages = 1;
-    } else if (DX_IS(ch, "locked")) {
+    } else if (XK_IS(ch, "locked")) {
         mb->locked = 1;
-    } else if (DX_IS(ch, "discard")) {
+    } else if (XK_IS(ch, "discard")) {
         mb->discard = 1;
-    } else if (DX_IS(ch, "source")) {
-        dx_str(ch, "type", &mb->source_type);
-    } else if (DX_IS(ch, "access")) {
-        dx_str(ch, "mode", &mb->access_mode);
-    } else if (DX_IS(ch, "allocation")) {
-        dx_str(ch, "mode", &mb->allocation_mode);
-        if (dx_uint(c, ch, "threads", &mb->allocation_threads) < 0)
+    } else if (XK_IS(ch, "source")) {
+        xk_str(ch, "type", &mb->source_type);
+    } else if (XK_IS(ch, "access")) {
+        xk_str(ch, "mode", &mb->access_mode);
+    } else if (XK_IS(ch, "allocation")) {
+        xk_str(ch, "mode", &mb->allocation_mode);
+        if (xk_uint(c, ch, "threads", &mb->allocation_threads) < 0)
             return -1;
     } else {
         return 1;
     }
-    return dx_finish(c, ch, NULL, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 int
-dx_parse_memory_backing(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+dx_parse_memory_backing(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     def->mem_backing.present = 1;
-    if (dx_children(c, n, parse_backing_child, &def->mem_backing) < 0)
+    if (xk_children(c, n, parse_backing_child, &def->mem_backing) < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 void
@@ -252,40 +252,40 @@ fx_memory_backing(xmlNode *root, const struct dom_mem_backing *mb)
 /* ---- <numatune> ---- */
 
 static int
-parse_numatune_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_numatune_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_numatune *nt = obj;
 
-    if (DX_IS(ch, "memory")) {
+    if (XK_IS(ch, "memory")) {
         nt->memory = 1;      /* a repeated <memory> overrides, as given */
-        dx_str(ch, "mode", &nt->mode);
-        dx_str(ch, "nodeset", &nt->nodeset);
-        dx_str(ch, "placement", &nt->placement);
-    } else if (DX_IS(ch, "memnode")) {
-        struct dom_numatune_memnode *m = dx_push(&nt->memnodes, &nt->n_memnodes,
+        xk_str(ch, "mode", &nt->mode);
+        xk_str(ch, "nodeset", &nt->nodeset);
+        xk_str(ch, "placement", &nt->placement);
+    } else if (XK_IS(ch, "memnode")) {
+        struct dom_numatune_memnode *m = xk_push(&nt->memnodes, &nt->n_memnodes,
                                                  sizeof(*m));
-        switch (dx_uint(c, ch, "cellid", &m->cellid)) {
+        switch (xk_uint(c, ch, "cellid", &m->cellid)) {
         case -1:
             return -1;
         case 0:
-            if (dx_fail(c, ch, "<memnode> needs cellid=") < 0)
+            if (xk_fail(c, ch, "<memnode> needs cellid=") < 0)
                 return -1;
         }
-        dx_str(ch, "mode", &m->mode);
-        dx_str(ch, "nodeset", &m->nodeset);
+        xk_str(ch, "mode", &m->mode);
+        xk_str(ch, "nodeset", &m->nodeset);
     } else {
         return 1;
     }
-    return dx_finish(c, ch, NULL, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 int
-dx_parse_numatune(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+dx_parse_numatune(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     def->numatune.present = 1;
-    if (dx_children(c, n, parse_numatune_child, &def->numatune) < 0)
+    if (xk_children(c, n, parse_numatune_child, &def->numatune) < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 void

@@ -28,109 +28,109 @@ static const char *const disk_keep[] = {
 static const char *const all[] = { "*", NULL };
 
 static int
-parse_disk_driver(struct dx_ctx *c, xmlNode *n, struct dom_disk *d)
+parse_disk_driver(struct xk_ctx *c, xmlNode *n, struct dom_disk *d)
 {
-    dx_str(n, "name", &d->driver_name);
-    dx_str(n, "type", &d->driver_type);
-    dx_str(n, "cache", &d->driver_cache);
-    dx_str(n, "io", &d->driver_io);
-    dx_str(n, "discard", &d->driver_discard);
-    dx_attrs_rest(n, &d->driver_attrs);
-    return dx_finish(c, n, NULL, NULL);
+    xk_str(n, "name", &d->driver_name);
+    xk_str(n, "type", &d->driver_type);
+    xk_str(n, "cache", &d->driver_cache);
+    xk_str(n, "io", &d->driver_io);
+    xk_str(n, "discard", &d->driver_discard);
+    xk_attrs_rest(n, &d->driver_attrs);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_disk_source(struct dx_ctx *c, xmlNode *n, struct dom_disk *d)
+parse_disk_source(struct xk_ctx *c, xmlNode *n, struct dom_disk *d)
 {
     if (d->type == DOM_DISK_VOLUME) {
-        dx_str(n, "pool", &d->source_pool);
-        dx_str(n, "volume", &d->source_volume);
+        xk_str(n, "pool", &d->source_pool);
+        xk_str(n, "volume", &d->source_volume);
     } else if (d->type != DOM_DISK_NETWORK) {
         const char *key = d->type == DOM_DISK_BLOCK ? "dev"
             : d->type == DOM_DISK_DIR ? "dir" : "file";
-        dx_str(n, key, &d->source);
+        xk_str(n, key, &d->source);
     }
-    dx_attrs_rest(n, &d->source_attrs);
+    xk_attrs_rest(n, &d->source_attrs);
     if (dx_parse_source_hosts(c, n, &d->hosts, &d->n_hosts) < 0)
         return -1;
-    return dx_finish(c, n, &d->source_keep, all);
+    return xk_finish(c, n, &d->source_keep, all);
 }
 
 static int
-parse_disk_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_disk_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_disk *d = obj;
     int rc;
 
     if (dx_common_child(c, ch, &d->address, &d->alias, &rc))
         return rc;
-    if (DX_IS(ch, "driver"))
+    if (XK_IS(ch, "driver"))
         return parse_disk_driver(c, ch, d);
-    if (DX_IS(ch, "source"))
+    if (XK_IS(ch, "source"))
         return parse_disk_source(c, ch, d);
-    if (DX_IS(ch, "backingStore"))
+    if (XK_IS(ch, "backingStore"))
         return dx_parse_backing_store(c, ch, d);
-    if (DX_IS(ch, "target")) {
-        dx_str(ch, "dev", &d->target_dev);
-        dx_str(ch, "bus", &d->target_bus);
-        dx_str(ch, "tray", &d->target_tray);
-        dx_attrs_rest(ch, &d->target_attrs);
-    } else if (DX_IS(ch, "readonly")) {
+    if (XK_IS(ch, "target")) {
+        xk_str(ch, "dev", &d->target_dev);
+        xk_str(ch, "bus", &d->target_bus);
+        xk_str(ch, "tray", &d->target_tray);
+        xk_attrs_rest(ch, &d->target_attrs);
+    } else if (XK_IS(ch, "readonly")) {
         d->readonly = 1;
-    } else if (DX_IS(ch, "shareable")) {
+    } else if (XK_IS(ch, "shareable")) {
         d->shareable = 1;
-    } else if (DX_IS(ch, "transient")) {
+    } else if (XK_IS(ch, "transient")) {
         d->transient = 1;
-    } else if (DX_IS(ch, "boot")) {
-        if (dx_int(c, ch, "order", &d->boot_order) < 0)
+    } else if (XK_IS(ch, "boot")) {
+        if (xk_int(c, ch, "order", &d->boot_order) < 0)
             return -1;
-    } else if (DX_IS(ch, "serial")) {
-        dx_text(ch, &d->serial);
-    } else if (DX_IS(ch, "wwn")) {
-        dx_text(ch, &d->wwn);
+    } else if (XK_IS(ch, "serial")) {
+        xk_text(ch, &d->serial);
+    } else if (XK_IS(ch, "wwn")) {
+        xk_text(ch, &d->wwn);
     } else {
         return 1;
     }
-    return dx_finish(c, ch, NULL, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 static const char *const disk_attrs[] = { "model", "rawio", "sgio", "snapshot" };
 
 static int
-parse_disk(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_disk(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_disk *d = dx_push(&def->disks, &def->n_disks, sizeof(*d));
+    struct dom_disk *d = xk_push(&def->disks, &def->n_disks, sizeof(*d));
     char *s = NULL;
     int v;
 
-    if (dx_str(n, "type", &s)) {
+    if (xk_str(n, "type", &s)) {
         if ((v = dom_disk_type_from_str(s)) < 0 &&
-            dx_fail(c, n, "unsupported disk type '%s'", s) < 0)
+            xk_fail(c, n, "unsupported disk type '%s'", s) < 0)
             goto fail;
         d->type = v < 0 ? DOM_DISK_FILE : (enum dom_disk_type)v;
     }
-    if (dx_str(n, "device", &s)) {
+    if (xk_str(n, "device", &s)) {
         if ((v = dom_disk_device_from_str(s)) < 0 &&
-            dx_fail(c, n, "unsupported disk device '%s'", s) < 0)
+            xk_fail(c, n, "unsupported disk device '%s'", s) < 0)
             goto fail;
         d->device = v < 0 ? DOM_DISK_DISK : (enum dom_disk_device)v;
     }
     free(s);
     s = NULL;
     /* libvirt's other <disk> attributes, kept as given; anything else is
-     * left for dx_finish to refuse */
+     * left for xk_finish to refuse */
     for (size_t i = 0; i < sizeof(disk_attrs) / sizeof(disk_attrs[0]); i++)
-        if (dx_str(n, disk_attrs[i], &s)) {
+        if (xk_str(n, disk_attrs[i], &s)) {
             lv_attrs_set(&d->attrs, disk_attrs[i], s);
             free(s);
             s = NULL;
         }
-    if (dx_children(c, n, parse_disk_child, d) < 0)
+    if (xk_children(c, n, parse_disk_child, d) < 0)
         return -1;
     if (!d->target_dev &&
-        dx_fail(c, n, "<disk> needs <target dev=...>") < 0)
+        xk_fail(c, n, "<disk> needs <target dev=...>") < 0)
         return -1;
-    return dx_finish(c, n, &d->keep, disk_keep);
+    return xk_finish(c, n, &d->keep, disk_keep);
 fail:
     free(s);
     return -1;
@@ -139,7 +139,7 @@ fail:
 /* ---- controller ---- */
 
 static int
-parse_controller_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_controller_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_controller *x = obj;
     int rc;
@@ -152,19 +152,19 @@ parse_controller_child(struct dx_ctx *c, xmlNode *ch, void *obj)
 /* Controller <driver>, <target>, <model>, <master> are kept by design:
  * the argv builder reads what it needs from the kept XML. */
 static int
-parse_controller(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_controller(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_controller *x = dx_push(&def->controllers,
+    struct dom_controller *x = xk_push(&def->controllers,
                                        &def->n_controllers, sizeof(*x));
     x->index = -1;
-    dx_str(n, "type", &x->type);
-    if (dx_int(c, n, "index", &x->index) < 0)
+    xk_str(n, "type", &x->type);
+    if (xk_int(c, n, "index", &x->index) < 0)
         return -1;
-    dx_str(n, "model", &x->model);
-    dx_attrs_rest(n, &x->attrs);
-    if (dx_children(c, n, parse_controller_child, x) < 0)
+    xk_str(n, "model", &x->model);
+    xk_attrs_rest(n, &x->attrs);
+    if (xk_children(c, n, parse_controller_child, x) < 0)
         return -1;
-    return dx_finish(c, n, &x->keep, all);
+    return xk_finish(c, n, &x->keep, all);
 }
 
 /* ---- interface ---- */
@@ -178,94 +178,94 @@ static const char *const iface_keep[] = {
 };
 
 static int
-parse_iface_mac(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
+parse_iface_mac(struct xk_ctx *c, xmlNode *n, struct dom_interface *x)
 {
     char *s = NULL, norm[18];
     int rc;
 
-    dx_str(n, "address", &s);
+    xk_str(n, "address", &s);
     if (!s || lv_mac_normalize(s, norm) < 0) {
-        rc = dx_fail(c, n, "invalid MAC address '%s': expected a unicast "
+        rc = xk_fail(c, n, "invalid MAC address '%s': expected a unicast "
                      "address like 52:54:00:12:34:56", s ? s : "");
     } else {
         free(x->mac);
         x->mac = lv_strdup(norm);
-        rc = dx_finish(c, n, NULL, NULL);
+        rc = xk_finish(c, n, NULL, NULL);
     }
     free(s);
     return rc;
 }
 
 static int
-parse_iface_source(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
+parse_iface_source(struct xk_ctx *c, xmlNode *n, struct dom_interface *x)
 {
     const char *key = x->type == DOM_NET_NETWORK ? "network"
         : x->type == DOM_NET_BRIDGE ? "bridge"
         : x->type == DOM_NET_DIRECT ? "dev" : NULL;
 
     if (key)
-        dx_str(n, key, &x->source);
+        xk_str(n, key, &x->source);
     if (x->type == DOM_NET_DIRECT)
-        dx_str(n, "mode", &x->source_mode);
-    dx_attrs_rest(n, &x->source_attrs);
-    return dx_finish(c, n, &x->source_keep, all);
+        xk_str(n, "mode", &x->source_mode);
+    xk_attrs_rest(n, &x->source_attrs);
+    return xk_finish(c, n, &x->source_keep, all);
 }
 
 static int
-parse_iface_driver(struct dx_ctx *c, xmlNode *n, struct dom_interface *x)
+parse_iface_driver(struct xk_ctx *c, xmlNode *n, struct dom_interface *x)
 {
-    dx_str(n, "name", &x->driver_name);
-    if (dx_int(c, n, "queues", &x->driver_queues) < 0)
+    xk_str(n, "name", &x->driver_name);
+    if (xk_int(c, n, "queues", &x->driver_queues) < 0)
         return -1;
-    dx_attrs_rest(n, &x->driver_attrs);
-    return dx_finish(c, n, &x->driver_keep, all);
+    xk_attrs_rest(n, &x->driver_attrs);
+    return xk_finish(c, n, &x->driver_keep, all);
 }
 
 static int
-parse_iface_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_iface_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_interface *x = obj;
     int rc;
 
     if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
         return rc;
-    if (DX_IS(ch, "mac"))
+    if (XK_IS(ch, "mac"))
         return parse_iface_mac(c, ch, x);
-    if (DX_IS(ch, "source"))
+    if (XK_IS(ch, "source"))
         return parse_iface_source(c, ch, x);
-    if (DX_IS(ch, "driver"))
+    if (XK_IS(ch, "driver"))
         return parse_iface_driver(c, ch, x);
-    if (DX_IS(ch, "model")) {
-        dx_str(ch, "type", &x->model);
-    } else if (DX_IS(ch, "target")) {
-        dx_str(ch, "dev", &x->target_dev);
-        dx_str(ch, "managed", &x->target_managed);
-    } else if (DX_IS(ch, "link")) {
-        dx_str(ch, "state", &x->link_state);
-    } else if (DX_IS(ch, "mtu")) {
-        if (dx_int(c, ch, "size", &x->mtu) < 0)
+    if (XK_IS(ch, "model")) {
+        xk_str(ch, "type", &x->model);
+    } else if (XK_IS(ch, "target")) {
+        xk_str(ch, "dev", &x->target_dev);
+        xk_str(ch, "managed", &x->target_managed);
+    } else if (XK_IS(ch, "link")) {
+        xk_str(ch, "state", &x->link_state);
+    } else if (XK_IS(ch, "mtu")) {
+        if (xk_int(c, ch, "size", &x->mtu) < 0)
             return -1;
-    } else if (DX_IS(ch, "boot")) {
-        if (dx_int(c, ch, "order", &x->boot_order) < 0)
+    } else if (XK_IS(ch, "boot")) {
+        if (xk_int(c, ch, "order", &x->boot_order) < 0)
             return -1;
     } else {
         return 1;
     }
-    return dx_finish(c, ch, NULL, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 static int
-parse_interface(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_interface(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_interface *x = dx_push(&def->interfaces, &def->n_interfaces,
+    struct dom_interface *x = xk_push(&def->interfaces, &def->n_interfaces,
                                       sizeof(*x));
     char *s = NULL;
     int v;
 
-    dx_str(n, "type", &s);
+    xk_str(n, "type", &s);
     v = dom_net_type_from_str(s);
     if (v < 0) {
-        int rc = dx_fail(c, n, "unsupported interface type '%s'",
+        int rc = xk_fail(c, n, "unsupported interface type '%s'",
                          s ? s : "");
         free(s);
         if (rc < 0)
@@ -274,18 +274,18 @@ parse_interface(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
         x->type = (enum dom_net_type)v;
         free(s);
     }
-    dx_attrs_rest(n, &x->attrs);
-    if (dx_children(c, n, parse_iface_child, x) < 0)
+    xk_attrs_rest(n, &x->attrs);
+    if (xk_children(c, n, parse_iface_child, x) < 0)
         return -1;
     if (!x->mac)
         x->mac = lv_mac_generate();
-    return dx_finish(c, n, &x->keep, iface_keep);
+    return xk_finish(c, n, &x->keep, iface_keep);
 }
 
 /* ---- panic ---- */
 
 static int
-parse_panic_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_panic_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_panic *x = obj;
     int rc;
@@ -296,20 +296,20 @@ parse_panic_child(struct dx_ctx *c, xmlNode *ch, void *obj)
 }
 
 static int
-parse_panic(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_panic(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_panic *x = dx_push(&def->panics, &def->n_panics, sizeof(*x));
+    struct dom_panic *x = xk_push(&def->panics, &def->n_panics, sizeof(*x));
 
-    dx_str(n, "model", &x->model);
-    if (dx_children(c, n, parse_panic_child, x) < 0)
+    xk_str(n, "model", &x->model);
+    if (xk_children(c, n, parse_panic_child, x) < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 /* ---- input, graphics, video, sound, audio ---- */
 
 static int
-parse_input_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_input_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_input *x = obj;
     int rc;
@@ -320,15 +320,15 @@ parse_input_child(struct dx_ctx *c, xmlNode *ch, void *obj)
 }
 
 static int
-parse_input(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_input(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_input *x = dx_push(&def->inputs, &def->n_inputs, sizeof(*x));
+    struct dom_input *x = xk_push(&def->inputs, &def->n_inputs, sizeof(*x));
 
-    dx_str(n, "type", &x->type);
-    dx_str(n, "bus", &x->bus);
-    if (dx_children(c, n, parse_input_child, x) < 0)
+    xk_str(n, "type", &x->type);
+    xk_str(n, "bus", &x->bus);
+    if (xk_children(c, n, parse_input_child, x) < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 /* SPICE/VNC client options kept by design inside <graphics>. */
@@ -338,53 +338,53 @@ static const char *const graphics_keep[] = {
 };
 
 static int
-parse_graphics_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_graphics_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_graphics *x = obj;
 
-    if (!DX_IS(ch, "listen"))
+    if (!XK_IS(ch, "listen"))
         return 1;
     if (x->listen_type) {
         /* a second listen: kept verbatim */
-        char *s = dx_dump(ch);
+        char *s = xk_dump(ch);
         lv_xml_keep_add(&x->keep, s);
         free(s);
         return 0;
     }
-    dx_str(ch, "type", &x->listen_type);
-    dx_str(ch, "address", &x->listen);
-    dx_str(ch, "network", &x->listen_network);
-    dx_str(ch, "socket", &x->listen_socket);
+    xk_str(ch, "type", &x->listen_type);
+    xk_str(ch, "address", &x->listen);
+    xk_str(ch, "network", &x->listen_network);
+    xk_str(ch, "socket", &x->listen_socket);
     if (!x->listen_type)
         x->listen_type = lv_strdup("address");
-    return dx_finish(c, ch, NULL, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 static int
-parse_graphics(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_graphics(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_graphics *x = dx_push(&def->graphics, &def->n_graphics,
+    struct dom_graphics *x = xk_push(&def->graphics, &def->n_graphics,
                                      sizeof(*x));
     char *attr_listen = NULL, *attr_socket = NULL;
     int has_port;
 
     x->port = x->tls_port = x->websocket = -1;
-    dx_str(n, "type", &x->type);
-    if ((has_port = dx_int(c, n, "port", &x->port)) < 0 ||
-        dx_tri(c, n, "autoport", &x->autoport) < 0 ||
-        dx_int(c, n, "tlsPort", &x->tls_port) < 0 ||
-        dx_int(c, n, "websocket", &x->websocket) < 0)
+    xk_str(n, "type", &x->type);
+    if ((has_port = xk_int(c, n, "port", &x->port)) < 0 ||
+        xk_tri(c, n, "autoport", &x->autoport) < 0 ||
+        xk_int(c, n, "tlsPort", &x->tls_port) < 0 ||
+        xk_int(c, n, "websocket", &x->websocket) < 0)
         return -1;
     /* port='-1' is libvirt's old way to ask for autoport */
     if (has_port && x->port == -1 && x->autoport == LV_TRI_ABSENT)
         x->autoport = LV_TRI_ON;
-    dx_str(n, "listen", &attr_listen);
-    dx_str(n, "socket", &attr_socket);
-    dx_str(n, "passwd", &x->passwd);
-    dx_str(n, "passwdValidTo", &x->passwd_valid_to);
-    dx_str(n, "keymap", &x->keymap);
-    dx_attrs_rest(n, &x->attrs);
-    if (dx_children(c, n, parse_graphics_child, x) < 0)
+    xk_str(n, "listen", &attr_listen);
+    xk_str(n, "socket", &attr_socket);
+    xk_str(n, "passwd", &x->passwd);
+    xk_str(n, "passwdValidTo", &x->passwd_valid_to);
+    xk_str(n, "keymap", &x->keymap);
+    xk_attrs_rest(n, &x->attrs);
+    if (xk_children(c, n, parse_graphics_child, x) < 0)
         goto fail;
     /* the listen= and socket= attributes are the old spelling of the
      * first <listen>; libvirt writes both, from the element */
@@ -399,7 +399,7 @@ parse_graphics(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
     }
     free(attr_listen);
     free(attr_socket);
-    return dx_finish(c, n, &x->keep, graphics_keep);
+    return xk_finish(c, n, &x->keep, graphics_keep);
 fail:
     free(attr_listen);
     free(attr_socket);
@@ -407,37 +407,37 @@ fail:
 }
 
 static int
-parse_video_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_video_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_video *x = obj;
     int rc;
 
     if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
         return rc;
-    if (!DX_IS(ch, "model"))
+    if (!XK_IS(ch, "model"))
         return 1;
-    dx_str(ch, "type", &x->model);
-    if (dx_int(c, ch, "vram", &x->vram) < 0 ||
-        dx_int(c, ch, "heads", &x->heads) < 0 ||
-        dx_tri(c, ch, "primary", &x->primary) < 0)
+    xk_str(ch, "type", &x->model);
+    if (xk_int(c, ch, "vram", &x->vram) < 0 ||
+        xk_int(c, ch, "heads", &x->heads) < 0 ||
+        xk_tri(c, ch, "primary", &x->primary) < 0)
         return -1;
-    dx_attrs_rest(ch, &x->model_attrs);
-    return dx_finish(c, ch, NULL, NULL);
+    xk_attrs_rest(ch, &x->model_attrs);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 static int
-parse_video(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_video(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     static const char *const video_keep[] = { "driver", NULL };
-    struct dom_video *x = dx_push(&def->videos, &def->n_videos, sizeof(*x));
+    struct dom_video *x = xk_push(&def->videos, &def->n_videos, sizeof(*x));
 
-    if (dx_children(c, n, parse_video_child, x) < 0)
+    if (xk_children(c, n, parse_video_child, x) < 0)
         return -1;
-    return dx_finish(c, n, &x->keep, video_keep);
+    return xk_finish(c, n, &x->keep, video_keep);
 }
 
 static int
-parse_sound_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_sound_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_sound *x = obj;
     int rc;
@@ -448,33 +448,33 @@ parse_sound_child(struct dx_ctx *c, xmlNode *ch, void *obj)
 }
 
 static int
-parse_sound(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_sound(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     static const char *const sound_keep[] = { "codec", "audio", NULL };
-    struct dom_sound *x = dx_push(&def->sounds, &def->n_sounds, sizeof(*x));
+    struct dom_sound *x = xk_push(&def->sounds, &def->n_sounds, sizeof(*x));
 
-    dx_str(n, "model", &x->model);
-    if (dx_children(c, n, parse_sound_child, x) < 0)
+    xk_str(n, "model", &x->model);
+    if (xk_children(c, n, parse_sound_child, x) < 0)
         return -1;
-    return dx_finish(c, n, &x->keep, sound_keep);
+    return xk_finish(c, n, &x->keep, sound_keep);
 }
 
 static int
-parse_audio(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_audio(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_audio *x = dx_push(&def->audios, &def->n_audios, sizeof(*x));
+    struct dom_audio *x = xk_push(&def->audios, &def->n_audios, sizeof(*x));
 
-    if (dx_int(c, n, "id", &x->id) < 0)
+    if (xk_int(c, n, "id", &x->id) < 0)
         return -1;
-    dx_str(n, "type", &x->type);
-    dx_attrs_rest(n, &x->attrs);
-    return dx_finish(c, n, &x->keep, all);
+    xk_str(n, "type", &x->type);
+    xk_attrs_rest(n, &x->attrs);
+    return xk_finish(c, n, &x->keep, all);
 }
 
 /* ---- watchdog, memballoon, rng ---- */
 
 static int
-parse_watchdog_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_watchdog_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_watchdog *x = obj;
     int rc;
@@ -485,98 +485,98 @@ parse_watchdog_child(struct dx_ctx *c, xmlNode *ch, void *obj)
 }
 
 static int
-parse_watchdog(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_watchdog(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
-    struct dom_watchdog *x = dx_push(&def->watchdogs, &def->n_watchdogs,
+    struct dom_watchdog *x = xk_push(&def->watchdogs, &def->n_watchdogs,
                                      sizeof(*x));
 
-    dx_str(n, "model", &x->model);
-    dx_str(n, "action", &x->action);
-    if (dx_children(c, n, parse_watchdog_child, x) < 0)
+    xk_str(n, "model", &x->model);
+    xk_str(n, "action", &x->action);
+    if (xk_children(c, n, parse_watchdog_child, x) < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_memballoon_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_memballoon_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_memballoon *x = obj;
     int rc;
 
     if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
         return rc;
-    if (!DX_IS(ch, "stats"))
+    if (!XK_IS(ch, "stats"))
         return 1;
-    if (dx_int(c, ch, "period", &x->stats_period) < 0)
+    if (xk_int(c, ch, "period", &x->stats_period) < 0)
         return -1;
-    return dx_finish(c, ch, NULL, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 static int
-parse_memballoon(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_memballoon(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     struct dom_memballoon *x = &def->memballoon;
 
     if (x->present)
-        return dx_fail(c, n, "more than one <memballoon>");
+        return xk_fail(c, n, "more than one <memballoon>");
     x->present = 1;
-    dx_str(n, "model", &x->model);
-    if (dx_tri(c, n, "autodeflate", &x->autodeflate) < 0 ||
-        dx_tri(c, n, "freePageReporting", &x->free_page_reporting) < 0)
+    xk_str(n, "model", &x->model);
+    if (xk_tri(c, n, "autodeflate", &x->autodeflate) < 0 ||
+        xk_tri(c, n, "freePageReporting", &x->free_page_reporting) < 0)
         return -1;
-    if (dx_children(c, n, parse_memballoon_child, x) < 0)
+    if (xk_children(c, n, parse_memballoon_child, x) < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_rng_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_rng_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_rng *x = obj;
     int rc;
 
     if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
         return rc;
-    if (DX_IS(ch, "rate")) {
-        if (dx_int(c, ch, "bytes", &x->rate_bytes) < 0 ||
-            dx_int(c, ch, "period", &x->rate_period) < 0)
+    if (XK_IS(ch, "rate")) {
+        if (xk_int(c, ch, "bytes", &x->rate_bytes) < 0 ||
+            xk_int(c, ch, "period", &x->rate_period) < 0)
             return -1;
-        return dx_finish(c, ch, NULL, NULL);
+        return xk_finish(c, ch, NULL, NULL);
     }
-    if (!DX_IS(ch, "backend") || xmlHasProp(ch, (const xmlChar *)"type"))
+    if (!XK_IS(ch, "backend") || xmlHasProp(ch, (const xmlChar *)"type"))
         return 1;  /* an egd backend (type=, <source>) is kept verbatim */
-    dx_str(ch, "model", &x->backend_model);
-    dx_text(ch, &x->backend_path);
+    xk_str(ch, "model", &x->backend_model);
+    xk_text(ch, &x->backend_path);
     if (!*x->backend_path) {
         free(x->backend_path);
         x->backend_path = NULL;
     }
-    return dx_finish(c, ch, NULL, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 static int
-parse_rng(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+parse_rng(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     static const char *const rng_keep[] = { "backend", "driver", NULL };
-    struct dom_rng *x = dx_push(&def->rngs, &def->n_rngs, sizeof(*x));
+    struct dom_rng *x = xk_push(&def->rngs, &def->n_rngs, sizeof(*x));
 
-    dx_str(n, "model", &x->model);
-    if (dx_children(c, n, parse_rng_child, x) < 0)
+    xk_str(n, "model", &x->model);
+    if (xk_children(c, n, parse_rng_child, x) < 0)
         return -1;
-    return dx_finish(c, n, &x->keep, rng_keep);
+    return xk_finish(c, n, &x->keep, rng_keep);
 }
 
 /* ---- <devices> ---- */
 
 static int
-parse_device(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_device(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_def *def = obj;
-    const char *n = DX_NAME(ch);
+    const char *n = XK_NAME(ch);
 
     if (!strcmp(n, "emulator")) {
-        dx_text(ch, &def->emulator);
-        return dx_finish(c, ch, NULL, NULL);
+        xk_text(ch, &def->emulator);
+        return xk_finish(c, ch, NULL, NULL);
     }
     if (!strcmp(n, "disk"))
         return parse_disk(c, ch, def);
@@ -614,15 +614,15 @@ parse_device(struct dx_ctx *c, xmlNode *ch, void *obj)
         return dx_parse_redirdev(c, ch, def);
     if (!strcmp(n, "panic"))
         return parse_panic(c, ch, def);
-    return dx_leftover(c, ch->parent, ch, &def->devices_keep, NULL);
+    return xk_leftover(c, ch->parent, ch, &def->devices_keep, NULL);
 }
 
 /* Unknown devices (hostdev, filesystem, redirfilter, ...) are
  * errors: luavirt would not give them to the guest. */
 int
-dx_parse_devices(struct dx_ctx *c, xmlNode *node, struct dom_def *def)
+dx_parse_devices(struct xk_ctx *c, xmlNode *node, struct dom_def *def)
 {
-    if (dx_children(c, node, parse_device, def) < 0)
+    if (xk_children(c, node, parse_device, def) < 0)
         return -1;
-    return dx_finish(c, node, &def->devices_keep, NULL);
+    return xk_finish(c, node, &def->devices_keep, NULL);
 }

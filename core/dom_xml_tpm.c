@@ -25,7 +25,7 @@ known_bank(const char *name)
 }
 
 static int
-parse_pcr_banks(struct dx_ctx *c, xmlNode *n, struct dom_tpm *x)
+parse_pcr_banks(struct xk_ctx *c, xmlNode *n, struct dom_tpm *x)
 {
     struct strbuf b = STRBUF_INIT;
     xmlNode *ch, *next;
@@ -34,98 +34,98 @@ parse_pcr_banks(struct dx_ctx *c, xmlNode *n, struct dom_tpm *x)
         next = ch->next;
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (!known_bank(DX_NAME(ch))) {
-            if (dx_fail(c, ch, "unsupported PCR bank <%s> in <active_pcr_banks>: "
+        if (!known_bank(XK_NAME(ch))) {
+            if (xk_fail(c, ch, "unsupported PCR bank <%s> in <active_pcr_banks>: "
                         "expected sha1, sha256, sha384 or sha512",
-                        DX_NAME(ch)) < 0) {
+                        XK_NAME(ch)) < 0) {
                 strbuf_free(&b);
                 return -1;
             }
         } else {
-            strbuf_addf(&b, "%s%s", b.len ? "," : "", DX_NAME(ch));
-            if (dx_finish(c, ch, NULL, NULL) < 0) {
+            strbuf_addf(&b, "%s%s", b.len ? "," : "", XK_NAME(ch));
+            if (xk_finish(c, ch, NULL, NULL) < 0) {
                 strbuf_free(&b);
                 return -1;
             }
         }
-        dx_consumed(ch);
+        xk_consumed(ch);
     }
     free(x->pcr_banks);
     x->pcr_banks = b.len ? strbuf_steal(&b) : NULL;
     strbuf_free(&b);
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_backend_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_backend_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
-    if (!DX_IS(ch, "active_pcr_banks"))
-        return 1;   /* <encryption>, <source>, <profile>: refused by dx_finish */
+    if (!XK_IS(ch, "active_pcr_banks"))
+        return 1;   /* <encryption>, <source>, <profile>: refused by xk_finish */
     return parse_pcr_banks(c, ch, obj);
 }
 
 static int
-parse_backend(struct dx_ctx *c, xmlNode *n, struct dom_tpm *x)
+parse_backend(struct xk_ctx *c, xmlNode *n, struct dom_tpm *x)
 {
-    dx_str(n, "type", &x->backend_type);
-    dx_str(n, "version", &x->backend_version);
-    if (dx_tri(c, n, "persistent_state", &x->persistent_state) < 0)
+    xk_str(n, "type", &x->backend_type);
+    xk_str(n, "version", &x->backend_version);
+    if (xk_tri(c, n, "persistent_state", &x->persistent_state) < 0)
         return -1;
     if (!x->backend_type)
-        return dx_fail(c, n, "<tpm><backend> needs type='emulator'");
+        return xk_fail(c, n, "<tpm><backend> needs type='emulator'");
     if (strcmp(x->backend_type, "emulator") != 0 &&
-        dx_fail(c, n, "unsupported TPM backend type '%s': luavirt emulates "
+        xk_fail(c, n, "unsupported TPM backend type '%s': luavirt emulates "
                 "the TPM with swtpm (type='emulator'); passing the host's "
                 "TPM through is not supported", x->backend_type) < 0)
         return -1;
     if (x->backend_version && strcmp(x->backend_version, "1.2") != 0 &&
         strcmp(x->backend_version, "2.0") != 0 &&
-        dx_fail(c, n, "unsupported TPM version '%s': expected 1.2 or 2.0",
+        xk_fail(c, n, "unsupported TPM version '%s': expected 1.2 or 2.0",
                 x->backend_version) < 0)
         return -1;
-    if (dx_children(c, n, parse_backend_child, x) < 0)
+    if (xk_children(c, n, parse_backend_child, x) < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_tpm_child(struct dx_ctx *c, xmlNode *ch, void *obj)
+parse_tpm_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct dom_tpm *x = obj;
     int rc;
 
     if (dx_common_child(c, ch, &x->address, &x->alias, &rc))
         return rc;
-    if (DX_IS(ch, "backend"))
+    if (XK_IS(ch, "backend"))
         return parse_backend(c, ch, x);
     return 1;
 }
 
 int
-dx_parse_tpm(struct dx_ctx *c, xmlNode *n, struct dom_def *def)
+dx_parse_tpm(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
 {
     struct dom_tpm *x;
 
     if (def->n_tpms > 0 &&
-        dx_fail(c, n, "more than one <tpm>: a guest has one TPM") < 0)
+        xk_fail(c, n, "more than one <tpm>: a guest has one TPM") < 0)
         return -1;
-    x = dx_push(&def->tpms, &def->n_tpms, sizeof(*x));
-    dx_str(n, "model", &x->model);
+    x = xk_push(&def->tpms, &def->n_tpms, sizeof(*x));
+    xk_str(n, "model", &x->model);
     if (x->model && strcmp(x->model, "tpm-tis") != 0 &&
         strcmp(x->model, "tpm-crb") != 0 &&
-        dx_fail(c, n, "unsupported TPM model '%s': expected tpm-tis or "
+        xk_fail(c, n, "unsupported TPM model '%s': expected tpm-tis or "
                 "tpm-crb", x->model) < 0)
         return -1;
-    if (dx_children(c, n, parse_tpm_child, x) < 0)
+    if (xk_children(c, n, parse_tpm_child, x) < 0)
         return -1;
     if (!x->backend_type &&
-        dx_fail(c, n, "<tpm> needs <backend type='emulator'/>") < 0)
+        xk_fail(c, n, "<tpm> needs <backend type='emulator'/>") < 0)
         return -1;
     if (x->model && x->backend_version && !strcmp(x->model, "tpm-crb") &&
         !strcmp(x->backend_version, "1.2") &&
-        dx_fail(c, n, "TPM model 'tpm-crb' needs version='2.0'") < 0)
+        xk_fail(c, n, "TPM model 'tpm-crb' needs version='2.0'") < 0)
         return -1;
-    return dx_finish(c, n, NULL, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static void

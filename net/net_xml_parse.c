@@ -19,59 +19,62 @@
 #include "mac.h"
 #include "strbuf.h"
 
+_Static_assert(NET_PARSE_KEEP_UNKNOWN == XK_KEEP_UNKNOWN,
+               "the kit reads the parser's keep flag");
+
 /* ---- <forward> ---- */
 
 static int
-parse_nat(struct nx *c, xmlNode *n, struct net_forward *f)
+parse_nat(struct xk_ctx *c, xmlNode *n, struct net_forward *f)
 {
     f->has_nat = true;
-    if (nx_take_tri(c, n, "ipv6", &f->nat_ipv6) < 0)
+    if (xk_tri(c, n, "ipv6", &f->nat_ipv6) < 0)
         return -1;
     for (xmlNode *ch = n->children, *next; ch; ch = next) {
         next = ch->next;
         if (IS(ch, "address")) {
             if (nx_take_addr(c, ch, "start", AF_INET, 1, &f->nat_addr_start) < 0
                 || nx_take_addr(c, ch, "end", AF_INET, 0, &f->nat_addr_end) < 0
-                || nx_finish(c, ch, NULL) < 0)
+                || xk_finish(c, ch, NULL, NULL) < 0)
                 return -1;
-            nx_consumed(ch);
+            xk_consumed(ch);
         } else if (IS(ch, "port")) {
-            if (nx_take_int(c, ch, "start", 0, 65535, &f->nat_port_start) < 0 ||
-                nx_take_int(c, ch, "end", 0, 65535, &f->nat_port_end) < 0 ||
-                nx_finish(c, ch, NULL) < 0)
+            if (xk_num_int(c, ch, "start", 0, 65535, &f->nat_port_start) < 0 ||
+                xk_num_int(c, ch, "end", 0, 65535, &f->nat_port_end) < 0 ||
+                xk_finish(c, ch, NULL, NULL) < 0)
                 return -1;
-            nx_consumed(ch);
+            xk_consumed(ch);
         }
     }
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-dev_child(struct nx *c, xmlNode *ch, char ***v, size_t *n)
+dev_child(struct xk_ctx *c, xmlNode *ch, char ***v, size_t *n)
 {
-    char *dev = nx_take(ch, "dev");
+    char *dev = xk_take(ch, "dev");
 
     if (!dev)
-        return nx_fail(c, ch, "<%s> has no dev=", NAME(ch));
+        return xk_fail(c, ch, "<%s> has no dev=", NAME(ch));
     for (size_t i = 0; i < *n; i++)
         if (!strcmp((*v)[i], dev)) {
-            int rc = nx_fail(c, ch, "duplicate <%s dev='%s'> in <forward>",
+            int rc = xk_fail(c, ch, "duplicate <%s dev='%s'> in <forward>",
                              NAME(ch), dev);
             free(dev);
             return rc;
         }
     nx_push_str(v, n, dev);
-    return nx_finish(c, ch, NULL);
+    return xk_finish(c, ch, NULL, NULL);
 }
 
 static int
-forward_child(struct nx *c, xmlNode *ch, void *obj)
+forward_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct net_forward *f = obj;
     int rc;
 
     if (IS(ch, "interface")) {
-        free(nx_take(ch, "connections"));  /* live-only count */
+        free(xk_take(ch, "connections"));  /* live-only count */
         rc = dev_child(c, ch, &f->ifaces, &f->n_ifaces);
     } else if (IS(ch, "pf")) {
         rc = dev_child(c, ch, &f->pfs, &f->n_pfs);
@@ -79,13 +82,13 @@ forward_child(struct nx *c, xmlNode *ch, void *obj)
         rc = parse_nat(c, ch, f);
     } else if (IS(ch, "driver")) {
         free(f->driver_model);
-        f->driver_model = nx_take(ch, "model");
-        rc = nx_finish(c, ch, NULL);
+        f->driver_model = xk_take(ch, "model");
+        rc = xk_finish(c, ch, NULL, NULL);
     } else if (IS(ch, "address")) {
-        char *s = nx_dump(ch);
+        char *s = xk_dump(ch);
         for (size_t i = 0; i < f->addresses.n; i++)
             if (!strcmp(f->addresses.items[i], s)) {
-                rc = nx_fail(c, ch, "duplicate PCI <address> in <forward>");
+                rc = xk_fail(c, ch, "duplicate PCI <address> in <forward>");
                 free(s);
                 return rc < 0 ? -1 : 0;
             }
@@ -99,47 +102,47 @@ forward_child(struct nx *c, xmlNode *ch, void *obj)
 }
 
 static int
-forward_check(struct nx *c, xmlNode *n, struct net_forward *f)
+forward_check(struct xk_ctx *c, xmlNode *n, struct net_forward *f)
 {
     if (f->dev && f->mode == NET_FWD_OPEN)
-        return nx_fail(c, n, "forward dev='%s' not allowed with mode='open'",
+        return xk_fail(c, n, "forward dev='%s' not allowed with mode='open'",
                        f->dev);
     if (f->has_nat && f->mode != NET_FWD_NAT)
-        return nx_fail(c, n, "<nat> is only allowed with mode='nat'");
+        return xk_fail(c, n, "<nat> is only allowed with mode='nat'");
     if (f->n_pfs > 1)
-        return nx_fail(c, n, "only one <pf> is supported in <forward>");
+        return xk_fail(c, n, "only one <pf> is supported in <forward>");
     if (f->dev && !f->n_pfs) {
         if (!f->n_ifaces)
             nx_push_str(&f->ifaces, &f->n_ifaces, lv_strdup(f->dev));
         else if (strcmp(f->ifaces[0], f->dev))
-            return nx_fail(c, n, "forward dev='%s' must match the first "
+            return xk_fail(c, n, "forward dev='%s' must match the first "
                            "<interface dev='%s'>", f->dev, f->ifaces[0]);
     }
     if (f->nat_port_start > 0 && f->nat_port_end >= 0 &&
         f->nat_port_end < f->nat_port_start)
-        return nx_fail(c, n, "nat port range %d-%d is reversed",
+        return xk_fail(c, n, "nat port range %d-%d is reversed",
                        f->nat_port_start, f->nat_port_end);
     return 0;
 }
 
 static int
-parse_forward(struct nx *c, xmlNode *n, struct net_def *def)
+parse_forward(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
     struct net_forward *f = &def->forward;
-    char *mode = nx_take(n, "mode");
+    char *mode = xk_take(n, "mode");
     int m = mode ? net_forward_mode_from_str(mode) : NET_FWD_NAT;
 
     if (m <= NET_FWD_NONE) {
-        int rc = nx_fail(c, n, "unknown forward mode '%s'", mode);
+        int rc = xk_fail(c, n, "unknown forward mode '%s'", mode);
         free(mode);
         return rc;
     }
     free(mode);
     f->mode = (enum net_forward_mode)m;
-    f->dev = nx_take(n, "dev");
-    if (nx_take_tri(c, n, "managed", &f->managed) < 0 ||
-        nx_children(c, n, forward_child, f) < 0 ||
-        nx_finish(c, n, NULL) < 0)
+    f->dev = xk_take(n, "dev");
+    if (xk_tri(c, n, "managed", &f->managed) < 0 ||
+        xk_children(c, n, forward_child, f) < 0 ||
+        xk_finish(c, n, NULL, NULL) < 0)
         return -1;
     return forward_check(c, n, f);
 }
@@ -147,38 +150,38 @@ parse_forward(struct nx *c, xmlNode *n, struct net_def *def)
 /* ---- <bridge>, <mtu>, <mac>, <domain>, <port> ---- */
 
 static int
-parse_bridge(struct nx *c, xmlNode *n, struct net_def *def)
+parse_bridge(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
     struct net_bridge *b = &def->bridge;
     long long delay = -1;
 
-    b->name = nx_take(n, "name");
-    b->zone = nx_take(n, "zone");
-    b->mac_table_manager = nx_take(n, "macTableManager");
-    if (nx_take_tri(c, n, "stp", &b->stp) < 0 ||
-        nx_take_num(c, n, "delay", 0, 1000000, &delay) < 0)
+    b->name = xk_take(n, "name");
+    b->zone = xk_take(n, "zone");
+    b->mac_table_manager = xk_take(n, "macTableManager");
+    if (xk_tri(c, n, "stp", &b->stp) < 0 ||
+        xk_num(c, n, "delay", 0, 1000000, &delay) < 0)
         return -1;
     b->delay = (long)delay;
     if (b->mac_table_manager && strcmp(b->mac_table_manager, "kernel") &&
         strcmp(b->mac_table_manager, "libvirt"))
-        return nx_fail(c, n, "invalid macTableManager '%s': expected kernel "
+        return xk_fail(c, n, "invalid macTableManager '%s': expected kernel "
                        "or libvirt", b->mac_table_manager);
     if (b->name && (!*b->name || strlen(b->name) > 15 ||
                     strchr(b->name, '/') || strchr(b->name, ' ')))
-        return nx_fail(c, n, "invalid bridge name '%s': 1 to 15 characters, "
+        return xk_fail(c, n, "invalid bridge name '%s': 1 to 15 characters, "
                        "no '/' or space", b->name);
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_mac(struct nx *c, xmlNode *n, struct net_def *def)
+parse_mac(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
-    char *s = nx_take(n, "address");
+    char *s = xk_take(n, "address");
     char norm[18];
     int rc;
 
     if (!s || lv_mac_normalize(s, norm) < 0) {
-        rc = nx_fail(c, n, "invalid MAC address '%s': expected a unicast "
+        rc = xk_fail(c, n, "invalid MAC address '%s': expected a unicast "
                      "xx:xx:xx:xx:xx:xx", s ? s : "");
         free(s);
         return rc;
@@ -186,66 +189,66 @@ parse_mac(struct nx *c, xmlNode *n, struct net_def *def)
     free(s);
     free(def->mac);
     def->mac = lv_strdup(norm);
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_domain(struct nx *c, xmlNode *n, struct net_def *def)
+parse_domain(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
-    def->domain_name = nx_take(n, "name");
+    def->domain_name = xk_take(n, "name");
     if (!def->domain_name)
-        return nx_fail(c, n, "<domain> has no name=");
-    if (nx_take_tri(c, n, "localOnly", &def->domain_local_only) < 0 ||
-        nx_take_tri(c, n, "register", &def->domain_register) < 0)
+        return xk_fail(c, n, "<domain> has no name=");
+    if (xk_tri(c, n, "localOnly", &def->domain_local_only) < 0 ||
+        xk_tri(c, n, "register", &def->domain_register) < 0)
         return -1;
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-parse_mtu(struct nx *c, xmlNode *n, struct net_def *def)
+parse_mtu(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
     long long v = -1;
 
-    if (nx_take_num(c, n, "size", 68, 65535, &v) < 0)
+    if (xk_num(c, n, "size", 68, 65535, &v) < 0)
         return -1;
     if (v < 0)
-        return nx_fail(c, n, "<mtu> has no size=");
+        return xk_fail(c, n, "<mtu> has no size=");
     def->mtu = (unsigned)v;
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 /* ---- <network> ---- */
 
 static int
-parse_uuid(struct nx *c, xmlNode *n, struct net_def *def)
+parse_uuid(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
-    char *text = nx_text_of(n);
+    char *text = xk_text_of(n);
     int rc = 0;
 
     if (strlen(text) != 36 || uuid_parse(text, def->uuid) < 0)
-        rc = nx_fail(c, n, "invalid uuid '%s'", text);
+        rc = xk_fail(c, n, "invalid uuid '%s'", text);
     free(text);
-    return rc < 0 ? -1 : nx_finish(c, n, NULL);
+    return rc < 0 ? -1 : xk_finish(c, n, NULL, NULL);
 }
 
 /* Verbatim children: <metadata>, <vlan>, <virtualport>, <bandwidth>. */
 static int
-keep_verbatim(struct nx *c, xmlNode *ch, char **dst)
+keep_verbatim(struct xk_ctx *c, xmlNode *ch, char **dst)
 {
     if (*dst)
-        return nx_fail(c, ch, "duplicate <%s> in <network>", NAME(ch));
-    *dst = nx_dump(ch);
+        return xk_fail(c, ch, "duplicate <%s> in <network>", NAME(ch));
+    *dst = xk_dump(ch);
     return 0;
 }
 
 static int
-network_child2(struct nx *c, xmlNode *ch, struct net_def *def)
+network_child2(struct xk_ctx *c, xmlNode *ch, struct net_def *def)
 {
     if (IS(ch, "domain"))
-        return def->domain_name ? nx_fail(c, ch, "duplicate <domain>")
+        return def->domain_name ? xk_fail(c, ch, "duplicate <domain>")
                                 : parse_domain(c, ch, def);
     if (IS(ch, "dns"))
-        return def->has_dns ? nx_fail(c, ch, "duplicate <dns>")
+        return def->has_dns ? xk_fail(c, ch, "duplicate <dns>")
                             : nx_parse_dns(c, ch, def);
     if (IS(ch, "ip"))
         return nx_parse_ip(c, ch, def);
@@ -260,15 +263,15 @@ network_child2(struct nx *c, xmlNode *ch, struct net_def *def)
     if (IS(ch, "bandwidth"))
         return keep_verbatim(c, ch, &def->bandwidth_xml);
     if (IS(ch, "portgroup")) {
-        char *s = nx_dump(ch);
+        char *s = xk_dump(ch);
         lv_xml_keep_add(&def->portgroups, s);
         free(s);
         return 0;
     }
     if (IS(ch, "port")) {
-        if (nx_take_tri(c, ch, "isolated", &def->port_isolated) < 0)
+        if (xk_tri(c, ch, "isolated", &def->port_isolated) < 0)
             return -1;
-        return nx_finish(c, ch, NULL);
+        return xk_finish(c, ch, NULL, NULL);
     }
     if (IS(ch, "options") && ch->ns &&
         !strcmp((const char *)ch->ns->href, DNSMASQ_NS))
@@ -277,7 +280,7 @@ network_child2(struct nx *c, xmlNode *ch, struct net_def *def)
 }
 
 static int
-network_child(struct nx *c, xmlNode *ch, void *obj)
+network_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct net_def *def = obj;
     int rc;
@@ -286,13 +289,13 @@ network_child(struct nx *c, xmlNode *ch, void *obj)
         char **dst = IS(ch, "name") ? &def->name
                    : IS(ch, "title") ? &def->title : &def->description;
         if (*dst)
-            return nx_fail(c, ch, "duplicate <%s>", NAME(ch)) < 0 ? -1 : 0;
-        *dst = nx_text_of(ch);
-        rc = nx_finish(c, ch, NULL);
+            return xk_fail(c, ch, "duplicate <%s>", NAME(ch)) < 0 ? -1 : 0;
+        *dst = xk_text_of(ch);
+        rc = xk_finish(c, ch, NULL, NULL);
     } else if (IS(ch, "uuid")) {
         rc = parse_uuid(c, ch, def);
     } else if (IS(ch, "forward")) {
-        rc = def->forward.mode ? nx_fail(c, ch, "duplicate <forward>")
+        rc = def->forward.mode ? xk_fail(c, ch, "duplicate <forward>")
                                : parse_forward(c, ch, def);
     } else if (IS(ch, "bridge")) {
         rc = parse_bridge(c, ch, def);
@@ -309,19 +312,19 @@ network_child(struct nx *c, xmlNode *ch, void *obj)
 }
 
 static int
-check_name(struct nx *c, xmlNode *root, const char *name)
+check_name(struct xk_ctx *c, xmlNode *root, const char *name)
 {
     if (!name)
-        return nx_fail(c, root, "missing <name> in <network>");
+        return xk_fail(c, root, "missing <name> in <network>");
     if (!*name || strchr(name, '/') || name[0] == '.' || strlen(name) > 200)
-        return nx_fail(c, root, "invalid network name '%s': 1 to 200 bytes, "
+        return xk_fail(c, root, "invalid network name '%s': 1 to 200 bytes, "
                        "no '/', not starting with '.'", name);
     return 0;
 }
 
 /* Checks that span elements, as libvirt makes them. */
 static int
-post_parse(struct nx *c, xmlNode *root, struct net_def *def)
+post_parse(struct xk_ctx *c, xmlNode *root, struct net_def *def)
 {
     static const unsigned char zero[16];
     int dhcp4 = 0, dhcp6 = 0;
@@ -333,14 +336,14 @@ post_parse(struct nx *c, xmlNode *root, struct net_def *def)
         if (!ip->n_ranges && !ip->n_hosts)
             continue;
         if ((ip->family == NET_FAMILY_IPV6 ? ++dhcp6 : ++dhcp4) == 2 &&
-            nx_fail(c, root, "dhcp is supported on one %s <ip> per network "
+            xk_fail(c, root, "dhcp is supported on one %s <ip> per network "
                     "only", ip->family == NET_FAMILY_IPV6 ? "IPv6"
                                                            : "IPv4") < 0)
             return -1;
     }
     if (def->forward.mode == NET_FWD_BRIDGE && !def->bridge.name &&
         !def->forward.n_ifaces && !def->virtualport_xml &&
-        nx_fail(c, root, "forward mode='bridge' needs <bridge name=> or a "
+        xk_fail(c, root, "forward mode='bridge' needs <bridge name=> or a "
                 "forward <interface>") < 0)
         return -1;
     if (!memcmp(def->uuid, zero, sizeof(zero)))
@@ -352,86 +355,33 @@ post_parse(struct nx *c, xmlNode *root, struct net_def *def)
 }
 
 static int
-parse_network(struct nx *c, xmlNode *root, struct net_def *def)
+parse_network(struct xk_ctx *c, xmlNode *root, struct net_def *def)
 {
     long long conn = -1;
 
     if (!IS(root, "network"))
-        return nx_fail(c, root, "root element is <%s>, expected <network>",
+        return xk_fail(c, root, "root element is <%s>, expected <network>",
                        NAME(root));
-    if (nx_take_tri(c, root, "ipv6", &def->ipv6) < 0 ||
-        nx_take_tri(c, root, "trustGuestRxFilters",
+    if (xk_tri(c, root, "ipv6", &def->ipv6) < 0 ||
+        xk_tri(c, root, "trustGuestRxFilters",
                     &def->trust_guest_rx_filters) < 0 ||
-        nx_take_num(c, root, "connections", 0, 1000000000, &conn) < 0)
+        xk_num(c, root, "connections", 0, 1000000000, &conn) < 0)
         return -1;
     def->connections = (long)conn;
-    if (nx_children(c, root, network_child, def) < 0 ||
-        nx_finish(c, root, &def->keep) < 0)
+    if (xk_children(c, root, network_child, def) < 0 ||
+        xk_finish(c, root, &def->keep, NULL) < 0)
         return -1;
     return post_parse(c, root, def);
 }
 
 /* ---- entry points ---- */
 
-static void
-report_libxml_error(struct nx *c, xmlParserCtxt *pc)
-{
-    const xmlError *e = xmlCtxtGetLastError(pc);
-    char msg[300] = "not well-formed";
-    size_t l;
-
-    if (e && e->message) {
-        snprintf(msg, sizeof(msg), "%s", e->message);
-        l = strlen(msg);
-        while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-            msg[--l] = 0;
-    }
-    c->n_problems++;
-    if (c->problems)
-        strbuf_addf(c->problems, "%s line %d: malformed XML: %s\n", c->src,
-                    e ? e->line : 0, msg);
-    else
-        lv_err_set(c->err, LV_E_XML, "%s line %d: malformed XML: %s",
-                   c->src, e ? e->line : 0, msg);
-}
-
-xmlDoc *
-nx_read_doc(struct nx *c, const char *xml, size_t len)
-{
-    xmlParserCtxt *pc = xmlNewParserCtxt();
-    xmlDoc *doc = NULL;
-
-    if (!pc)
-        abort();
-    if (len > 16 * 1024 * 1024) {
-        nx_fail(c, NULL, "document too large (%zu bytes)", len);
-        goto out;
-    }
-    /* no XML_PARSE_NOENT (no entity expansion), no network */
-    doc = xmlCtxtReadMemory(pc, xml, (int)len, NULL, NULL,
-                            XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-                            XML_PARSE_BIG_LINES | XML_PARSE_NOERROR |
-                            XML_PARSE_NOWARNING);
-    if (!doc || !xmlDocGetRootElement(doc)) {
-        report_libxml_error(c, pc);
-        xmlFreeDoc(doc);
-        doc = NULL;
-    } else if (doc->intSubset) {
-        nx_fail(c, (xmlNode *)doc->intSubset,
-                "<!DOCTYPE> is not supported in network XML");
-        xmlFreeDoc(doc);
-        doc = NULL;
-    }
-out:
-    xmlFreeParserCtxt(pc);
-    return doc;
-}
 
 static struct net_def *
-parse_common(struct nx *c, const char *xml, size_t len)
+parse_common(struct xk_ctx *c, const char *xml, size_t len)
 {
     struct net_def *def = NULL;
-    xmlDoc *doc = nx_read_doc(c, xml, len);
+    xmlDoc *doc = xk_read_doc(c, xml, len, "network");
 
     if (!doc)
         goto out;
@@ -449,7 +399,7 @@ struct net_def *
 net_def_parse_xml(const char *xml, size_t len, const char *srcname,
                   unsigned flags, struct lv_err *err)
 {
-    struct nx c = { srcname ? srcname : "network XML", flags, err, NULL, 0 };
+    struct xk_ctx c = { srcname ? srcname : "network XML", flags, err, NULL, 0 };
     struct net_def *def = parse_common(&c, xml, len);
 
     if (def && c.n_problems) {   /* cannot happen in parse mode */
@@ -463,7 +413,7 @@ int
 net_def_validate_xml(const char *xml, size_t len, const char *srcname,
                      struct strbuf *problems, struct lv_err *err)
 {
-    struct nx c = { srcname ? srcname : "network XML", NET_PARSE_NO_MAC,
+    struct xk_ctx c = { srcname ? srcname : "network XML", NET_PARSE_NO_MAC,
                     err, problems, 0 };
     struct net_def *def = parse_common(&c, xml, len);
 

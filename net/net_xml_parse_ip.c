@@ -14,26 +14,26 @@
 /* ---- <ip> ---- */
 
 static int
-parse_lease(struct nx *c, xmlNode *parent, struct net_lease *l)
+parse_lease(struct xk_ctx *c, xmlNode *parent, struct net_lease *l)
 {
     for (xmlNode *ch = parent->children, *next; ch; ch = next) {
         next = ch->next;
         if (!IS(ch, "lease"))
             continue;
-        if (nx_take_num(c, ch, "expiry", 0, 4294967295LL, &l->expiry) < 0)
+        if (xk_num(c, ch, "expiry", 0, 4294967295LL, &l->expiry) < 0)
             return -1;
         if (l->expiry < 0)
-            return nx_fail(c, ch, "<lease> has no expiry=");
-        l->unit = nx_take(ch, "unit");
+            return xk_fail(c, ch, "<lease> has no expiry=");
+        l->unit = xk_take(ch, "unit");
         if (l->unit && strcmp(l->unit, "seconds") &&
             strcmp(l->unit, "minutes") && strcmp(l->unit, "hours"))
-            return nx_fail(c, ch, "invalid lease unit '%s': expected seconds, "
+            return xk_fail(c, ch, "invalid lease unit '%s': expected seconds, "
                            "minutes or hours", l->unit);
         if (!l->unit)
             l->unit = lv_strdup("minutes");
-        if (nx_finish(c, ch, NULL) < 0)
+        if (xk_finish(c, ch, NULL, NULL) < 0)
             return -1;
-        nx_consumed(ch);
+        xk_consumed(ch);
     }
     return 0;
 }
@@ -49,9 +49,9 @@ addr_cmp(const char *a, const char *b)
 }
 
 static int
-dhcp_range(struct nx *c, xmlNode *n, struct net_ip *ip)
+dhcp_range(struct xk_ctx *c, xmlNode *n, struct net_ip *ip)
 {
-    struct net_dhcp_range *r = nx_push(&ip->ranges, &ip->n_ranges, sizeof(*r));
+    struct net_dhcp_range *r = xk_push(&ip->ranges, &ip->n_ranges, sizeof(*r));
     int af = nx_want_af(ip->family);
 
     r->lease.expiry = -1;
@@ -60,67 +60,67 @@ dhcp_range(struct nx *c, xmlNode *n, struct net_ip *ip)
         parse_lease(c, n, &r->lease) < 0)
         return -1;
     if (!r->start || !r->end)
-        return nx_finish(c, n, NULL);
+        return xk_finish(c, n, NULL, NULL);
     if (!net_ip_contains(ip, r->start) || !net_ip_contains(ip, r->end))
-        return nx_fail(c, n, "dhcp range %s - %s is not in the subnet of %s/%d",
+        return xk_fail(c, n, "dhcp range %s - %s is not in the subnet of %s/%d",
                        r->start, r->end, ip->address, net_ip_prefix(ip));
     if (addr_cmp(r->start, r->end) > 0)
-        return nx_fail(c, n, "dhcp range %s - %s is reversed", r->start,
+        return xk_fail(c, n, "dhcp range %s - %s is reversed", r->start,
                        r->end);
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-host_dup(struct nx *c, xmlNode *n, const struct net_ip *ip,
+host_dup(struct xk_ctx *c, xmlNode *n, const struct net_ip *ip,
          const struct net_dhcp_host *h)
 {
     for (size_t i = 0; i + 1 < ip->n_hosts; i++) {
         const struct net_dhcp_host *o = &ip->hosts[i];
         if (h->mac && o->mac && !strcmp(h->mac, o->mac))
-            return nx_fail(c, n, "duplicate dhcp host MAC '%s'", h->mac);
+            return xk_fail(c, n, "duplicate dhcp host MAC '%s'", h->mac);
         if (h->ip && o->ip && !addr_cmp(h->ip, o->ip))
-            return nx_fail(c, n, "duplicate dhcp host ip '%s'", h->ip);
+            return xk_fail(c, n, "duplicate dhcp host ip '%s'", h->ip);
     }
     return 0;
 }
 
 static int
-dhcp_host(struct nx *c, xmlNode *n, struct net_ip *ip)
+dhcp_host(struct xk_ctx *c, xmlNode *n, struct net_ip *ip)
 {
-    struct net_dhcp_host *h = nx_push(&ip->hosts, &ip->n_hosts, sizeof(*h));
+    struct net_dhcp_host *h = xk_push(&ip->hosts, &ip->n_hosts, sizeof(*h));
     char norm[18];
 
     h->lease.expiry = -1;
-    h->mac = nx_take(n, "mac");
-    h->id = nx_take(n, "id");
-    h->name = nx_take(n, "name");
+    h->mac = xk_take(n, "mac");
+    h->id = xk_take(n, "id");
+    h->name = xk_take(n, "name");
     if (nx_take_addr(c, n, "ip", nx_want_af(ip->family), 0, &h->ip) < 0 ||
         parse_lease(c, n, &h->lease) < 0)
         return -1;
     if (h->mac) {
         if (lv_mac_normalize(h->mac, norm) < 0)
-            return nx_fail(c, n, "invalid MAC address '%s' in dhcp <host>",
+            return xk_fail(c, n, "invalid MAC address '%s' in dhcp <host>",
                            h->mac);
         if (ip->family == NET_FAMILY_IPV6)
-            return nx_fail(c, n, "dhcp <host mac=> is for IPv4; use id= for "
+            return xk_fail(c, n, "dhcp <host mac=> is for IPv4; use id= for "
                            "IPv6");
         free(h->mac);
         h->mac = lv_strdup(norm);
     }
-    if (!h->ip && nx_fail(c, n, "dhcp <host> has no ip=") < 0)
+    if (!h->ip && xk_fail(c, n, "dhcp <host> has no ip=") < 0)
         return -1;
     if (!h->mac && !h->name && !h->id)
-        return nx_fail(c, n, "dhcp <host> needs mac=, id= or name=");
+        return xk_fail(c, n, "dhcp <host> needs mac=, id= or name=");
     if (h->ip && !net_ip_contains(ip, h->ip))
-        return nx_fail(c, n, "dhcp host ip '%s' is not in the subnet of %s/%d",
+        return xk_fail(c, n, "dhcp host ip '%s' is not in the subnet of %s/%d",
                        h->ip, ip->address, net_ip_prefix(ip));
     if (host_dup(c, n, ip, h) < 0)
         return -1;
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 static int
-dhcp_child(struct nx *c, xmlNode *ch, void *obj)
+dhcp_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct net_ip *ip = obj;
 
@@ -129,48 +129,48 @@ dhcp_child(struct nx *c, xmlNode *ch, void *obj)
     if (IS(ch, "host"))
         return dhcp_host(c, ch, ip) < 0 ? -1 : 0;
     if (IS(ch, "bootp")) {
-        ip->bootp_file = nx_take(ch, "file");
+        ip->bootp_file = xk_take(ch, "file");
         if (!ip->bootp_file)
-            return nx_fail(c, ch, "<bootp> has no file=");
+            return xk_fail(c, ch, "<bootp> has no file=");
         if (nx_take_addr(c, ch, "server", AF_INET, 0, &ip->bootp_server) < 0)
             return -1;
-        return nx_finish(c, ch, NULL) < 0 ? -1 : 0;
+        return xk_finish(c, ch, NULL, NULL) < 0 ? -1 : 0;
     }
     return 1;
 }
 
 static int
-ip_child(struct nx *c, xmlNode *ch, void *obj)
+ip_child(struct xk_ctx *c, xmlNode *ch, void *obj)
 {
     struct net_ip *ip = obj;
 
     if (IS(ch, "dhcp")) {
         ip->has_dhcp = true;
-        if (nx_children(c, ch, dhcp_child, ip) < 0 ||
-            nx_finish(c, ch, NULL) < 0)
+        if (xk_children(c, ch, dhcp_child, ip) < 0 ||
+            xk_finish(c, ch, NULL, NULL) < 0)
             return -1;
         return 0;
     }
     if (IS(ch, "tftp")) {
-        ip->tftp_root = nx_take(ch, "root");
+        ip->tftp_root = xk_take(ch, "root");
         if (!ip->tftp_root)
-            return nx_fail(c, ch, "<tftp> has no root=");
-        return nx_finish(c, ch, NULL) < 0 ? -1 : 0;
+            return xk_fail(c, ch, "<tftp> has no root=");
+        return xk_finish(c, ch, NULL, NULL) < 0 ? -1 : 0;
     }
     return 1;
 }
 
 /* family=, address=, netmask=/prefix= of <ip> or <route>, checked. */
 static int
-parse_subnet(struct nx *c, xmlNode *n, enum net_family *fam, bool *explicit,
+parse_subnet(struct xk_ctx *c, xmlNode *n, enum net_family *fam, bool *explicit,
              char **address, char **netmask, int *prefix)
 {
-    char *family = nx_take(n, "family");
+    char *family = xk_take(n, "family");
     int af, rc = 0;
 
     *explicit = family != NULL;
     if (family && strcmp(family, "ipv4") && strcmp(family, "ipv6"))
-        rc = nx_fail(c, n, "invalid family '%s': expected ipv4 or ipv6",
+        rc = xk_fail(c, n, "invalid family '%s': expected ipv4 or ipv6",
                      family);
     af = family ? (!strcmp(family, "ipv6") ? AF_INET6 : AF_INET) : 0;
     free(family);
@@ -180,40 +180,40 @@ parse_subnet(struct nx *c, xmlNode *n, enum net_family *fam, bool *explicit,
         af = nx_addr_family(*address, NULL) == AF_INET6 ? AF_INET6 : AF_INET;
     *fam = af == AF_INET6 ? NET_FAMILY_IPV6 : NET_FAMILY_IPV4;
     if (nx_take_addr(c, n, "netmask", AF_INET, 0, netmask) < 0 ||
-        nx_take_int(c, n, "prefix", 0, af == AF_INET6 ? 128 : 32, prefix) < 0)
+        xk_num_int(c, n, "prefix", 0, af == AF_INET6 ? 128 : 32, prefix) < 0)
         return -1;
     if (*netmask && af == AF_INET6)
-        return nx_fail(c, n, "netmask= is for IPv4; use prefix= for %s",
+        return xk_fail(c, n, "netmask= is for IPv4; use prefix= for %s",
                        *address);
     if (*netmask && *prefix >= 0)
-        return nx_fail(c, n, "<%s> has both netmask= and prefix=", NAME(n));
+        return xk_fail(c, n, "<%s> has both netmask= and prefix=", NAME(n));
     return 0;
 }
 
 int
-nx_parse_ip(struct nx *c, xmlNode *n, struct net_def *def)
+nx_parse_ip(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
-    struct net_ip *ip = nx_push(&def->ips, &def->n_ips, sizeof(*ip));
+    struct net_ip *ip = xk_push(&def->ips, &def->n_ips, sizeof(*ip));
 
     ip->prefix = -1;
     if (parse_subnet(c, n, &ip->family, &ip->family_explicit, &ip->address,
                      &ip->netmask, &ip->prefix) < 0 ||
-        nx_take_tri(c, n, "localPtr", &ip->local_ptr) < 0)
+        xk_tri(c, n, "localPtr", &ip->local_ptr) < 0)
         return -1;
     if (ip->address && net_ip_prefix(ip) < 0)
-        return nx_fail(c, n, "invalid netmask '%s' for %s", ip->netmask,
+        return xk_fail(c, n, "invalid netmask '%s' for %s", ip->netmask,
                        ip->address);
-    if (ip->address && nx_children(c, n, ip_child, ip) < 0)
+    if (ip->address && xk_children(c, n, ip_child, ip) < 0)
         return -1;
     if (ip->tftp_root && ip->family == NET_FAMILY_IPV6)
-        return nx_fail(c, n, "<tftp> is only supported for IPv4");
-    return nx_finish(c, n, NULL);
+        return xk_fail(c, n, "<tftp> is only supported for IPv4");
+    return xk_finish(c, n, NULL, NULL);
 }
 
 int
-nx_parse_route(struct nx *c, xmlNode *n, struct net_def *def)
+nx_parse_route(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
-    struct net_route *r = nx_push(&def->routes, &def->n_routes, sizeof(*r));
+    struct net_route *r = xk_push(&def->routes, &def->n_routes, sizeof(*r));
     long long metric = -1;
 
     r->prefix = -1;
@@ -222,10 +222,10 @@ nx_parse_route(struct nx *c, xmlNode *n, struct net_def *def)
                      &r->netmask, &r->prefix) < 0 ||
         nx_take_addr(c, n, "gateway", nx_want_af(r->family), 1,
                      &r->gateway) < 0 ||
-        nx_take_num(c, n, "metric", 0, 4294967295LL, &metric) < 0)
+        xk_num(c, n, "metric", 0, 4294967295LL, &metric) < 0)
         return -1;
     r->metric = (long)metric;
-    return nx_finish(c, n, NULL);
+    return xk_finish(c, n, NULL, NULL);
 }
 
 /* ---- net-update <host> fragment ---- */
@@ -247,8 +247,8 @@ net_dhcp_host_parse_xml(const struct net_def *def, const char *xml,
                         size_t len, struct net_dhcp_host *out,
                         size_t *ip_index, struct lv_err *err)
 {
-    struct nx c = { "dhcp host XML", 0, err, NULL, 0 };
-    xmlDoc *doc = nx_read_doc(&c, xml, len);
+    struct xk_ctx c = { "dhcp host XML", 0, err, NULL, 0 };
+    xmlDoc *doc = xk_read_doc(&c, xml, len, "network");
     struct net_ip tmp;
     xmlNode *root;
     char *ipaddr = NULL;
@@ -261,12 +261,12 @@ net_dhcp_host_parse_xml(const struct net_def *def, const char *xml,
         goto out;
     root = xmlDocGetRootElement(doc);
     if (!IS(root, "host")) {
-        nx_fail(&c, root, "root element is <%s>, expected <host>", NAME(root));
+        xk_fail(&c, root, "root element is <%s>, expected <host>", NAME(root));
         goto out;
     }
-    ipaddr = nx_take(root, "ip");
+    ipaddr = xk_take(root, "ip");
     if (!ipaddr || host_ip_index(def, ipaddr, &idx) < 0) {
-        nx_fail(&c, root, "dhcp host ip '%s' is in no <ip> subnet of network "
+        xk_fail(&c, root, "dhcp host ip '%s' is in no <ip> subnet of network "
                 "'%s'", ipaddr ? ipaddr : "", def->name ? def->name : "");
         goto out;
     }
