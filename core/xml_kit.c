@@ -173,6 +173,7 @@ xk_dump(xmlNode *node)
     if (!doc || !copy || !buf)
         abort();
     xmlDocSetRootElement(doc, copy);
+    xmlReconciliateNs(doc, copy);
     xmlNodeDump(buf, doc, copy, 0, 0);
     out = lv_strdup((const char *)xmlBufferContent(buf));
     xmlBufferFree(buf);
@@ -390,4 +391,75 @@ xk_read_doc(struct xk_ctx *c, const char *xml, size_t len, const char *kind)
     }
     xmlFreeParserCtxt(pc);
     return doc;
+}
+
+void
+xk_escape(struct strbuf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': strbuf_adds(b, "&lt;"); break;
+        case '>': strbuf_adds(b, "&gt;"); break;
+        case '&': strbuf_adds(b, "&amp;"); break;
+        case '\'': strbuf_adds(b, "&apos;"); break;
+        case '"': strbuf_adds(b, "&quot;"); break;
+        default: strbuf_addc(b, *s);
+        }
+    }
+}
+
+static void
+qname(struct strbuf *b, const xmlNs *ns, const xmlChar *name)
+{
+    if (ns && ns->prefix)
+        strbuf_addf(b, "%s:", (const char *)ns->prefix);
+    strbuf_adds(b, (const char *)name);
+}
+
+void
+xk_write(struct strbuf *b, const xmlNode *n, int depth)
+{
+    int elems = 0;
+    xmlChar *v;
+
+    strbuf_addc(b, '<');
+    qname(b, n->ns, n->name);
+    for (const xmlNs *ns = n->nsDef; ns; ns = ns->next) {
+        strbuf_addf(b, " xmlns%s%s='", ns->prefix ? ":" : "",
+                    ns->prefix ? (const char *)ns->prefix : "");
+        xk_escape(b, (const char *)ns->href);
+        strbuf_addc(b, '\'');
+    }
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        v = xmlNodeGetContent((const xmlNode *)a);
+        strbuf_addc(b, ' ');
+        qname(b, a->ns, a->name);
+        strbuf_adds(b, "='");
+        xk_escape(b, (const char *)v);
+        strbuf_addc(b, '\'');
+        xmlFree(v);
+    }
+    for (const xmlNode *ch = n->children; ch; ch = ch->next)
+        elems += ch->type == XML_ELEMENT_NODE;
+    if (!n->children) {
+        strbuf_adds(b, "/>");
+        return;
+    }
+    strbuf_addc(b, '>');
+    if (elems) {
+        for (const xmlNode *ch = n->children; ch; ch = ch->next) {
+            if (ch->type != XML_ELEMENT_NODE)
+                continue;
+            strbuf_addf(b, "\n%*s", 2 * (depth + 1), "");
+            xk_write(b, ch, depth + 1);
+        }
+        strbuf_addf(b, "\n%*s", 2 * depth, "");
+    } else {
+        v = xmlNodeGetContent(n);
+        xk_escape(b, (const char *)v);
+        xmlFree(v);
+    }
+    strbuf_adds(b, "</");
+    qname(b, n->ns, n->name);
+    strbuf_addc(b, '>');
 }

@@ -72,6 +72,13 @@ char *xk_dump(xmlNode *node);
 /* Inner XML: all children of node, serialized, concatenated. */
 char *xk_dump_children(xmlNode *node);
 
+/* Escape s for libvirt's single-quoted output (virBufferEscapeString). */
+void xk_escape(struct strbuf *b, const char *s);
+/* Write n as libvirt writes XML: single quotes, children indented by two
+ * spaces per level for depth, its first line not indented and no newline
+ * after it; text content escaped. */
+void xk_write(struct strbuf *b, const xmlNode *n, int depth);
+
 /* Drop a consumed child (unlink + free). */
 void xk_consumed(xmlNode *child);
 /* One child element nobody understood: kept when keep != NULL and (its

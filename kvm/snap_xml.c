@@ -12,6 +12,7 @@
 
 #include "dom_xml.h"
 #include "strbuf.h"
+#include "xml_kit.h"
 
 struct sx {
     const char *src;
@@ -37,56 +38,6 @@ sx_text(xmlNode *n)
     return s;
 }
 
-static void esc(struct strbuf *b, const char *s);
-
-static void
-sx_write(struct strbuf *b, xmlNode *n, int depth)
-{
-    int elems = 0;
-
-    if (n->ns && n->ns->prefix)
-        strbuf_addf(b, "<%s:%s", (const char *)n->ns->prefix, (const char *)n->name);
-    else
-        strbuf_addf(b, "<%s", (const char *)n->name);
-    for (xmlNs *ns = n->nsDef; ns; ns = ns->next) {
-        strbuf_addf(b, " xmlns%s%s='", ns->prefix ? ":" : "",
-                    ns->prefix ? (const char *)ns->prefix : "");
-        esc(b, (const char *)ns->href);
-        strbuf_addc(b, '\'');
-    }
-    for (xmlAttr *at = n->properties; at; at = at->next) {
-        xmlChar *v = xmlNodeListGetString(n->doc, at->children, 1);
-        strbuf_addf(b, " %s='", (const char *)at->name);
-        esc(b, v ? (const char *)v : "");
-        strbuf_addc(b, '\'');
-        xmlFree(v);
-    }
-    for (xmlNode *ch = n->children; ch; ch = ch->next)
-        elems += ch->type == XML_ELEMENT_NODE;
-    if (!n->children) {
-        strbuf_adds(b, "/>");
-        return;
-    }
-    strbuf_addc(b, '>');
-    if (elems) {
-        for (xmlNode *ch = n->children; ch; ch = ch->next) {
-            if (ch->type != XML_ELEMENT_NODE)
-                continue;
-            strbuf_addf(b, "\n%*s", 2 * (depth + 1), "");
-            sx_write(b, ch, depth + 1);
-        }
-        strbuf_addf(b, "\n%*s", 2 * depth, "");
-    } else {
-        xmlChar *t = xmlNodeGetContent(n);
-        esc(b, t ? (const char *)t : "");
-        xmlFree(t);
-    }
-    if (n->ns && n->ns->prefix)
-        strbuf_addf(b, "</%s:%s>", (const char *)n->ns->prefix, (const char *)n->name);
-    else
-        strbuf_addf(b, "</%s>", (const char *)n->name);
-}
-
 /* Serialize n in libvirt's style (single quotes, 2-space indent) for
  * depth: its first line unindented, the rest indented for depth. */
 static char *
@@ -95,7 +46,7 @@ sx_dump(struct sx *x, xmlNode *n, int depth)
     struct strbuf b = STRBUF_INIT;
 
     (void)x;
-    sx_write(&b, n, depth);
+    xk_write(&b, n, depth);
     return strbuf_steal(&b);
 }
 
@@ -290,19 +241,11 @@ snap_def_parse_xml(const char *xml, size_t len, const char *srcname,
     struct snap_def *def = NULL;
     xmlNode *root;
 
-    x.doc = xmlReadMemory(xml, (int)len, NULL, NULL,
-                          XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-                          XML_PARSE_BIG_LINES | XML_PARSE_NOERROR |
-                          XML_PARSE_NOWARNING);
-    if (!x.doc) {
-        const xmlError *e = xmlGetLastError();
-        lv_err_set(err, LV_E_XML, "%s line %d: malformed XML: %s", x.src,
-                   e ? e->line : 0, e && e->message ? e->message : "parse error");
-        char *nl = strchr(err ? err->msg : "", '\n');
-        if (nl)
-            *nl = '\0';
+    struct xk_ctx kc = { x.src, 0, err, NULL, 0 };
+
+    x.doc = xk_read_doc(&kc, xml, len, "snapshot");
+    if (!x.doc)
         return NULL;
-    }
     root = xmlDocGetRootElement(x.doc);
     if (!root || strcmp((const char *)root->name, "domainsnapshot") != 0) {
         sx_fail(&x, root, "root element is not", "domainsnapshot");
@@ -328,28 +271,12 @@ out:
 /* ---- formatting ---- */
 
 static void
-esc(struct strbuf *b, const char *s)
-{
-    /* like virBufferEscapeString */
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': strbuf_adds(b, "&lt;"); break;
-        case '>': strbuf_adds(b, "&gt;"); break;
-        case '&': strbuf_adds(b, "&amp;"); break;
-        case '\'': strbuf_adds(b, "&apos;"); break;
-        case '"': strbuf_adds(b, "&quot;"); break;
-        default: strbuf_addc(b, *s);
-        }
-    }
-}
-
-static void
 elem_text(struct strbuf *b, const char *indent, const char *name, const char *v)
 {
     if (!v)
         return;
     strbuf_addf(b, "%s<%s>", indent, name);
-    esc(b, v);
+    xk_escape(b, v);
     strbuf_addf(b, "</%s>\n", name);
 }
 
@@ -358,7 +285,7 @@ attrs(struct strbuf *b, const struct lv_attrs *a)
 {
     for (size_t i = 0; i < a->n; i++) {
         strbuf_addf(b, " %s='", a->keys[i]);
-        esc(b, a->vals[i]);
+        xk_escape(b, a->vals[i]);
         strbuf_addc(b, '\'');
     }
 }
@@ -389,7 +316,7 @@ format_disk(struct strbuf *b, const struct snap_disk *d)
                d->source_keep.n;
 
     strbuf_adds(b, "    <disk name='");
-    esc(b, d->name);
+    xk_escape(b, d->name);
     strbuf_addc(b, '\'');
     if (snap_loc_to_str(d->snapshot))
         strbuf_addf(b, " snapshot='%s'", snap_loc_to_str(d->snapshot));
@@ -446,7 +373,7 @@ snap_def_format_xml(const struct snap_def *def, unsigned flags,
         strbuf_addf(&b, "  <memory snapshot='%s'", snap_loc_to_str(def->memory));
         if (def->memory_file) {
             strbuf_adds(&b, " file='");
-            esc(&b, def->memory_file);
+            xk_escape(&b, def->memory_file);
             strbuf_addc(&b, '\'');
         }
         strbuf_adds(&b, "/>\n");

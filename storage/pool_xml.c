@@ -112,7 +112,7 @@ parse_host(struct px *c, xmlNode *n, struct pool_source *s)
 
     if (attrs_ok(c, n, ok) < 0)
         return -1;
-    h = storage_xml_push(&s->hosts, &s->n_hosts, sizeof(*h));
+    h = xk_push(&s->hosts, &s->n_hosts, sizeof(*h));
     h->name = storage_xml_prop(n, "name");
     if (!h->name)
         return fail(c, n, "missing storage pool host name");
@@ -145,7 +145,7 @@ parse_device(struct px *c, xmlNode *n, struct pool_source *s)
             return fail(c, ch, "unsupported element <%s> in <device>",
                         ch->name);
     /* <freeExtent> is live output of disk pools; libvirt ignores it */
-    d = storage_xml_push(&s->devices, &s->n_devices, sizeof(*d));
+    d = xk_push(&s->devices, &s->n_devices, sizeof(*d));
     d->path = storage_xml_prop(n, "path");
     if (!d->path)
         return fail(c, n, "missing storage pool source device path");
@@ -398,7 +398,7 @@ parse_ns_opts(struct px *c, xmlNode *n, struct pool_def *def, int rbd)
             lv_attrs_set(&def->rbd_config_opts, name, value);
             free(name);
         } else {
-            *(char **)storage_xml_push(&def->mount_opts, &def->n_mount_opts,
+            *(char **)xk_push(&def->mount_opts, &def->n_mount_opts,
                            sizeof(char *)) = name;
         }
         free(value);
@@ -451,7 +451,7 @@ parse_top_child(struct px *c, xmlNode *ch, struct pool_def *def)
     if (ns_is(ch, STORAGE_XML_NS_RBD, "config_opts"))
         return parse_ns_opts(c, ch, def, 1);
     if (c->flags & POOL_PARSE_KEEP_UNKNOWN) {
-        char *s = storage_xml_dump(ch);
+        char *s = xk_dump(ch);
         lv_xml_keep_add(&def->keep, s);
         free(s);
         return 0;

@@ -15,7 +15,7 @@ fmt_attr(struct strbuf *b, const char *name, const char *val)
     if (!val)
         return;
     strbuf_addf(b, " %s='", name);
-    storage_xml_escape(b, val);
+    xk_escape(b, val);
     strbuf_addc(b, '\'');
 }
 
@@ -25,7 +25,7 @@ fmt_text(struct strbuf *b, int indent, const char *name, const char *val)
     if (!val)
         return;
     strbuf_addf(b, "%*s<%s>", indent, "", name);
-    storage_xml_escape(b, val);
+    xk_escape(b, val);
     strbuf_addf(b, "</%s>\n", name);
 }
 

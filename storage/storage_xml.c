@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "strbuf.h"
+#include "xml_kit.h"
 
 void
 storage_xml_fail(struct lv_err *err, enum lv_errcode code, const char *src,
@@ -30,21 +31,6 @@ storage_xml_fail(struct lv_err *err, enum lv_errcode code, const char *src,
                    msg);
     else
         lv_err_set(err, code, "%s: %s", src, msg);
-}
-
-void
-storage_xml_escape(struct strbuf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': strbuf_adds(b, "&lt;"); break;
-        case '>': strbuf_adds(b, "&gt;"); break;
-        case '&': strbuf_adds(b, "&amp;"); break;
-        case '\'': strbuf_adds(b, "&apos;"); break;
-        case '"': strbuf_adds(b, "&quot;"); break;
-        default: strbuf_addc(b, *s);
-        }
-    }
 }
 
 char *
@@ -180,64 +166,19 @@ storage_xml_format_perms(struct strbuf *b, int indent, const struct pool_perms *
         strbuf_addf(b, "%*s<group>%lld</group>\n", indent + 2, "", p->gid);
     if (p->label) {
         strbuf_addf(b, "%*s<label>", indent + 2, "");
-        storage_xml_escape(b, p->label);
+        xk_escape(b, p->label);
         strbuf_adds(b, "</label>\n");
     }
     strbuf_addf(b, "%*s</permissions>\n", indent, "");
 }
 
-static void
-qname(struct strbuf *b, const xmlNode *n)
-{
-    if (n->ns && n->ns->prefix)
-        strbuf_addf(b, "%s:", (const char *)n->ns->prefix);
-    strbuf_adds(b, (const char *)n->name);
-}
-
+/* One element as libvirt writes it, on lines of its own at indent. */
 static void
 write_elem(struct strbuf *b, int indent, const xmlNode *n)
 {
-    int elems = 0;
-
-    strbuf_addf(b, "%*s<", indent, "");
-    qname(b, n);
-    for (const xmlNs *ns = n->nsDef; ns; ns = ns->next) {
-        strbuf_addf(b, " xmlns%s%s='", ns->prefix ? ":" : "",
-                    ns->prefix ? (const char *)ns->prefix : "");
-        storage_xml_escape(b, (const char *)ns->href);
-        strbuf_addc(b, '\'');
-    }
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        xmlChar *v = xmlNodeGetContent((const xmlNode *)a);
-        strbuf_addc(b, ' ');
-        if (a->ns && a->ns->prefix)
-            strbuf_addf(b, "%s:", (const char *)a->ns->prefix);
-        strbuf_addf(b, "%s='", (const char *)a->name);
-        storage_xml_escape(b, (const char *)v);
-        strbuf_addc(b, '\'');
-        xmlFree(v);
-    }
-    for (const xmlNode *c = n->children; c; c = c->next)
-        elems += c->type == XML_ELEMENT_NODE;
-    if (!n->children) {
-        strbuf_adds(b, "/>\n");
-        return;
-    }
-    if (!elems) {
-        xmlChar *v = xmlNodeGetContent(n);
-        strbuf_addc(b, '>');
-        storage_xml_escape(b, (const char *)v);
-        xmlFree(v);
-    } else {
-        strbuf_adds(b, ">\n");
-        for (const xmlNode *c = n->children; c; c = c->next)
-            if (c->type == XML_ELEMENT_NODE)
-                write_elem(b, indent + 2, c);
-        strbuf_addf(b, "%*s", indent, "");
-    }
-    strbuf_adds(b, "</");
-    qname(b, n);
-    strbuf_adds(b, ">\n");
+    strbuf_addf(b, "%*s", indent, "");
+    xk_write(b, n, indent / 2);
+    strbuf_addc(b, '\n');
 }
 
 int
@@ -256,33 +197,6 @@ storage_xml_format_kept(struct strbuf *b, int indent, const char *xml,
     write_elem(b, indent, xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);
     return 0;
-}
-
-/* Serialize one element with the namespaces it uses declared on it. */
-char *
-storage_xml_dump(xmlNode *n)
-{
-    xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNode *copy = xmlDocCopyNode(n, doc, 1);
-    xmlBuffer *buf = xmlBufferCreate();
-    char *s;
-
-    xmlDocSetRootElement(doc, copy);
-    xmlReconciliateNs(doc, copy);
-    xmlNodeDump(buf, doc, copy, 0, 0);
-    s = lv_strdup((const char *)xmlBufferContent(buf));
-    xmlBufferFree(buf);
-    xmlFreeDoc(doc);
-    return s;
-}
-
-void *
-storage_xml_push(void *arrp, size_t *n, size_t size)
-{
-    char **arr = arrp;
-    *arr = lv_realloc(*arr, (*n + 1) * size);
-    memset(*arr + *n * size, 0, size);
-    return *arr + (*n)++ * size;
 }
 
 /* libvirt's virFileSanitizePath: "//" -> "/", no trailing "/", but a
@@ -312,25 +226,7 @@ xmlDoc *
 storage_xml_read(const char *xml, size_t len, const char *src,
                  struct lv_err *err)
 {
-    xmlDoc *doc = NULL;
-    const xmlError *e;
-    size_t n;
+    struct xk_ctx c = { src, 0, err, NULL, 0 };
 
-    if (len > 16 * 1024 * 1024 || !xml) {
-        lv_err_set(err, LV_E_XML, "%s: %s", src, xml ? "too large" : "no XML");
-        return NULL;
-    }
-    xmlResetLastError();
-    doc = xmlReadMemory(xml, (int)len, src, NULL, XML_PARSE_NONET |
-                        XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (doc && xmlDocGetRootElement(doc))
-        return doc;
-    xmlFreeDoc(doc);
-    e = xmlGetLastError();
-    lv_err_set(err, LV_E_XML, "%s line %d: malformed XML: %s", src,
-               e ? e->line : 0, e && e->message ? e->message : "no element");
-    n = strlen(err->msg);
-    if (n && err->msg[n - 1] == '\n')
-        err->msg[n - 1] = 0;
-    return NULL;
+    return xk_read_doc(&c, xml, len, "storage");
 }

@@ -1,6 +1,7 @@
 /* storage_xml.h - XML pieces shared by pool_xml.c and vol_xml.c (not for
- * other subjects): located errors, libvirt-style escaping, <permissions>,
- * kept elements, path sanitizing. Uses libxml2 types. */
+ * other subjects): located errors, <permissions>, kept elements, path
+ * sanitizing; reading, escaping, dumping and array growth are
+ * core/xml_kit.h's. Uses libxml2 types. */
 #ifndef LV_STORAGE_XML_H
 #define LV_STORAGE_XML_H
 
@@ -11,6 +12,7 @@
 #include "err.h"
 #include "pool_def.h"
 #include "strbuf.h"
+#include "xml_kit.h"
 
 /* libvirt's pool XML namespaces (<fs:mount_opts>, <rbd:config_opts>) */
 #define STORAGE_XML_NS_FS "http://libvirt.org/schemas/storagepool/fs/1.0"
@@ -20,13 +22,12 @@
 void storage_xml_fail(struct lv_err *err, enum lv_errcode code,
                       const char *src, const xmlNode *node,
                       const char *fmt, ...) LV_PRINTF(5, 6);
-/* Read len bytes of XML (no network, no entities). Returns the document
+/* Read len bytes of XML through the kit (no network, no entities, no
+ * DOCTYPE). Returns the document
  * (xmlFreeDoc) with a root element, or NULL with err set (LV_E_XML,
  * "<src> line N: malformed XML: <cause>"). */
 xmlDoc *storage_xml_read(const char *xml, size_t len, const char *src,
                          struct lv_err *err);
-/* Append s escaped for text or a single-quoted attribute value. */
-void storage_xml_escape(struct strbuf *b, const char *s);
 /* Attribute name (no namespace) of n, malloc'd, or NULL if absent. */
 char *storage_xml_prop(xmlNode *n, const char *name);
 /* Text content of n, malloc'd ("" if empty). */
@@ -45,16 +46,10 @@ int storage_xml_parse_perms(xmlNode *node, const char *src,
 /* Append <permissions> at indent (spaces), only if anything is set. */
 void storage_xml_format_perms(struct strbuf *b, int indent,
                               const struct pool_perms *p);
-/* Serialize one element verbatim, the namespaces it uses declared on it;
- * malloc'd. */
-char *storage_xml_dump(xmlNode *n);
 /* Append a kept element (XML text) at indent in libvirt's layout (single
  * quotes, 2-space steps). Returns 0, or -1 with err if it does not parse. */
 int storage_xml_format_kept(struct strbuf *b, int indent, const char *xml,
                             struct lv_err *err);
-/* Grow *arrp (an array of n items of size bytes) by one zeroed item and
- * return a pointer to it; aborts on exhaustion. */
-void *storage_xml_push(void *arrp, size_t *n, size_t size);
 /* libvirt's virFileSanitizePath: "//" -> "/", no trailing "/", a leading
  * "//" kept. malloc'd. */
 char *storage_xml_sanitize_path(const char *p);

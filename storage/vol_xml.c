@@ -332,7 +332,7 @@ parse_top_child(struct vx *c, xmlNode *ch, struct vol_def *def,
     if (storage_xml_is(ch, "backingStore"))
         return parse_backing(c, ch, def);
     if (c->flags & VOL_PARSE_KEEP_UNKNOWN) {
-        char *s = storage_xml_dump(ch);
+        char *s = xk_dump(ch);
         lv_xml_keep_add(&def->keep, s);
         free(s);
         return 0;
@@ -438,7 +438,7 @@ fmt_text(struct strbuf *b, int indent, const char *name, const char *val)
     if (!val)
         return;
     strbuf_addf(b, "%*s<%s>", indent, "", name);
-    storage_xml_escape(b, val);
+    xk_escape(b, val);
     strbuf_addf(b, "</%s>\n", name);
 }
 
@@ -447,7 +447,7 @@ fmt_attrs(struct strbuf *b, const struct lv_attrs *a)
 {
     for (size_t i = 0; i < a->n; i++) {
         strbuf_addf(b, " %s='", a->keys[i]);
-        storage_xml_escape(b, a->vals[i]);
+        xk_escape(b, a->vals[i]);
         strbuf_addc(b, '\'');
     }
 }
@@ -458,7 +458,7 @@ fmt_attr(struct strbuf *b, const char *name, const char *val)
     if (!val)
         return;
     strbuf_addf(b, " %s='", name);
-    storage_xml_escape(b, val);
+    xk_escape(b, val);
     strbuf_addc(b, '\'');
 }
 
