@@ -23,6 +23,13 @@ struct dom_def *dom_def_parse_xml(const char *xml, size_t len,
                                   const char *srcname, unsigned flags,
                                   struct lv_err *err);
 
+/* Parse one device element, as virsh attach-device and update-device take
+ * it: the result is a definition holding that device alone. want names the
+ * element expected ("disk"; NULL: any device). NULL with err (LV_E_XML)
+ * for malformed XML, another element, or an unsupported device. */
+struct dom_def *dom_def_parse_device_xml(const char *xml, size_t len,
+                                         const char *want, struct lv_err *err);
+
 /* Format def as libvirt domain XML (2-space indent, libvirt's element
  * order). DOM_FORMAT_INACTIVE drops the live id; DOM_FORMAT_SECURE includes
  * graphics passwords. Returns a malloc'd string, or NULL with err set. */

@@ -391,6 +391,31 @@ dom_def_parse_xml(const char *xml, size_t len, const char *srcname,
     return parse_common(&c, xml, len);
 }
 
+struct dom_def *
+dom_def_parse_device_xml(const char *xml, size_t len, const char *want,
+                         struct lv_err *err)
+{
+    struct xk_ctx c = { .src = "device XML", .err = err };
+    xmlDoc *doc = xk_read_doc(&c, xml, len, "device");
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    struct dom_def *def = NULL;
+
+    if (!root)
+        goto out;
+    if (want && strcmp(XK_NAME(root), want) != 0) {
+        xk_fail(&c, root, "expected a <%s> element, got <%s>", want, XK_NAME(root));
+        goto out;
+    }
+    def = dom_def_new();
+    if (dx_parse_one_device(&c, root, def) < 0) {
+        dom_def_free(def);
+        def = NULL;
+    }
+out:
+    xmlFreeDoc(doc);
+    return def;
+}
+
 int
 dom_def_validate_xml(const char *xml, size_t len, const char *srcname,
                      struct strbuf *problems, struct lv_err *err)

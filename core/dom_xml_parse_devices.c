@@ -617,6 +617,21 @@ parse_device(struct xk_ctx *c, xmlNode *ch, void *obj)
     return xk_leftover(c, ch->parent, ch, &def->devices_keep, NULL);
 }
 
+static const char *const device_names[] = {
+    "disk", "controller", "interface", "serial", "console", "channel", "parallel",
+    "input", "graphics", "video", "sound", "audio", "watchdog", "memballoon", "rng",
+    "tpm", "redirdev", "panic", NULL
+};
+
+int
+dx_parse_one_device(struct xk_ctx *c, xmlNode *n, struct dom_def *def)
+{
+    for (size_t i = 0; device_names[i]; i++)
+        if (!strcmp(device_names[i], XK_NAME(n)))
+            return parse_device(c, n, def);
+    return xk_fail(c, n, "unsupported device <%s>", XK_NAME(n)) < 0 ? -1 : 0;
+}
+
 /* Unknown devices (hostdev, filesystem, redirfilter, ...) are
  * errors: luavirt would not give them to the guest. */
 int

@@ -44,8 +44,10 @@ int dx_parse_chr(struct xk_ctx *c, xmlNode *n, struct dom_def *def,
                  enum dom_chr_kind kind);
 int dx_parse_redirdev(struct xk_ctx *c, xmlNode *n, struct dom_def *def);
 
-/* Device parsers (dom_xml_parse_devices.c). */
+/* Device parsers (dom_xml_parse_devices.c): the <devices> element, and
+ * one device element alone (for dom_def_parse_device_xml). */
 int dx_parse_devices(struct xk_ctx *c, xmlNode *node, struct dom_def *def);
+int dx_parse_one_device(struct xk_ctx *c, xmlNode *n, struct dom_def *def);
 /* <tpm> (dom_xml_tpm.c): appended to def->tpms; 0 or -1. */
 int dx_parse_tpm(struct xk_ctx *c, xmlNode *n, struct dom_def *def);
 

@@ -12,8 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "deadline.h"
 #include "dom.h"
@@ -546,54 +544,11 @@ out:
     return ret;
 }
 
-/* A <disk> element as a struct dom_disk: the element is put into a small
- * domain document (built with libxml2) that the domain parser reads. */
-static struct dom_def *
-parse_disk_xml(const char *xml, struct lv_err *err)
-{
-    xmlDocPtr in = xmlReadMemory(xml, (int)strlen(xml), "device.xml", NULL,
-                                 XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                 XML_PARSE_NOWARNING);
-    xmlNodePtr root = in ? xmlDocGetRootElement(in) : NULL;
-    xmlDocPtr doc = NULL;
-    xmlNodePtr dom, os, devs;
-    xmlChar *text = NULL;
-    int len = 0;
-    struct dom_def *def = NULL;
-
-    if (!root || xmlStrcmp(root->name, BAD_CAST "disk")) {
-        lv_err_set(err, LV_E_XML, "device XML: expected a <disk> element");
-        goto out;
-    }
-    doc = xmlNewDoc(BAD_CAST "1.0");
-    dom = xmlNewNode(NULL, BAD_CAST "domain");
-    xmlDocSetRootElement(doc, dom);
-    xmlNewProp(dom, BAD_CAST "type", BAD_CAST "qemu");
-    xmlNewTextChild(dom, NULL, BAD_CAST "name", BAD_CAST "device");
-    xmlNewTextChild(dom, NULL, BAD_CAST "memory", BAD_CAST "1024");
-    os = xmlNewChild(dom, NULL, BAD_CAST "os", NULL);
-    xmlNewTextChild(os, NULL, BAD_CAST "type", BAD_CAST "hvm");
-    devs = xmlNewChild(dom, NULL, BAD_CAST "devices", NULL);
-    xmlAddChild(devs, xmlDocCopyNode(root, doc, 1));
-    xmlDocDumpMemory(doc, &text, &len);
-    def = dom_def_parse_xml((const char *)text, (size_t)len, "device XML", 0, err);
-    if (def && def->n_disks != 1) {
-        lv_err_set(err, LV_E_XML, "device XML: expected one <disk>");
-        dom_def_free(def);
-        def = NULL;
-    }
-out:
-    xmlFree(text);
-    xmlFreeDoc(doc);
-    xmlFreeDoc(in);
-    return def;
-}
-
 int
 dom_disk_update_device(struct lv_conn *c, const char *name, const char *xml,
                        const struct dom_disk_scope *scope, struct lv_err *err)
 {
-    struct dom_def *d = parse_disk_xml(xml, err);
+    struct dom_def *d = dom_def_parse_device_xml(xml, xml ? strlen(xml) : 0, "disk", err);
     const struct dom_disk *k;
     int ret = -1;
 
