@@ -463,3 +463,39 @@ xk_write(struct strbuf *b, const xmlNode *n, int depth)
     qname(b, n->ns, n->name);
     strbuf_addc(b, '>');
 }
+
+char *
+xk_prop(const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    char *s = v ? lv_strdup((const char *)v) : NULL;
+
+    xmlFree(v);
+    return s;
+}
+
+char *
+xk_content(const xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    char *s = lv_strdup(v ? (const char *)v : "");
+
+    xmlFree(v);
+    return s;
+}
+
+int
+xk_is(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !n->ns && !strcmp((const char *)n->name, name);
+}
+
+void
+xk_attrs_copy(const xmlNode *n, struct lv_attrs *a)
+{
+    for (const xmlAttr *at = n->properties; at; at = at->next) {
+        xmlChar *v = xmlNodeGetContent((const xmlNode *)at);
+        lv_attrs_set(a, (const char *)at->name, v ? (const char *)v : "");
+        xmlFree(v);
+    }
+}

@@ -62,6 +62,16 @@ int xk_tri(struct xk_ctx *c, xmlNode *node, const char *name, enum lv_tristate *
 /* Take every remaining attribute into a (document order). */
 void xk_attrs_rest(xmlNode *node, struct lv_attrs *a);
 
+/* Reading without taking (for parsers that walk the tree and check the
+ * attributes they allow, like storage's): attribute name in no namespace
+ * (malloc'd, NULL if absent), the text content (malloc'd, "" if none), and
+ * whether n is an element called name in no namespace. */
+char *xk_prop(const xmlNode *n, const char *name);
+char *xk_content(const xmlNode *n);
+int xk_is(const xmlNode *n, const char *name);
+/* Every attribute of n, in order, into a (n keeps them). */
+void xk_attrs_copy(const xmlNode *n, struct lv_attrs *a);
+
 /* Text content of node into *dst (malloc'd, "" if empty); its text children
  * are removed. xk_text_of returns it instead. */
 void xk_text(xmlNode *node, char **dst);

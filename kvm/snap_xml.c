@@ -29,15 +29,6 @@ sx_fail(struct sx *x, xmlNode *n, const char *what, const char *name)
     return -1;
 }
 
-static char *
-sx_text(xmlNode *n)
-{
-    xmlChar *t = xmlNodeGetContent(n);
-    char *s = lv_strdup(t ? (const char *)t : "");
-    xmlFree(t);
-    return s;
-}
-
 /* Serialize n in libvirt's style (single quotes, 2-space indent) for
  * depth: its first line unindented, the rest indented for depth. */
 static char *
@@ -48,17 +39,6 @@ sx_dump(struct sx *x, xmlNode *n, int depth)
     (void)x;
     xk_write(&b, n, depth);
     return strbuf_steal(&b);
-}
-
-/* Every attribute of n, in order, into a. */
-static void
-sx_attrs(xmlNode *n, struct lv_attrs *a)
-{
-    for (xmlAttr *at = n->properties; at; at = at->next) {
-        xmlChar *v = xmlNodeListGetString(n->doc, at->children, 1);
-        lv_attrs_set(a, (const char *)at->name, v ? (const char *)v : "");
-        xmlFree(v);
-    }
 }
 
 static void
@@ -73,19 +53,10 @@ sx_children_keep(struct sx *x, xmlNode *n, int depth, struct lv_xml_keep *k)
     }
 }
 
-static char *
-sx_attr(xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *s = v ? lv_strdup((const char *)v) : NULL;
-    xmlFree(v);
-    return s;
-}
-
 static int
 parse_loc(struct sx *x, xmlNode *n, enum snap_loc *dst)
 {
-    char *v = sx_attr(n, "snapshot");
+    char *v = xk_prop(n, "snapshot");
     int l = v ? snap_loc_from_str(v) : 0;
 
     if (l < 0) {
@@ -107,8 +78,8 @@ parse_disk(struct sx *x, xmlNode *n, struct snap_def *def)
     def->disks = lv_realloc(def->disks, (def->n_disks + 1) * sizeof(*d));
     d = &def->disks[def->n_disks++];
     memset(d, 0, sizeof(*d));
-    d->name = sx_attr(n, "name");
-    d->type = sx_attr(n, "type");
+    d->name = xk_prop(n, "name");
+    d->type = xk_prop(n, "type");
     if (!d->name)
         return sx_fail(x, n, "missing name in", "disk");
     if (parse_loc(x, n, &d->snapshot) < 0)
@@ -117,10 +88,10 @@ parse_disk(struct sx *x, xmlNode *n, struct snap_def *def)
         if (ch->type != XML_ELEMENT_NODE)
             continue;
         if (strcmp((const char *)ch->name, "driver") == 0) {
-            sx_attrs(ch, &d->driver_attrs);
+            xk_attrs_copy(ch, &d->driver_attrs);
             sx_children_keep(x, ch, 4, &d->driver_keep);
         } else if (strcmp((const char *)ch->name, "source") == 0) {
-            sx_attrs(ch, &d->source_attrs);
+            xk_attrs_copy(ch, &d->source_attrs);
             sx_children_keep(x, ch, 4, &d->source_keep);
         } else {
             return sx_fail(x, ch, "unsupported element", (const char *)ch->name);
@@ -145,7 +116,7 @@ parse_domain(struct sx *x, xmlNode *n, struct snap_def *def)
         }
     if (!n->properties && count == 1 && strcmp((const char *)only->name, "uuid") == 0) {
         free(def->dom_uuid);
-        def->dom_uuid = sx_text(only);
+        def->dom_uuid = xk_content(only);
         return 0;
     }
     text = sx_dump(x, n, 0);
@@ -159,7 +130,7 @@ parse_domain(struct sx *x, xmlNode *n, struct snap_def *def)
 static int
 parse_time(struct sx *x, xmlNode *n, struct snap_def *def)
 {
-    char *t = sx_text(n), *end = NULL;
+    char *t = xk_content(n), *end = NULL;
     long long v = strtoll(t, &end, 10);
     int bad = !*t || *end || v <= 0;
 
@@ -177,10 +148,10 @@ parse_child(struct sx *x, xmlNode *ch, struct snap_def *def, unsigned flags)
 
     if (!strcmp(nm, "name")) {
         free(def->name);
-        def->name = sx_text(ch);
+        def->name = xk_content(ch);
     } else if (!strcmp(nm, "description")) {
         free(def->description);
-        def->description = sx_text(ch);
+        def->description = xk_content(ch);
     } else if (!(flags & SNAP_PARSE_REDEFINE) &&
                (!strcmp(nm, "state") || !strcmp(nm, "parent") ||
                 !strcmp(nm, "creationTime") || !strcmp(nm, "domain") ||
@@ -189,20 +160,20 @@ parse_child(struct sx *x, xmlNode *ch, struct snap_def *def, unsigned flags)
         return 0;   /* libvirt reads these only when redefining */
     } else if (!strcmp(nm, "state")) {
         free(def->state);
-        def->state = sx_text(ch);
+        def->state = xk_content(ch);
         if (!snap_state_valid(def->state))
             return sx_fail(x, ch, "invalid state in", "state");
     } else if (!strcmp(nm, "parent")) {
         for (xmlNode *p = ch->children; p; p = p->next)
             if (p->type == XML_ELEMENT_NODE && !strcmp((const char *)p->name, "name")) {
                 free(def->parent);
-                def->parent = sx_text(p);
+                def->parent = xk_content(p);
             }
     } else if (!strcmp(nm, "creationTime")) {
         return parse_time(x, ch, def);
     } else if (!strcmp(nm, "memory")) {
         free(def->memory_file);
-        def->memory_file = sx_attr(ch, "file");
+        def->memory_file = xk_prop(ch, "file");
         return parse_loc(x, ch, &def->memory);
     } else if (!strcmp(nm, "disks")) {
         def->has_disks = 1;
@@ -223,7 +194,7 @@ parse_child(struct sx *x, xmlNode *ch, struct snap_def *def, unsigned flags)
         free(def->cookie_xml);
         def->cookie_xml = sx_dump(x, ch, 1);
     } else if (!strcmp(nm, "active")) {
-        char *t = sx_text(ch);
+        char *t = xk_content(ch);
         if (flags & SNAP_PARSE_INTERNAL)
             def->current = atoi(t) != 0;
         free(t);

@@ -53,7 +53,7 @@ attrs_ok(struct px *c, xmlNode *n, const char *const *allowed)
 static int
 parse_size(struct px *c, xmlNode *n, uint64_t *dst)
 {
-    char *num = storage_xml_content(n), *unit = storage_xml_prop(n, "unit");
+    char *num = xk_content(n), *unit = xk_prop(n, "unit");
     int rc = vol_def_size_parse(num, unit, dst, c->err);
 
     if (rc < 0)
@@ -67,7 +67,7 @@ parse_size(struct px *c, xmlNode *n, uint64_t *dst)
 static int
 parse_uuid(struct px *c, xmlNode *n, struct pool_def *def)
 {
-    char *s = storage_xml_content(n);
+    char *s = xk_content(n);
     int rc = 0;
 
     if (uuid_parse(s, def->uuid) < 0)
@@ -85,11 +85,11 @@ parse_features(struct px *c, xmlNode *n, struct pool_def *def)
         char *state;
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (!storage_xml_is(ch, "cow"))
+        if (!xk_is(ch, "cow"))
             return fail(c, ch, "unsupported pool feature <%s>", ch->name);
         if (attrs_ok(c, ch, cow_attrs) < 0)
             return -1;
-        state = storage_xml_prop(ch, "state");
+        state = xk_prop(ch, "state");
         if (state && !strcmp(state, "yes"))
             def->features_cow = LV_TRI_ON;
         else if (state && !strcmp(state, "no"))
@@ -113,10 +113,10 @@ parse_host(struct px *c, xmlNode *n, struct pool_source *s)
     if (attrs_ok(c, n, ok) < 0)
         return -1;
     h = xk_push(&s->hosts, &s->n_hosts, sizeof(*h));
-    h->name = storage_xml_prop(n, "name");
+    h->name = xk_prop(n, "name");
     if (!h->name)
         return fail(c, n, "missing storage pool host name");
-    port = storage_xml_prop(n, "port");
+    port = xk_prop(n, "port");
     if (port) {
         char *end = NULL;
         long v = strtol(port, &end, 10);
@@ -141,15 +141,15 @@ parse_device(struct px *c, xmlNode *n, struct pool_source *s)
     if (attrs_ok(c, n, ok) < 0)
         return -1;
     for (xmlNode *ch = n->children; ch; ch = ch->next)
-        if (ch->type == XML_ELEMENT_NODE && !storage_xml_is(ch, "freeExtent"))
+        if (ch->type == XML_ELEMENT_NODE && !xk_is(ch, "freeExtent"))
             return fail(c, ch, "unsupported element <%s> in <device>",
                         ch->name);
     /* <freeExtent> is live output of disk pools; libvirt ignores it */
     d = xk_push(&s->devices, &s->n_devices, sizeof(*d));
-    d->path = storage_xml_prop(n, "path");
+    d->path = xk_prop(n, "path");
     if (!d->path)
         return fail(c, n, "missing storage pool source device path");
-    sep = storage_xml_prop(n, "part_separator");
+    sep = xk_prop(n, "part_separator");
     if (sep) {
         d->part_separator = !strcmp(sep, "yes") ? LV_TRI_ON :
                             !strcmp(sep, "no") ? LV_TRI_OFF : LV_TRI_ABSENT;
@@ -172,17 +172,17 @@ parse_parentaddr(struct px *c, xmlNode *n, struct pool_adapter *a)
     if (attrs_ok(c, n, ok) < 0)
         return -1;
     a->has_parentaddr = 1;
-    a->parentaddr_unique_id = storage_xml_prop(n, "unique_id");
+    a->parentaddr_unique_id = xk_prop(n, "unique_id");
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (!storage_xml_is(ch, "address"))
+        if (!xk_is(ch, "address"))
             return fail(c, ch, "unsupported element <%s> in <parentaddr>",
                         ch->name);
         if (attrs_ok(c, ch, addr_ok) < 0)
             return -1;
         for (xmlAttr *at = ch->properties; at; at = at->next) {
-            char *v = storage_xml_prop(ch, (const char *)at->name);
+            char *v = xk_prop(ch, (const char *)at->name);
             lv_attrs_set(&a->parentaddr, (const char *)at->name, v);
             free(v);
         }
@@ -201,7 +201,7 @@ parse_adapter(struct px *c, xmlNode *n, struct pool_source *s)
     if (attrs_ok(c, n, ok) < 0)
         return -1;
     free(a->type);
-    a->type = storage_xml_prop(n, "type");
+    a->type = xk_prop(n, "type");
     if (!a->type)     /* libvirt's legacy <adapter name='host0'/> */
         a->type = lv_strdup("scsi_host");
     if (strcmp(a->type, "scsi_host") && strcmp(a->type, "fc_host"))
@@ -210,14 +210,14 @@ parse_adapter(struct px *c, xmlNode *n, struct pool_source *s)
         char *v;
         if (!strcmp((const char *)at->name, "type"))
             continue;
-        v = storage_xml_prop(n, (const char *)at->name);
+        v = xk_prop(n, (const char *)at->name);
         lv_attrs_set(&a->attrs, (const char *)at->name, v);
         free(v);
     }
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (!storage_xml_is(ch, "parentaddr"))
+        if (!xk_is(ch, "parentaddr"))
             return fail(c, ch, "unsupported element <%s> in <adapter>",
                         ch->name);
         if (parse_parentaddr(c, ch, a) < 0)
@@ -236,8 +236,8 @@ parse_auth(struct px *c, xmlNode *n, struct pool_source *s)
     if (attrs_ok(c, n, ok) < 0 || s->auth)
         return s->auth ? fail(c, n, "more than one <auth>") : -1;
     a = s->auth = lv_calloc(1, sizeof(*a));
-    a->type = storage_xml_prop(n, "type");
-    a->username = storage_xml_prop(n, "username");
+    a->type = xk_prop(n, "type");
+    a->username = xk_prop(n, "username");
     if (!a->type || (strcmp(a->type, "chap") && strcmp(a->type, "ceph")))
         return fail(c, n, "unknown auth type '%s'", a->type ? a->type : "");
     if (!a->username)
@@ -245,13 +245,13 @@ parse_auth(struct px *c, xmlNode *n, struct pool_source *s)
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (!storage_xml_is(ch, "secret"))
+        if (!xk_is(ch, "secret"))
             return fail(c, ch, "unsupported element <%s> in <auth>",
                         ch->name);
         if (attrs_ok(c, ch, sec_ok) < 0)
             return -1;
-        a->secret_uuid = storage_xml_prop(ch, "uuid");
-        a->secret_usage = storage_xml_prop(ch, "usage");
+        a->secret_uuid = xk_prop(ch, "uuid");
+        a->secret_usage = xk_prop(ch, "usage");
     }
     if (!a->secret_uuid && !a->secret_usage)
         return fail(c, n, "missing auth secret uuid or usage");
@@ -266,12 +266,12 @@ parse_initiator(struct px *c, xmlNode *n, struct pool_source *s)
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (!storage_xml_is(ch, "iqn") || attrs_ok(c, ch, ok) < 0)
-            return storage_xml_is(ch, "iqn") ? -1 :
+        if (!xk_is(ch, "iqn") || attrs_ok(c, ch, ok) < 0)
+            return xk_is(ch, "iqn") ? -1 :
                    fail(c, ch, "unsupported element <%s> in <initiator>",
                         ch->name);
         free(s->initiator_iqn);
-        s->initiator_iqn = storage_xml_prop(ch, "name");
+        s->initiator_iqn = xk_prop(ch, "name");
     }
     return 0;
 }
@@ -285,7 +285,7 @@ parse_attr_elem(struct px *c, xmlNode *n, const char *attr, char **dst)
     if (attrs_ok(c, n, ok) < 0)
         return -1;
     free(*dst);
-    *dst = storage_xml_prop(n, attr);
+    *dst = xk_prop(n, attr);
     if (!*dst)
         return fail(c, n, "missing %s of <%s>", attr, n->name);
     return 0;
@@ -308,7 +308,7 @@ parse_source_child(struct px *c, xmlNode *ch, struct pool_source *s)
         return parse_adapter(c, ch, s);
     if (!strcmp(nm, "name")) {
         free(s->name);
-        s->name = storage_xml_content(ch);
+        s->name = xk_content(ch);
         return attrs_ok(c, ch, NULL);
     }
     if (!strcmp(nm, "initiator"))
@@ -346,10 +346,10 @@ parse_target(struct px *c, xmlNode *n, struct pool_def *def)
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (storage_xml_is(ch, "path")) {
+        if (xk_is(ch, "path")) {
             free(def->target.path);
-            def->target.path = storage_xml_content(ch);
-        } else if (storage_xml_is(ch, "permissions")) {
+            def->target.path = xk_content(ch);
+        } else if (xk_is(ch, "permissions")) {
             if (storage_xml_parse_perms(ch, c->src, &def->target.perms,
                                      c->err) < 0)
                 return -1;
@@ -367,7 +367,7 @@ parse_refresh(struct px *c, xmlNode *n, struct pool_def *def)
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (!storage_xml_is(ch, "volume"))
+        if (!xk_is(ch, "volume"))
             return fail(c, ch, "unsupported element <%s> in <refresh>",
                         ch->name);
         if (parse_attr_elem(c, ch, "allocation",
@@ -387,8 +387,8 @@ parse_ns_opts(struct px *c, xmlNode *n, struct pool_def *def, int rbd)
         if (strcmp((const char *)ch->name, "option"))
             return fail(c, ch, "unsupported element <%s> in <%s>",
                         ch->name, n->name);
-        name = storage_xml_prop(ch, "name");
-        value = storage_xml_prop(ch, "value");
+        name = xk_prop(ch, "name");
+        value = xk_prop(ch, "value");
         if (!name || (rbd && !value)) {
             free(name);
             free(value);
@@ -425,26 +425,26 @@ parse_live_size(struct px *c, xmlNode *ch, uint64_t *dst)
 static int
 parse_top_child(struct px *c, xmlNode *ch, struct pool_def *def)
 {
-    if (storage_xml_is(ch, "name")) {
+    if (xk_is(ch, "name")) {
         free(def->name);
-        def->name = storage_xml_content(ch);
+        def->name = xk_content(ch);
         return 0;
     }
-    if (storage_xml_is(ch, "uuid"))
+    if (xk_is(ch, "uuid"))
         return parse_uuid(c, ch, def);
-    if (storage_xml_is(ch, "capacity"))
+    if (xk_is(ch, "capacity"))
         return parse_live_size(c, ch, &def->capacity);
-    if (storage_xml_is(ch, "allocation"))
+    if (xk_is(ch, "allocation"))
         return parse_live_size(c, ch, &def->allocation);
-    if (storage_xml_is(ch, "available"))
+    if (xk_is(ch, "available"))
         return parse_live_size(c, ch, &def->available);
-    if (storage_xml_is(ch, "features"))
+    if (xk_is(ch, "features"))
         return parse_features(c, ch, def);
-    if (storage_xml_is(ch, "source"))
+    if (xk_is(ch, "source"))
         return parse_source(c, ch, def);
-    if (storage_xml_is(ch, "target"))
+    if (xk_is(ch, "target"))
         return parse_target(c, ch, def);
-    if (storage_xml_is(ch, "refresh"))
+    if (xk_is(ch, "refresh"))
         return parse_refresh(c, ch, def);
     if (ns_is(ch, STORAGE_XML_NS_FS, "mount_opts"))
         return parse_ns_opts(c, ch, def, 0);
@@ -617,12 +617,12 @@ parse_root(struct px *c, xmlNode *root, struct pool_def *def)
     char *type;
     int t;
 
-    if (!storage_xml_is(root, "pool"))
+    if (!xk_is(root, "pool"))
         return fail(c, root, "expected root element <pool>, not <%s>",
                     root->name);
     if (attrs_ok(c, root, ok) < 0)
         return -1;
-    type = storage_xml_prop(root, "type");
+    type = xk_prop(root, "type");
     t = pool_type_from_str(type);
     if (t < 0) {
         storage_xml_fail(c->err, type ? LV_E_INVALID : LV_E_XML, c->src, root,

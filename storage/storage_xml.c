@@ -33,33 +33,6 @@ storage_xml_fail(struct lv_err *err, enum lv_errcode code, const char *src,
         lv_err_set(err, code, "%s: %s", src, msg);
 }
 
-char *
-storage_xml_prop(xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
-    char *s = v ? lv_strdup((const char *)v) : NULL;
-
-    xmlFree(v);
-    return s;
-}
-
-char *
-storage_xml_content(xmlNode *n)
-{
-    xmlChar *v = xmlNodeGetContent(n);
-    char *s = lv_strdup(v ? (const char *)v : "");
-
-    xmlFree(v);
-    return s;
-}
-
-int
-storage_xml_is(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && !n->ns &&
-           !strcmp((const char *)n->name, name);
-}
-
 /* Attributes other than those in allowed (NULL-ended) are errors. */
 int
 storage_xml_only_attrs(const char *src, xmlNode *n, const char *const *allowed,
@@ -83,7 +56,7 @@ storage_xml_only_attrs(const char *src, xmlNode *n, const char *const *allowed,
 static int
 parse_id(const char *src, xmlNode *n, long long *dst, struct lv_err *err)
 {
-    char *s = storage_xml_content(n), *end = NULL;
+    char *s = xk_content(n), *end = NULL;
     long long v;
     int rc = 0;
 
@@ -105,7 +78,7 @@ parse_id(const char *src, xmlNode *n, long long *dst, struct lv_err *err)
 static int
 parse_mode(const char *src, xmlNode *n, int *dst, struct lv_err *err)
 {
-    char *s = storage_xml_content(n), *end = NULL;
+    char *s = xk_content(n), *end = NULL;
     long v;
     int rc = 0;
 
@@ -132,15 +105,15 @@ storage_xml_parse_perms(xmlNode *node, const char *src,
         int rc = 0;
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (storage_xml_is(ch, "mode")) {
+        if (xk_is(ch, "mode")) {
             rc = parse_mode(src, ch, &p->mode, err);
-        } else if (storage_xml_is(ch, "owner")) {
+        } else if (xk_is(ch, "owner")) {
             rc = parse_id(src, ch, &p->uid, err);
-        } else if (storage_xml_is(ch, "group")) {
+        } else if (xk_is(ch, "group")) {
             rc = parse_id(src, ch, &p->gid, err);
-        } else if (storage_xml_is(ch, "label")) {
+        } else if (xk_is(ch, "label")) {
             free(p->label);
-            p->label = storage_xml_content(ch);
+            p->label = xk_content(ch);
         } else {
             storage_xml_fail(err, LV_E_XML, src, ch, "unsupported element <%s> "
                           "in <permissions>", ch->name);

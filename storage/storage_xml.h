@@ -28,12 +28,6 @@ void storage_xml_fail(struct lv_err *err, enum lv_errcode code,
  * "<src> line N: malformed XML: <cause>"). */
 xmlDoc *storage_xml_read(const char *xml, size_t len, const char *src,
                          struct lv_err *err);
-/* Attribute name (no namespace) of n, malloc'd, or NULL if absent. */
-char *storage_xml_prop(xmlNode *n, const char *name);
-/* Text content of n, malloc'd ("" if empty). */
-char *storage_xml_content(xmlNode *n);
-/* 1 if n is an element named name in no namespace. */
-int storage_xml_is(const xmlNode *n, const char *name);
 /* Attributes of n other than those in allowed (NULL-ended; NULL: none)
  * are errors ("unsupported attribute 'x' of <y>"). 0 or -1. */
 int storage_xml_only_attrs(const char *src, xmlNode *n,

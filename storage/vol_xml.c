@@ -80,8 +80,8 @@ parse_size(struct vx *c, xmlNode *n, uint64_t *dst)
 
     if (attrs_ok(c, n, ok) < 0)
         return -1;
-    num = storage_xml_content(n);
-    unit = storage_xml_prop(n, "unit");
+    num = xk_content(n);
+    unit = xk_prop(n, "unit");
     rc = vol_def_size_parse(num, unit, dst, c->err);
     if (rc < 0)
         lv_err_prefix(c->err, "%s line %ld: <%s>: ", c->src,
@@ -102,7 +102,7 @@ parse_format(struct vx *c, xmlNode *n, char **dst)
 
     if (attrs_ok(c, n, ok) < 0)
         return -1;
-    type = storage_xml_prop(n, "type");
+    type = xk_prop(n, "type");
     if (!type)
         return fail(c, n, "missing volume format type");
     if (kind == 1)
@@ -137,9 +137,9 @@ parse_features(struct vx *c, xmlNode *n, struct vol_target *t)
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
-        if (storage_xml_is(ch, "lazy_refcounts"))
+        if (xk_is(ch, "lazy_refcounts"))
             t->features |= VOL_FEAT_LAZY_REFCOUNTS;
-        else if (storage_xml_is(ch, "extended_l2"))
+        else if (xk_is(ch, "extended_l2"))
             t->features |= VOL_FEAT_EXTENDED_L2;
         else
             return fail(c, ch, "unsupported volume feature <%s>", ch->name);
@@ -151,7 +151,7 @@ parse_features(struct vx *c, xmlNode *n, struct vol_target *t)
 static int
 parse_compat(struct vx *c, xmlNode *n, struct vol_target *t)
 {
-    char *s = storage_xml_content(n);
+    char *s = xk_content(n);
     const char *p = s;
 
     free(t->compat);
@@ -177,9 +177,9 @@ parse_encryption_child(struct vx *c, xmlNode *ch, struct vol_encryption *e)
     static const char *const cipher_ok[] = { "name", "size", "mode", "hash",
                                              NULL };
     static const char *const ivgen_ok[] = { "name", "hash", NULL };
-    const char *const *ok = storage_xml_is(ch, "secret") ? sec_ok :
-                            storage_xml_is(ch, "cipher") ? cipher_ok :
-                            storage_xml_is(ch, "ivgen") ? ivgen_ok : NULL;
+    const char *const *ok = xk_is(ch, "secret") ? sec_ok :
+                            xk_is(ch, "cipher") ? cipher_ok :
+                            xk_is(ch, "ivgen") ? ivgen_ok : NULL;
 
     if (!ok)
         return fail(c, ch, "unsupported element <%s> in <encryption>",
@@ -187,13 +187,13 @@ parse_encryption_child(struct vx *c, xmlNode *ch, struct vol_encryption *e)
     if (attrs_ok(c, ch, ok) < 0)
         return -1;
     if (ok == sec_ok) {
-        e->secret_type = storage_xml_prop(ch, "type");
-        e->secret_uuid = storage_xml_prop(ch, "uuid");
-        e->secret_usage = storage_xml_prop(ch, "usage");
+        e->secret_type = xk_prop(ch, "type");
+        e->secret_uuid = xk_prop(ch, "uuid");
+        e->secret_usage = xk_prop(ch, "usage");
         return 0;
     }
     for (size_t i = 0; ok[i]; i++) {
-        char *v = storage_xml_prop(ch, ok[i]);
+        char *v = xk_prop(ch, ok[i]);
         if (v)
             lv_attrs_set(ok == cipher_ok ? &e->cipher : &e->ivgen, ok[i], v);
         free(v);
@@ -212,8 +212,8 @@ parse_encryption(struct vx *c, xmlNode *n, struct vol_target *t)
     if (t->encryption)
         return fail(c, n, "more than one <encryption>");
     e = t->encryption = lv_calloc(1, sizeof(*e));
-    e->format = storage_xml_prop(n, "format");
-    e->engine = storage_xml_prop(n, "engine");
+    e->format = xk_prop(n, "format");
+    e->engine = xk_prop(n, "engine");
     if (!e->format || (strcmp(e->format, "luks") &&
                        strcmp(e->format, "qcow") &&
                        strcmp(e->format, "default")))
@@ -231,14 +231,14 @@ static int
 parse_common(struct vx *c, xmlNode *ch, char **path, char **format,
              struct pool_perms *perms)
 {
-    if (storage_xml_is(ch, "path")) {
+    if (xk_is(ch, "path")) {
         free(*path);
-        *path = storage_xml_content(ch);
+        *path = xk_content(ch);
         return 0;
     }
-    if (storage_xml_is(ch, "format"))
+    if (xk_is(ch, "format"))
         return parse_format(c, ch, format);
-    if (storage_xml_is(ch, "permissions"))
+    if (xk_is(ch, "permissions"))
         return storage_xml_parse_perms(ch, c->src, perms, c->err);
     return 1;
 }
@@ -250,19 +250,19 @@ parse_target_child(struct vx *c, xmlNode *ch, struct vol_target *t)
 
     if (rc <= 0)
         return rc;
-    if (storage_xml_is(ch, "timestamps"))
+    if (xk_is(ch, "timestamps"))
         return 0;           /* live output; libvirt ignores it */
-    if (storage_xml_is(ch, "compat"))
+    if (xk_is(ch, "compat"))
         return parse_compat(c, ch, t);
-    if (storage_xml_is(ch, "clusterSize"))
+    if (xk_is(ch, "clusterSize"))
         return parse_size(c, ch, &t->cluster_size);
-    if (storage_xml_is(ch, "features"))
+    if (xk_is(ch, "features"))
         return parse_features(c, ch, t);
-    if (storage_xml_is(ch, "nocow")) {
+    if (xk_is(ch, "nocow")) {
         t->nocow = 1;
         return 0;
     }
-    if (storage_xml_is(ch, "encryption"))
+    if (xk_is(ch, "encryption"))
         return parse_encryption(c, ch, t);
     return fail(c, ch, "unsupported element <%s> in <target>", ch->name);
 }
@@ -309,27 +309,27 @@ static int
 parse_top_child(struct vx *c, xmlNode *ch, struct vol_def *def,
                 int *has_capacity)
 {
-    if (storage_xml_is(ch, "name") || storage_xml_is(ch, "key")) {
-        char **dst = storage_xml_is(ch, "name") ? &def->name : &def->key;
+    if (xk_is(ch, "name") || xk_is(ch, "key")) {
+        char **dst = xk_is(ch, "name") ? &def->name : &def->key;
         free(*dst);
-        *dst = storage_xml_content(ch);
+        *dst = xk_content(ch);
         return attrs_ok(c, ch, NULL);
     }
-    if (storage_xml_is(ch, "source"))
+    if (xk_is(ch, "source"))
         return 0;           /* extents are live output; libvirt ignores it */
-    if (storage_xml_is(ch, "capacity")) {
+    if (xk_is(ch, "capacity")) {
         *has_capacity = 1;
         return parse_size(c, ch, &def->capacity);
     }
-    if (storage_xml_is(ch, "allocation")) {
+    if (xk_is(ch, "allocation")) {
         def->has_allocation = 1;
         return parse_size(c, ch, &def->allocation);
     }
-    if (storage_xml_is(ch, "physical"))
+    if (xk_is(ch, "physical"))
         return parse_size(c, ch, &def->physical);
-    if (storage_xml_is(ch, "target"))
+    if (xk_is(ch, "target"))
         return parse_target(c, ch, def);
-    if (storage_xml_is(ch, "backingStore"))
+    if (xk_is(ch, "backingStore"))
         return parse_backing(c, ch, def);
     if (c->flags & VOL_PARSE_KEEP_UNKNOWN) {
         char *s = xk_dump(ch);
@@ -388,12 +388,12 @@ parse_root(struct vx *c, xmlNode *root, struct vol_def *def)
     int has_cap = 0;
     char *type;
 
-    if (!storage_xml_is(root, "volume"))
+    if (!xk_is(root, "volume"))
         return fail(c, root, "expected root element <volume>, not <%s>",
                     root->name);
     if (attrs_ok(c, root, ok) < 0)
         return -1;
-    type = storage_xml_prop(root, "type");
+    type = xk_prop(root, "type");
     if (type) {
         int t = vol_type_from_str(type);
         if (t < 0)
