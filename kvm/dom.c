@@ -1,6 +1,6 @@
-/* dom.c - domain lookup, listing and definition changes (see dom.h). A
- * uuid index (<lib>/qemu/.uuid/UUID -> NAME) keeps uuid lookups and
- * uniqueness checks from parsing every definition. */
+/* dom.c - domain lookup, listing and definition changes (see dom.h). The
+ * object store's uuid index keeps uuid lookups and uniqueness checks from
+ * parsing every definition. */
 #include "dom.h"
 
 #include <errno.h>
@@ -15,49 +15,29 @@
 #include "dom_store.h"
 #include "dom_tpm.h"
 #include "dom_xml.h"
+#include "obj_store.h"
 #include "snap.h"
 #include "store.h"
 #include "strbuf.h"
 
-static char *
-uuid_index_path(const struct lv_conn *c, const unsigned char uuid[16])
-{
-    char s[37];
-    uuid_unparse_lower(uuid, s);
-    return lv_asprintf("%s/qemu/.uuid/%s", c->lib_dir, s);
-}
-
-/* The name recorded for uuid, or NULL. */
+/* The name the uuid index records for uuid (when still defined), or NULL. */
 static char *
 uuid_index_get(const struct lv_conn *c, const unsigned char uuid[16])
 {
-    char *p = uuid_index_path(c, uuid);
-    char *name = lv_store_read(p, NULL, NULL);
-    free(p);
-    if (name) {
-        char *nl = strchr(name, '\n');
-        if (nl)
-            *nl = '\0';
-    }
-    return name;
+    char s[37];
+
+    uuid_unparse_lower(uuid, s);
+    return lv_obj_uuid_lookup(c, &LV_KIND_DOMAIN, s);
 }
 
 static int
 uuid_index_set(const struct lv_conn *c, const unsigned char uuid[16],
                const char *name, struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/qemu/.uuid", c->lib_dir);
-    char *p = uuid_index_path(c, uuid);
-    char *text = lv_asprintf("%s\n", name);
-    int r = -1;
+    char s[37];
 
-    if (lv_store_mkdirs(dir, 0755, err) == 0)
-        r = name ? lv_store_write_atomic(p, text, strlen(text), 0644, err)
-                 : lv_store_remove(p, err);
-    free(text);
-    free(p);
-    free(dir);
-    return r;
+    uuid_unparse_lower(uuid, s);
+    return lv_obj_uuid_set(c, &LV_KIND_DOMAIN, s, name, err);
 }
 
 int

@@ -9,28 +9,22 @@
 #include <unistd.h>
 
 #include "dom_xml.h"
+#include "obj_store.h"
 #include "store.h"
 #include "strbuf.h"
+
+#define K (&LV_KIND_DOMAIN)
 
 char *
 dom_store_path(const struct lv_conn *c, const char *name)
 {
-    return lv_asprintf("%s/qemu/%s.xml", c->lib_dir, name);
-}
-
-static char *
-autostart_path(const struct lv_conn *c, const char *name)
-{
-    return lv_asprintf("%s/qemu/autostart/%s.xml", c->lib_dir, name);
+    return lv_obj_path(c, K, name);
 }
 
 int
 dom_store_exists(const struct lv_conn *c, const char *name)
 {
-    char *p = dom_store_path(c, name);
-    int r = access(p, F_OK) == 0;
-    free(p);
-    return r;
+    return lv_obj_exists(c, K, name);
 }
 
 struct dom_def *
@@ -54,16 +48,16 @@ dom_store_load_file(const char *path, const char *name, struct lv_err *err)
 struct dom_def *
 dom_store_load(const struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    char *p;
+    size_t len = 0;
+    char *xml = lv_obj_read(c, K, name, &len, err), *src;
     struct dom_def *def;
 
-    if (dom_def_check_name(name, NULL) < 0) {
-        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+    if (!xml)
         return NULL;
-    }
-    p = dom_store_path(c, name);
-    def = dom_store_load_file(p, name, err);
-    free(p);
+    src = lv_obj_path(c, K, name);
+    def = dom_def_parse_xml(xml, len, src, DOM_PARSE_KEEP_UNKNOWN, err);
+    free(src);
+    free(xml);
     return def;
 }
 
@@ -85,37 +79,27 @@ int
 dom_store_save(const struct lv_conn *c, const struct dom_def *def,
                struct lv_err *err)
 {
-    char *p = dom_store_path(c, def->name);
-    int r = dom_store_save_file(p, def, DOM_FORMAT_INACTIVE | DOM_FORMAT_SECURE,
-                                err);
-    free(p);
+    char *xml = dom_def_format_xml(def, DOM_FORMAT_INACTIVE | DOM_FORMAT_SECURE, err);
+    int r;
+
+    if (!xml)
+        return -1;
+    r = lv_obj_write(c, K, def->name, NULL, xml, err);
+    free(xml);
     return r;
 }
 
 int
 dom_store_remove(const struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    char *p = dom_store_path(c, name);
-    char *a = autostart_path(c, name);
-    int r = -1;
-
-    if (lv_store_remove(a, err) < 0 || lv_store_remove(p, err) < 0)
-        goto out;
-    r = 0;
-out:
-    free(a);
-    free(p);
-    return r;
+    return lv_obj_remove(c, K, name, NULL, err);
 }
 
 int
 dom_store_names(const struct lv_conn *c, char ***names, size_t *n,
                 struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/qemu", c->lib_dir);
-    int r = lv_store_list_dir(dir, ".xml", 0, names, n, err);
-    free(dir);
-    return r;
+    return lv_obj_names(c, K, names, n, err);
 }
 
 void
@@ -127,18 +111,12 @@ dom_store_names_free(char **names, size_t n)
 int
 dom_store_autostart_get(const struct lv_conn *c, const char *name)
 {
-    char *dir = lv_asprintf("%s/qemu", c->lib_dir);
-    int r = lv_store_autostart_get(dir, name);
-    free(dir);
-    return r;
+    return lv_obj_autostart_get(c, K, name);
 }
 
 int
 dom_store_autostart_set(const struct lv_conn *c, const char *name, int on,
                         struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/qemu", c->lib_dir);
-    int r = lv_store_autostart_set(dir, "domain", name, on, err);
-    free(dir);
-    return r;
+    return lv_obj_autostart_set(c, K, name, on, err);
 }

@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "net_xml.h"
+#include "obj_store.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -32,24 +33,12 @@ net_store_default_xml(void)
     return default_xml;
 }
 
+#define K (&LV_KIND_NETWORK)
+
 char *
 net_store_path(const struct lv_conn *c, const char *name)
 {
-    return lv_asprintf("%s/network/%s.xml", c->lib_dir, name);
-}
-
-static char *
-autostart_path(const struct lv_conn *c, const char *name)
-{
-    return lv_asprintf("%s/network/autostart/%s.xml", c->lib_dir, name);
-}
-
-/* A name usable as a file name (libvirt's rule for object names). */
-static int
-name_ok(const char *name)
-{
-    return name && *name && name[0] != '.' && !strchr(name, '/') &&
-           strlen(name) <= 200;
+    return lv_obj_path(c, K, name);
 }
 
 static int
@@ -116,16 +105,10 @@ init_quietly(const struct lv_conn *c)
 int
 net_store_exists(const struct lv_conn *c, const char *name)
 {
-    char *p;
-    int r;
-
-    if (!name_ok(name))
+    if (!lv_obj_name_ok(name))
         return 0;
     init_quietly(c);
-    p = net_store_path(c, name);
-    r = access(p, F_OK) == 0;
-    free(p);
-    return r;
+    return lv_obj_exists(c, K, name);
 }
 
 struct net_def *
@@ -149,18 +132,18 @@ net_store_load_file(const char *path, const char *name, struct lv_err *err)
 struct net_def *
 net_store_load(const struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    char *p;
+    size_t len = 0;
+    char *xml, *src;
     struct net_def *def;
 
-    if (!name_ok(name)) {
-        lv_err_set(err, LV_E_NO_NETWORK, "network '%s': no such network",
-                   name ? name : "");
+    if (lv_obj_name_ok(name))
+        init_quietly(c);
+    if (!(xml = lv_obj_read(c, K, name, &len, err)))
         return NULL;
-    }
-    init_quietly(c);
-    p = net_store_path(c, name);
-    def = net_store_load_file(p, name, err);
-    free(p);
+    src = lv_obj_path(c, K, name);
+    def = net_def_parse_xml(xml, len, src, NET_PARSE_KEEP_UNKNOWN, err);
+    free(src);
+    free(xml);
     return def;
 }
 
@@ -182,63 +165,39 @@ int
 net_store_save(const struct lv_conn *c, const struct net_def *def,
                struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/network/autostart", c->lib_dir);
-    char *p = net_store_path(c, def->name);
-    int r = -1;
+    char *xml = net_def_format_xml(def, NET_FORMAT_INACTIVE, err);
+    int r;
 
-    if (lv_store_mkdirs(dir, 0755, err) < 0)
-        goto out;
-    r = net_store_save_file(p, def, NET_FORMAT_INACTIVE, err);
-out:
-    free(p);
-    free(dir);
+    if (!xml)
+        return -1;
+    r = lv_obj_write(c, K, def->name, NULL, xml, err);
+    free(xml);
     return r;
 }
 
 int
 net_store_remove(const struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    char *p = net_store_path(c, name);
-    char *a = autostart_path(c, name);
-    int r = -1;
-
-    if (lv_store_remove(a, err) < 0 || lv_store_remove(p, err) < 0)
-        goto out;
-    r = 0;
-out:
-    free(a);
-    free(p);
-    return r;
+    return lv_obj_remove(c, K, name, NULL, err);
 }
 
 int
 net_store_names(const struct lv_conn *c, char ***names, size_t *n,
                 struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/network", c->lib_dir);
-    int r;
-
     init_quietly(c);
-    r = lv_store_list_dir(dir, ".xml", 0, names, n, err);
-    free(dir);
-    return r;
+    return lv_obj_names(c, K, names, n, err);
 }
 
 int
 net_store_autostart_get(const struct lv_conn *c, const char *name)
 {
-    char *dir = lv_asprintf("%s/network", c->lib_dir);
-    int r = lv_store_autostart_get(dir, name);
-    free(dir);
-    return r;
+    return lv_obj_autostart_get(c, K, name);
 }
 
 int
 net_store_autostart_set(const struct lv_conn *c, const char *name, int on,
                         struct lv_err *err)
 {
-    char *dir = lv_asprintf("%s/network", c->lib_dir);
-    int r = lv_store_autostart_set(dir, "network", name, on, err);
-    free(dir);
-    return r;
+    return lv_obj_autostart_set(c, K, name, on, err);
 }
