@@ -72,6 +72,61 @@ dom_lifecycle_action_to_str(enum dom_lifecycle_action a)
     return table_to_str(life_names, TABLE_N(life_names), a);
 }
 
+void
+dom_def_lifecycle_defaults(struct dom_def *def)
+{
+    if (def->on_poweroff == DOM_LIFE_DEFAULT)
+        def->on_poweroff = DOM_LIFE_DESTROY;
+    if (def->on_reboot == DOM_LIFE_DEFAULT)
+        def->on_reboot = DOM_LIFE_RESTART;
+    if (def->on_crash == DOM_LIFE_DEFAULT)
+        def->on_crash = DOM_LIFE_DESTROY;
+}
+
+static int
+ctrl_index_used(const struct dom_def *def, const char *type, int idx)
+{
+    for (size_t i = 0; i < def->n_controllers; i++)
+        if (!strcmp(def->controllers[i].type, type) && def->controllers[i].index == idx)
+            return 1;
+    return 0;
+}
+
+void
+dom_def_controller_indexes(struct dom_def *def)
+{
+    for (size_t i = 0; i < def->n_controllers; i++) {
+        struct dom_controller *k = &def->controllers[i];
+        const char *m = k->model ? k->model : "";
+        int idx;
+
+        if (k->index >= 0 || !k->type)
+            continue;
+        if (!strcmp(k->type, "usb") ||
+            (!strcmp(k->type, "pci") && (!strcmp(m, "pci-root") || !strcmp(m, "pcie-root")))) {
+            k->index = 0;   /* USB companions share their master's bus */
+            continue;
+        }
+        idx = !strcmp(k->type, "pci") ? 1 : 0;
+        while (ctrl_index_used(def, k->type, idx))
+            idx++;
+        k->index = idx;
+    }
+}
+
+void
+dom_def_post_parse(struct dom_def *def)
+{
+    static const unsigned char zero[16];
+
+    if (!def->vcpus)
+        def->vcpus = 1;
+    dom_def_lifecycle_defaults(def);
+    dom_def_controller_indexes(def);
+    if (!memcmp(def->uuid, zero, sizeof(zero)))
+        uuid_generate_random(def->uuid);
+}
+
 int
 dom_lifecycle_action_from_str(const char *s)
 {

@@ -25,6 +25,18 @@ enum dom_lifecycle_action {
     DOM_LIFE_COREDUMP_DESTROY, DOM_LIFE_COREDUMP_RESTART
 };
 const char *dom_lifecycle_action_to_str(enum dom_lifecycle_action a);
+struct dom_def;
+/* libvirt's defaults for what was not given: <on_poweroff>destroy,
+ * <on_reboot>restart, <on_crash>destroy. */
+void dom_def_lifecycle_defaults(struct dom_def *def);
+/* Controllers given without index= get one as libvirt gives it: USB ones
+ * 0 (an EHCI's UHCI companions share its bus), the PCI root 0, other PCI
+ * controllers the lowest free index from 1, the rest the lowest free from
+ * 0 of their type. */
+void dom_def_controller_indexes(struct dom_def *def);
+/* What libvirt's post-parse fills in, for XML and tables alike: one vcpu,
+ * the lifecycle defaults, controller indexes, a random uuid when none. */
+void dom_def_post_parse(struct dom_def *def);
 int dom_lifecycle_action_from_str(const char *s);
 
 struct dom_vcpupin {

@@ -501,7 +501,6 @@ dom_table_push(lua_State *L, const struct dom_def *def)
 struct dom_def *
 dom_table_to_def(lua_State *L, int idx, struct lv_err *err)
 {
-    static const unsigned char zero[16];
     struct dom_def *def = NULL, *ret = NULL;
     struct lv_err nerr = LV_ERR_INIT;
 
@@ -523,11 +522,7 @@ dom_table_to_def(lua_State *L, int idx, struct lv_err *err)
                    "be 0");
         goto out;
     }
-    /* as libvirt's post-parse does for XML */
-    if (!def->vcpus)
-        def->vcpus = 1;
-    if (!memcmp(def->uuid, zero, sizeof(zero)))
-        uuid_generate_random(def->uuid);
+    dom_def_post_parse(def);   /* as for XML */
     ret = def;
     def = NULL;
 out:

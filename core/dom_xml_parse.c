@@ -334,7 +334,6 @@ out:
 static int
 post_parse(struct xk_ctx *c, xmlNode *root, struct dom_def *def)
 {
-    static const unsigned char zero[16];
     struct lv_err nerr = LV_ERR_INIT;
 
     if (!def->name) {
@@ -347,10 +346,7 @@ post_parse(struct xk_ctx *c, xmlNode *root, struct dom_def *def)
     if (!def->memory_kib && !def->max_memory_kib &&
         xk_fail(c, root, "missing <memory> in <domain>") < 0)
         return -1;
-    if (!def->vcpus)
-        def->vcpus = 1;
-    if (!memcmp(def->uuid, zero, sizeof(zero)))
-        uuid_generate_random(def->uuid);
+    dom_def_post_parse(def);
     return 0;
 }
 

@@ -155,14 +155,16 @@ prepare_run_dir(const char *run_dir, struct dom_def *live, int transient,
 }
 
 static char *
-supervisor_flags(const struct dom_def *def, int paused, int transient)
+supervisor_flags(const struct dom_def *given, int paused, int transient)
 {
     struct strbuf b = STRBUF_INIT;
+    struct dom_def def = *given;   /* the three actions only, never freed */
 
+    dom_def_lifecycle_defaults(&def);
     strbuf_addf(&b, "poweroff=%s,reboot=%s,crash=%s",
-                dom_lifecycle_action_to_str(def->on_poweroff),
-                dom_lifecycle_action_to_str(def->on_reboot),
-                dom_lifecycle_action_to_str(def->on_crash));
+                dom_lifecycle_action_to_str(def.on_poweroff),
+                dom_lifecycle_action_to_str(def.on_reboot),
+                dom_lifecycle_action_to_str(def.on_crash));
     if (paused)
         strbuf_adds(&b, ",paused");
     if (transient)

@@ -26,6 +26,8 @@ ctrl_driver(const struct qemu_argv_ctx *c, const struct dom_controller *k)
         { "piix3-uhci", "piix3-usb-uhci" }, { "piix4-uhci", "piix4-usb-uhci" },
         { "ich9-ehci1", "ich9-usb-ehci1" }, { "nec-xhci", "nec-usb-xhci" },
         { "qemu-xhci", "qemu-xhci" }, { "ehci", "usb-ehci" },
+        { "ich9-uhci1", "ich9-usb-uhci1" }, { "ich9-uhci2", "ich9-usb-uhci2" },
+        { "ich9-uhci3", "ich9-usb-uhci3" }, { "vt82c686b-uhci", "vt82c686b-usb-uhci" },
     };
     static const char *const scsi[][2] = {
         { "lsilogic", "lsi" }, { "lsisas1068", "mptsas1068" },
@@ -40,7 +42,8 @@ ctrl_driver(const struct qemu_argv_ctx *c, const struct dom_controller *k)
     const char *m = k->model;
 
     if (!strcmp(k->type, "usb"))
-        return model_map(usb, 6, m ? m : c->q35 ? "qemu-xhci" : "piix3-uhci");
+        return model_map(usb, sizeof(usb) / sizeof(usb[0]),
+                         m ? m : c->q35 ? "qemu-xhci" : "piix3-uhci");
     if (!strcmp(k->type, "scsi"))
         return model_map(scsi, 5, m ? m : "lsilogic");
     if (!strcmp(k->type, "pci") && m)
@@ -69,6 +72,47 @@ ctrl_builtin(const struct qemu_argv_ctx *c, const struct dom_controller *k)
     return 0;
 }
 
+/* <master startport='N'/> of a UHCI companion (kept XML), or -1. */
+static long
+companion_startport(const struct dom_controller *k)
+{
+    for (size_t i = 0; i < k->keep.n; i++) {
+        const char *s = k->keep.items[i], *p;
+        if (strncmp(s, "<master", 7) || !(p = strstr(s, "startport=")))
+            continue;
+        return strtol(p + 11, NULL, 10);
+    }
+    return -1;
+}
+
+/* The ICH9 USB set (EHCI1 and its UHCI1..3 companions) shares one slot, as
+ * libvirt places it: EHCI on function 7, the UHCIs on 0..2; 0x1d on Q35
+ * (where the ICH9 has it), else the first free slot. */
+static int
+ich9_place(struct qemu_argv_ctx *c, const char *model, json_t *dev, const char *what)
+{
+    int fn = !strcmp(model, "ich9-ehci1") ? 7 : model[9] - '1';
+
+    if (!c->ich9_slot) {
+        int slot = c->q35 && !c->slot_used[0x1d] ? 0x1d : 1;
+        while (slot < 32 && c->slot_used[slot])
+            slot++;
+        if (slot == 32) {
+            lv_err_set(c->err, LV_E_INVALID, "%s: no free PCI slot left on %s", what,
+                       c->root_bus);
+            return -1;
+        }
+        c->slot_used[slot] = 1;
+        c->ich9_slot = slot;
+    }
+    json_object_set_new(dev, "bus", json_string(c->root_bus));
+    if (fn == 0)
+        json_object_set_new(dev, "multifunction", json_true());
+    json_object_set_new(dev, "addr", fn ? json_sprintf("0x%x.0x%x", c->ich9_slot, fn)
+                                        : json_sprintf("0x%x", c->ich9_slot));
+    return 0;
+}
+
 static int
 add_controller(struct qemu_argv_ctx *c, const struct dom_controller *k)
 {
@@ -86,7 +130,12 @@ add_controller(struct qemu_argv_ctx *c, const struct dom_controller *k)
         return -1;
     }
     dev = json_pack("{s:s}", "driver", drv);
-    if (!strcmp(k->type, "usb")) {
+    if (!strcmp(k->type, "usb") && companion_startport(k) >= 0) {
+        /* a companion has no bus of its own: its ports are its master's */
+        json_object_set_new(dev, "masterbus", idx ? json_sprintf("usb%d.0", idx)
+                                                  : json_string("usb.0"));
+        json_object_set_new(dev, "firstport", json_integer(companion_startport(k)));
+    } else if (!strcmp(k->type, "usb")) {
         json_object_set_new(dev, "id", idx ? json_sprintf("usb%d", idx) : json_string("usb"));
         c->usb_ok = 1;
     } else if (!strcmp(k->type, "pci")) {
@@ -107,7 +156,12 @@ add_controller(struct qemu_argv_ctx *c, const struct dom_controller *k)
         if (vectors)
             json_object_set_new(dev, "vectors", json_integer(strtol(vectors, NULL, 10)));
     }
-    if (!k->address.type && !strcmp(drv, "piix3-usb-uhci") && !c->q35) {
+    if (!k->address.type && !strncmp(drv, "ich9-usb-", 9)) {
+        if (ich9_place(c, k->model, dev, what) < 0) {
+            json_decref(dev);
+            return -1;
+        }
+    } else if (!k->address.type && !strcmp(drv, "piix3-usb-uhci") && !c->q35) {
         /* libvirt's spot: function 2 of the PIIX3 in slot 1 */
         json_object_set_new(dev, "bus", json_string("pci.0"));
         json_object_set_new(dev, "addr", json_string("0x1.0x2"));

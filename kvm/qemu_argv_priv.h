@@ -26,6 +26,7 @@ struct qemu_argv_ctx {
     int boot_per_device;     /* some device has <boot order=> */
     int usb_ok;              /* a USB controller (bus usb.0) exists */
     int usb_port;            /* next automatic USB port */
+    int ich9_slot;           /* root slot of the ICH9 USB set, 0: none yet */
     struct { long ctrl, port; } *vs; /* per def->chrs: virtio-serial
                               * address of a channel, -1 where none */
     long *vs_add;            /* virtio-serial controllers to add */

@@ -162,7 +162,7 @@ test_fields(lua_State *L)
           !strcmp(lv_attrs_get(&def->clock.timers[0].attrs, "tickpolicy"),
                   "catchup"), "clock");
     CHECK(def->on_poweroff == DOM_LIFE_DESTROY &&
-          def->on_reboot == DOM_LIFE_DEFAULT &&
+          def->on_reboot == DOM_LIFE_RESTART /* libvirt's default */ &&
           def->on_crash == DOM_LIFE_COREDUMP_RESTART, "lifecycle");
     CHECK(def->pm_suspend_to_disk == LV_TRI_OFF &&
           def->pm_suspend_to_mem == LV_TRI_ABSENT, "pm");
@@ -214,7 +214,7 @@ static const char push_checks[] =
     "want(math.type(t.memory) == 'integer' and t.memory == 524288, 'memory')\n"
     "want(t.max_memory == 4194304, 'max_memory')\n"
     "want(t.type == 'qemu' and t.id == nil, 'type/id')\n"
-    "want(t.on_reboot == nil and t.on_crash == 'coredump-restart', 'life')\n"
+    "want(t.on_reboot == 'restart' and t.on_crash == 'coredump-restart', 'life')\n"
     "want(t.features[1] == 'acpi' and t.features[3].name == 'hyperv' and\n"
     "     t.features[3].state == 'on', 'features')\n"
     "want(t.cpu.features[1] == 'vmx' and t.cpu.features[2].policy ==\n"
