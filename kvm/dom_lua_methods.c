@@ -129,7 +129,7 @@ l_xml(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
-    int secure = lv_lua_opt_bool(L, 2, "secure", 0);
+    int secure = lv_lua_opt_bool(L, 2, "security_info", 0);
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = dom_get_def(CONN(L), name, inactive, &err);
     char *xml = NULL;
@@ -150,7 +150,7 @@ l_definition(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
-    int secure = lv_lua_opt_bool(L, 2, "secure", 0);
+    int secure = lv_lua_opt_bool(L, 2, "security_info", 0);
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = dom_get_def(CONN(L), name, inactive, &err);
 

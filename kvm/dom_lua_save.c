@@ -1,5 +1,5 @@
 /* dom_lua_save.c - the snapshot and save methods of luavirt.domain:
- * d:snapshot_create{}, d:snapshots(), d:snapshot(name),
+ * d:create_snapshot{}, d:snapshots(), d:snapshot(name), d:find_snapshot(name),
  * d:current_snapshot(), d:save(path), d:managed_save(),
  * d:managed_save_remove(). */
 #include <lauxlib.h>
@@ -12,16 +12,17 @@
 #include "snap.h"
 #include "snap_lua.h"
 
+/* d:create_snapshot({name=, description=, xml=}, {disk_only=, atomic=}) */
 static int
-l_snapshot_create(lua_State *L)
+l_create_snapshot(lua_State *L)
 {
     const char *dom = dom_lua_check(L, 1);
     struct snap_create_opts o = {
         .name = lv_lua_opt_str(L, 2, "name", NULL),
         .description = lv_lua_opt_str(L, 2, "description", NULL),
         .xml = lv_lua_opt_str(L, 2, "xml", NULL),
-        .disk_only = lv_lua_opt_bool(L, 2, "disk_only", 0),
-        .atomic = lv_lua_opt_bool(L, 2, "atomic", 0),
+        .disk_only = lv_lua_opt_bool(L, 3, "disk_only", 0),
+        .atomic = lv_lua_opt_bool(L, 3, "atomic", 0),
     };
     struct lv_err err = LV_ERR_INIT;
     char *name = NULL;
@@ -53,19 +54,36 @@ l_snapshots(lua_State *L)
     return 1;
 }
 
+/* d:snapshot(name) raises no-snapshot; d:find_snapshot(name) gives nil */
 static int
-l_snapshot(lua_State *L)
+get_snapshot(lua_State *L, int raise)
 {
     const char *dom = dom_lua_check(L, 1);
     const char *name = luaL_checkstring(L, 2);
     struct lv_err err = LV_ERR_INIT;
     struct snap_def *s = snap_get(lv_lua_conn(L), dom, name, &err);
 
-    if (!s)
-        return lv_lua_raise(L, &err);
+    if (!s) {
+        if (raise || err.code != LV_E_NO_SNAPSHOT)
+            return lv_lua_raise(L, &err);
+        lua_pushnil(L);
+        return 1;
+    }
     snap_def_free(s);
     snap_lua_push(L, dom, name);
     return 1;
+}
+
+static int
+l_snapshot(lua_State *L)
+{
+    return get_snapshot(L, 1);
+}
+
+static int
+l_find_snapshot(lua_State *L)
+{
+    return get_snapshot(L, 0);
 }
 
 /* d:current_snapshot() -> snapshot, or nil when there is none */
@@ -125,9 +143,10 @@ l_managed_save_remove(lua_State *L)
 }
 
 static const luaL_Reg methods[] = {
-    { "snapshot_create", l_snapshot_create },
+    { "create_snapshot", l_create_snapshot },
     { "snapshots", l_snapshots },
     { "snapshot", l_snapshot },
+    { "find_snapshot", l_find_snapshot },
     { "current_snapshot", l_current_snapshot },
     { "save", l_save },
     { "managed_save", l_managed_save },
