@@ -181,12 +181,17 @@ m_pairs(lua_State *L)
     const struct lv_handle_type *t = up_type(L);
     struct lv_handle *h = lv_handle_check(L, 1, t);
 
+    int tbl, top;
+
     lua_getglobal(L, "next");
     lua_newtable(L);
+    tbl = lua_gettop(L);
     for (size_t i = 0; t->props && t->props[i]; i++) {
-        if (!t->property(L, h, t->props[i]))
-            continue;
-        lua_setfield(L, -2, t->props[i]);
+        top = lua_gettop(L);
+        /* a property may leave more than its value on the stack */
+        if (t->property(L, h, t->props[i]))
+            lua_setfield(L, tbl, t->props[i]);
+        lua_settop(L, top);
     }
     luaL_getmetatable(L, t->mt);
     lua_getfield(L, -1, "__methods_table");

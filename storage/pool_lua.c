@@ -102,7 +102,7 @@ l_pool_destroy(lua_State *L)
     return 1;
 }
 
-/* p:delete() -> what was removed ("directory /data/vmfs") */
+/* p:delete() -> p, what was removed ("directory /data/vmfs") */
 static int
 l_pool_delete(lua_State *L)
 {
@@ -112,9 +112,10 @@ l_pool_delete(lua_State *L)
 
     if (pool_run_delete(conn(L), name, &removed, &err) < 0)
         return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
     lua_pushstring(L, removed);
     free(removed);
-    return 1;
+    return 2;
 }
 
 static int

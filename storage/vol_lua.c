@@ -403,6 +403,7 @@ static const char *const vol_props[] = {
 #define STREAM_KEYS "offset length progress"
 
 static const struct lv_api_keys vol_keys[] = {
+    { "xml", 2, "security_info" },   /* no secrets in volume XML */
     { "resize", 3, "shrink delta" },
     { "wipe", 2, STREAM_KEYS },
     { "upload", 3, STREAM_KEYS },

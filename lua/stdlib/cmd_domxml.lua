@@ -92,7 +92,7 @@ local function try_save(ctx, d, xml, relaxed)
   end
   local ok, err = pcall(function()
     if relaxed then
-      ctx.virt.define(xml, {keep_unknown = true})
+      ctx.virt.define_domain(xml, {keep_unknown = true})
     else
       d:redefine(xml)
     end

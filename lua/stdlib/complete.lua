@@ -149,8 +149,10 @@ end
 
 local function domain_names()
   local virt = rawget(_G, "virt")
-  if type(virt) ~= "table" or type(virt.names) ~= "function" then return {} end
-  local ok, names = pcall(virt.names, { all = true })
+  if type(virt) ~= "table" or type(virt.domain_rows) ~= "function" then return {} end
+  local ok, rows = pcall(virt.domain_rows, { all = true })
+  local names = {}
+  for i, r in ipairs(ok and rows or {}) do names[i] = r.name end
   return ok and type(names) == "table" and names or {}
 end
 

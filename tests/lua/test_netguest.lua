@@ -54,7 +54,7 @@ end
 local function guest(name, net, mac)
   local x = g.xml(name, {cmdline = "lv.dhcp=1 lv.hostname=" .. name})
   x = x:gsub("</devices>", nic(net, mac) .. "\n</devices>", 1)
-  return virt.create(x)
+  return virt.create_domain(x)
 end
 
 -- The guest's DHCP address (waits for LUAVIRT-IP, at most secs).
@@ -226,7 +226,7 @@ t.test("port forwarding: host port to a guest's listener, from outside and from 
 end)
 
 t.test("isolated network: guests reach each other, not the outside", function()
-  local n = virt.net_create(net_xml("iso1", {bridge = "lviso1", net = "10.70.0"}))
+  local n = virt.create_network(net_xml("iso1", {bridge = "lviso1", net = "10.70.0"}))
   local c1 = guest("charlie", "iso1", "52:54:00:00:0c:01")
   local c2 = guest("carol", "iso1", "52:54:00:00:0c:02")
   local ip1, ip2 = guest_ip(c1), guest_ip(c2)
@@ -244,7 +244,7 @@ t.test("isolated network: guests reach each other, not the outside", function()
 end)
 
 t.test("routed network: the guest is reached by its address, and sends its own", function()
-  local n = virt.net_create(net_xml("rt1", {mode = "route", bridge = "lvrt1",
+  local n = virt.create_network(net_xml("rt1", {mode = "route", bridge = "lvrt1",
     net = "10.71.0"}))
   os.execute(OUT .. "ip route add 10.71.0.0/24 via 10.99.0.1")
   local d = guest("delta", "rt1", "52:54:00:00:0d:01")
