@@ -44,8 +44,6 @@ end
 
 -- Wait (up to secs) until fn() is true; returns its last value.
 local eventually = t.eventually
-  return v
-end
 
 -- Ask the guest for its links: {eth0 = "1", ...} (lv-cmd links), or nil
 -- when it did not answer within the timeout. The test guest answers lv-cmd:
