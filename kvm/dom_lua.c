@@ -186,4 +186,5 @@ dom_lua_open(lua_State *L)
     lv_handle_register(L, &dom_type);
     lv_api_setfuncs(L, dom_lua_module_funcs(), "virt.", dom_lua_module_keys());
     lv_api_set_to_xml(L, "domain", l_dom_to_xml);
+    dom_lua_register_snapshot_user(L);
 }

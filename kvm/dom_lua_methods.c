@@ -349,8 +349,19 @@ l_wait(lua_State *L)
     struct lv_err err = LV_ERR_INIT;
     int s = dom_state_from_str(state);
 
+    struct dom_status st;
+
     if (s < 0)
         return luaL_argerror(L, 2, lua_pushfstring(L, "unknown state '%s'", state));
+    if (dom_status_read(CONN(L), name, &st, &err) < 0)
+        return lv_lua_raise(L, &err);
+    /* a shut off guest leaves that state only by a start: waiting for
+     * anything else could only time out */
+    if (st.state == DOM_STATE_SHUTOFF && s != DOM_STATE_SHUTOFF) {
+        lv_err_set(&err, LV_E_STATE, "domain '%s': cannot wait for '%s': it is shut "
+                   "off and nothing but a start changes that", name, state);
+        return lv_lua_raise(L, &err);
+    }
     if (dom_wait_state(CONN(L), name, (enum dom_state)s, t, &err) < 0)
         return lv_lua_raise(L, &err);
     lua_pushboolean(L, 1);

@@ -25,6 +25,9 @@ const luaL_Reg *dom_lua_net_methods(void);      /* dom_lua_net.c: NICs */
 const luaL_Reg *dom_lua_disk_methods(void);     /* dom_lua_disk.c: disks */
 const luaL_Reg *dom_lua_module_funcs(void);
 const struct lv_api_keys *dom_lua_module_keys(void);
+/* Register the "which snapshot uses this file" query storage asks
+ * (dom_lua_save.c). */
+void dom_lua_register_snapshot_user(lua_State *L);
 const luaL_Reg *dom_lua_save_methods(void);     /* dom_lua_save.c: snapshots, save */
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dom.h"
+#include "dom_def.h"
 #include "dom_lua_priv.h"
 #include "dom_save.h"
 #include "runtime.h"
@@ -140,6 +142,64 @@ l_managed_save_remove(lua_State *L)
         return lv_lua_raise(L, &err);
     lua_settop(L, 1);
     return 1;
+}
+
+/* The domain and snapshot whose disk is the file canon, of domain name,
+ * pushed as "snapshot 's1' of domain 'web1'"; 0 if none. */
+static int
+push_snapshot_user(lua_State *L, struct lv_conn *c, const char *name, const char *canon)
+{
+    struct lv_err err = LV_ERR_INIT;
+    struct snap_def **snaps = NULL;
+    struct dom_def *def = NULL;
+    size_t n = 0;
+    int hit = 0;
+
+    if (snap_list(c, name, &snaps, &n, &err) < 0 || n == 0 ||
+        !(def = dom_get_def(c, name, 1, &err)))
+        goto out;
+    for (size_t i = 0; i < def->n_disks && !hit; i++) {
+        char *src = def->disks[i].source ? realpath(def->disks[i].source, NULL) : NULL;
+        hit = src && strcmp(src, canon) == 0;
+        free(src);
+    }
+    if (hit)
+        lua_pushfstring(L, "snapshot '%s' of domain '%s'", snaps[n - 1]->name, name);
+out:
+    dom_def_free(def);
+    snap_list_free(snaps, n);
+    return hit;
+}
+
+/* registry["luavirt.snapshot_user"](path) -> which snapshot of a defined
+ * guest lives in or hangs on that file, or nil: storage asks before it
+ * deletes a volume (vol_lua.c), without knowing where kvm keeps anything. */
+static int
+l_snapshot_user(lua_State *L)
+{
+    struct lv_conn *c = lv_lua_conn(L);
+    struct lv_err err = LV_ERR_INIT;
+    struct dom_entry *e = NULL;
+    char *canon = realpath(luaL_checkstring(L, 1), NULL);
+    size_t n = 0;
+    int found = 0;
+
+    if (!canon || dom_list(c, DOM_LIST_ACTIVE | DOM_LIST_INACTIVE, &e, &n, &err) < 0) {
+        free(canon);
+        return 0;
+    }
+    for (size_t i = 0; i < n && !found; i++)
+        found = e[i].persistent && push_snapshot_user(L, c, e[i].name, canon);
+    dom_list_free(e, n);
+    free(canon);
+    return found;
+}
+
+void
+dom_lua_register_snapshot_user(lua_State *L)
+{
+    lua_pushcfunction(L, l_snapshot_user);
+    lua_setfield(L, LUA_REGISTRYINDEX, "luavirt.snapshot_user");
 }
 
 static const luaL_Reg methods[] = {

@@ -217,6 +217,32 @@ l_vol_resize(lua_State *L)
     return 1;
 }
 
+/* -1 with err set when a snapshot of a defined guest lives in or hangs on
+ * the volume's file: deleting it would leave snapshot-delete and undefine
+ * failing on a missing image. The domain side answers through the query it
+ * registers (kvm/dom_lua_save.c); storage knows no domain. */
+static int
+snapshot_user(lua_State *L, const char *pool, const char *name, struct lv_err *err)
+{
+    char *path = vol_ops_path(lv_lua_conn(L), pool, name, err);
+    int r = 0;
+
+    if (!path)
+        return -1;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "luavirt.snapshot_user") == LUA_TFUNCTION) {
+        lua_pushstring(L, path);
+        lua_call(L, 1, 1);
+        if (lua_isstring(L, -1)) {
+            lv_err_set(err, LV_E_BUSY, "volume '%s': cannot delete: %s uses it; "
+                       "delete the snapshot first", name, lua_tostring(L, -1));
+            r = -1;
+        }
+    }
+    lua_pop(L, 1);
+    free(path);
+    return r;
+}
+
 static int
 l_vol_delete(lua_State *L)
 {
@@ -225,6 +251,8 @@ l_vol_delete(lua_State *L)
     char *removed = NULL;
 
     vol_lua_check(L, 1, &pool, &name);
+    if (snapshot_user(L, pool, name, &err) < 0)
+        return lv_lua_raise(L, &err);
     if (vol_ops_delete(lv_lua_conn(L), pool, name, &removed, &err) < 0)
         return lv_lua_raise(L, &err);
     lua_settop(L, 1);

@@ -161,4 +161,50 @@ t.test("errors: codes, messages, virt.error", function()
   t.eq(virt.find_pool("bad"), nil, "nothing defined")
 end)
 
+-- Seconds of wall time fn takes.
+local function timed(fn)
+  local t0 = os.time()
+  fn()
+  return os.time() - t0
+end
+
+t.test("wait for a state a shut off guest cannot reach: an error at once", function()
+  local d = virt.define_domain(g.xml("waiter"))
+  local secs = timed(function()
+    t.raises("state", {"waiter", "'running'", "shut off"}, function()
+      d:wait{state = "running", timeout = 30}
+    end)
+  end)
+  t.check(secs <= 2, "refused at once, not after the timeout: " .. secs .. " s")
+  t.eq(d:wait{state = "shut off", timeout = 1}, true, "a state it is in returns at once")
+  d:undefine()
+end)
+
+t.test("shutdown of a guest without ACPI: an error at once", function()
+  local xml = g.xml("noacpi"):gsub("<acpi/>", "")
+  local d = virt.create_domain(xml)
+  local secs = timed(function()
+    t.raises("unsupported", {"noacpi", "ACPI", "destroy"}, function() d:shutdown() end)
+  end)
+  t.check(secs <= 2, "refused at once: " .. secs .. " s")
+  t.eq(d.state, "running", "still running")
+  d:destroy()
+end)
+
+t.test("a volume holding a defined guest's snapshot is not deleted", function()
+  local p = virt.pool("default")
+  local v = p:create_volume{name = "snapdisk.qcow2", capacity = "16M", format = "qcow2"}
+  local disk = string.format("<disk type='file' device='disk'><driver name='qemu' " ..
+    "type='qcow2'/><source file='%s'/><target dev='vdb' bus='virtio'/></disk>\n", v.path)
+  local d = virt.define_domain((g.xml("snapuser"):gsub("</devices>", disk .. "  </devices>")))
+  local s = d:create_snapshot({name = "keep"})
+  t.raises("busy", {"snapdisk.qcow2", "snapshot 'keep' of domain 'snapuser'"},
+    function() v:delete() end)
+  t.check(p:find_volume("snapdisk.qcow2"), "the volume is still there")
+  s:delete()
+  t.eq(d:undefine(), d, "plain undefine works: the image is intact")
+  local path = v.path
+  t.eq(select(2, v:delete()), path, "deleted once no snapshot needs it")
+end)
+
 t.done()
