@@ -207,4 +207,13 @@ t.test("a volume holding a defined guest's snapshot is not deleted", function()
   t.eq(select(2, v:delete()), path, "deleted once no snapshot needs it")
 end)
 
+t.test("the REPL shows an error's message and code", function()
+  local f = io.popen("printf 'virt.domain(\"nope\")\\nerror({message = \"plain\"})\\n' | " ..
+    g.bin .. " 2>&1")
+  local out = f:read("a")
+  f:close()
+  t.check(out:find("error: domain 'nope': no such domain [no-domain]", 1, true), out)
+  t.check(out:find("error: plain", 1, true), "a table error shows its message: " .. out)
+end)
+
 t.done()

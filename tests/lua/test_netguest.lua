@@ -128,6 +128,22 @@ end
 
 local def = virt.network("default")
 
+-- Is something listening on TCP port (this namespace's /proc/net/tcp*)?
+local function tcp_listening(port)
+  for _, path in ipairs({"/proc/net/tcp", "/proc/net/tcp6"}) do
+    local f = io.open(path)
+    for line in f and f:lines() or function() end do
+      local lport, st = line:match("^%s*%d+: %x+:(%x+) %x+:%x+ (%x+)")
+      if lport and tonumber(lport, 16) == port and st == "0A" then
+        f:close()
+        return true
+      end
+    end
+    if f then f:close() end
+  end
+  return false
+end
+
 t.test("default NAT network: a lease, domifaddr, the gateway pings; a static host", function()
   def:start()
   def:update("add", "ip-dhcp-host",
@@ -187,7 +203,8 @@ t.test("port forwarding: host port to a guest's listener, from outside and from 
   t.raises("invalid", {"'192.168.122.1'"}, function()
     def:port_forward{host_port = 8081, guest_ip = "192.168.122.1"}
   end)
-  os.execute("(timeout 20 busybox nc -l -p 8082 >/dev/null 2>&1 &) ; sleep 0.3")
+  os.execute("(timeout 20 busybox nc -l -p 8082 >/dev/null 2>&1 &)")
+  t.check(t.eventually(function() return tcp_listening(8082) end, 10), "nc listens on 8082")
   t.raises("busy", {"tcp port 8082 is in use on the host"}, function()
     def:port_forward{host_port = 8082, guest_ip = "192.168.122.10"}
   end)
