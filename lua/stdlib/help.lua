@@ -97,7 +97,7 @@ M.kinds = {
       { "managed_save", "d:managed_save()", "save it where start finds it" },
       { "managed_save_remove", "d:managed_save_remove()", "drop the managed save image" },
       { "attach_interface", "d:attach_interface{type=, source=, model=, mac=, target=, link=, mtu=, live=, config=}",
-        "add a NIC; its MAC" },
+        "add a NIC; self and its MAC" },
       { "detach_interface", "d:detach_interface{type=, mac=, live=, config=}", "remove a NIC" },
       { "interfaces", "d:interfaces{inactive=}", "its NICs as rows" },
       { "interface_stats", "d:interface_stats(dev)", "a NIC's counters" },

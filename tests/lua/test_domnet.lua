@@ -113,9 +113,10 @@ end)
 t.test("hotplug a NIC, set its link down and up, unplug it", function()
   local d = virt.create_domain(xml_with("hot", {nic("bridge", "br0", "52:54:00:00:02:01")}))
   d:wait_console(READY, 60)
-  local mac = d:attach_interface{type = "bridge", source = "br0", model = "virtio",
+  local self_, mac = d:attach_interface{type = "bridge", source = "br0", model = "virtio",
     mac = "52:54:00:00:02:02", live = true}
-  t.eq(mac, "52:54:00:00:02:02", "MAC returned")
+  t.eq(self_, d, "attach returns the domain")
+  t.eq(mac, "52:54:00:00:02:02", "and the MAC")
   t.check(d:monitor_command("info network", {hmp = true})
     :find("macaddr=52:54:00:00:02:02", 1, true), "QEMU has the new NIC")
   local ifs = d:interfaces()
