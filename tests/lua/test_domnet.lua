@@ -251,6 +251,7 @@ t.test("a guest on the default network gets a lease; domifaddr shows it", functi
   t.check(out:find(" Name       MAC address          Protocol     Address\n", 1, true), out)
   t.check(out:find(" vnet0      52:54:00:00:05:01    ipv4         ", 1, true), out)
   d:destroy()
+  n:destroy()   -- its dnsmasq goes with it
 end)
 
 g.cleanup()
