@@ -46,6 +46,20 @@ t.test("help, README and the exposed names agree", function()
       end
     end
   end
+  -- every key a function accepts is in its help signature, as "key="
+  local sig = {}
+  for _, r in ipairs(help.functions) do sig["virt." .. r[1]] = r[2] end
+  for _, kind in ipairs(help.KINDS) do
+    for _, r in ipairs(help.kinds[kind].methods) do sig[kind .. ":" .. r[1]] = r[2] end
+  end
+  for fn, args in pairs(virt.api_keys()) do
+    for _, list in pairs(args) do
+      for key in list:gmatch("%S+") do
+        t.check(sig[fn] and sig[fn]:find(key .. "=", 1, true),
+          string.format("help's %s shows its key %s", fn, key))
+      end
+    end
+  end
   local f = assert(io.open("README.md"))
   local readme = f:read("a")
   f:close()
