@@ -2,9 +2,11 @@
  * lua_handle.h): the weak cache, the metamethods, the method tables. */
 #include "lua_handle.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime.h"
 #include "strbuf.h"
 
 #define CACHE_SUFFIX ".cache"
@@ -73,8 +75,11 @@ lv_handle_check(lua_State *L, int idx, const struct lv_handle_type *t)
 {
     struct lv_handle *h = luaL_checkudata(L, idx, t->mt);
 
-    if (!h->name)
-        luaL_error(L, "%s: handle is closed", t->kind);
+    if (!h->name) {
+        struct lv_err err = LV_ERR_INIT;
+        lv_err_set(&err, LV_E_INVALID, "%s: handle is closed", t->kind);
+        lv_lua_raise(L, &err);
+    }
     return h;
 }
 
@@ -142,9 +147,11 @@ m_newindex(lua_State *L)
 {
     const struct lv_handle_type *t = up_type(L);
     struct lv_handle *h = lv_handle_check(L, 1, t);
+    struct lv_err err = LV_ERR_INIT;
 
-    return luaL_error(L, "%s '%s': property '%s' is read-only", t->kind, h->name,
-                      luaL_checkstring(L, 2));
+    lv_err_set(&err, LV_E_INVALID, "%s '%s': property '%s' is read-only", t->kind,
+               h->name, luaL_checkstring(L, 2));
+    return lv_lua_raise(L, &err);
 }
 
 /* Methods first, then the type's read-only properties; else nil. */
@@ -166,14 +173,48 @@ m_index(lua_State *L)
     return 1;
 }
 
+/* pairs(obj): the properties with their values, then the methods, so the
+ * REPL and a script see what an object holds. */
+static int
+m_pairs(lua_State *L)
+{
+    const struct lv_handle_type *t = up_type(L);
+    struct lv_handle *h = lv_handle_check(L, 1, t);
+
+    int tbl, top;
+
+    lua_getglobal(L, "next");
+    lua_newtable(L);
+    tbl = lua_gettop(L);
+    for (size_t i = 0; t->props && t->props[i]; i++) {
+        top = lua_gettop(L);
+        /* a property may leave more than its value on the stack */
+        if (t->property(L, h, t->props[i]))
+            lua_setfield(L, tbl, t->props[i]);
+        lua_settop(L, top);
+    }
+    luaL_getmetatable(L, t->mt);
+    lua_getfield(L, -1, "__methods_table");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_settable(L, -6);
+    }
+    lua_pop(L, 2);
+    lua_pushnil(L);
+    return 3;
+}
+
 void
 lv_handle_register(lua_State *L, const struct lv_handle_type *t)
 {
     static const luaL_Reg meta[] = {
         { "__index", m_index }, { "__newindex", m_newindex },
-        { "__tostring", m_tostring }, { "__eq", m_eq },
+        { "__tostring", m_tostring }, { "__eq", m_eq }, { "__pairs", m_pairs },
         { "__gc", m_close }, { "__close", m_close }, { NULL, NULL },
     };
+    char prefix[64];
     int n = 0;
 
     if (!luaL_newmetatable(L, t->mt)) {
@@ -182,10 +223,19 @@ lv_handle_register(lua_State *L, const struct lv_handle_type *t)
     }
     lua_pushlightuserdata(L, (void *)t);
     luaL_setfuncs(L, meta, 1);
+    snprintf(prefix, sizeof(prefix), "%s:", t->kind);
     lua_newtable(L);
     for (size_t i = 0; t->methods && t->methods[i]; i++)
-        luaL_setfuncs(L, t->methods[i], 0);
+        lv_api_setfuncs(L, t->methods[i], prefix, t->keys);
     lua_setfield(L, -2, "__methods_table");
+    lua_newtable(L);
+    for (size_t i = 0; t->props && t->props[i]; i++) {
+        lua_pushstring(L, t->props[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "__properties");
+    lua_pushstring(L, t->kind);
+    lua_setfield(L, -2, "__kind");
     lua_newtable(L);                          /* names, for completion */
     for (size_t i = 0; t->methods && t->methods[i]; i++)
         for (const luaL_Reg *m = t->methods[i]; m->name; m++) {

@@ -9,11 +9,15 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "lua_api.h"
+
 struct lv_handle;
 
 /* What one object type supplies; the rest (cache, __gc/__close, __eq,
  * __newindex, __index over the method tables, __methods for completion)
- * is common. */
+ * is common. Methods are registered through lv_api_setfuncs as
+ * "<kind>:<method>"; __pairs lists the properties with their values, then
+ * the methods; __properties and __methods name them for completion. */
 struct lv_handle_type {
     const char *mt;                     /* "luavirt.network" */
     const char *kind;                   /* "network", for messages */
@@ -22,6 +26,11 @@ struct lv_handle_type {
     int (*property)(lua_State *L, const struct lv_handle *h, const char *key);
     /* Push the __tostring text of h ("network 'default' (active)"). */
     void (*tostring)(lua_State *L, const struct lv_handle *h);
+    /* The property names, NULL-terminated: what pairs, completion and help
+     * show besides the methods. */
+    const char *const *props;
+    /* The keys each method's options tables accept (lua_api.h). */
+    const struct lv_api_keys *keys;
 };
 
 struct lv_handle {

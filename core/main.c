@@ -206,6 +206,22 @@ is_script(const char *s)
     return strcmp(s, "-") == 0 || (n > 4 && strcmp(s + n - 4, ".lua") == 0);
 }
 
+/* help(x): lua/stdlib/help.lua, loaded on first use */
+static int
+l_help(lua_State *L)
+{
+    int n = lua_gettop(L);
+
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "help");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "help");
+    lua_insert(L, 1);
+    lua_pop(L, 1);
+    lua_call(L, n, 0);
+    return 0;
+}
+
 static int
 pmain(lua_State *L)
 {
@@ -223,6 +239,8 @@ pmain(lua_State *L)
     lua_pushliteral(L, LUAVIRT_VERSION);
     lua_setfield(L, -2, "VERSION");
     lua_pop(L, 1);
+    lua_pushcfunction(L, l_help);
+    lua_setglobal(L, "help");
     if (a->code) {
         a->status = run_code(L, a);
     } else if (a->first < a->argc && is_script(a->argv[a->first])) {

@@ -109,9 +109,14 @@ repl_msghandler(lua_State *L)
         if (luaL_callmeta(L, 1, "__tostring") &&
             lua_type(L, -1) == LUA_TSTRING)
             msg = lua_tostring(L, -1);
+        else if (lua_istable(L, 1) && lua_getfield(L, 1, "message") == LUA_TSTRING)
+            msg = lua_tostring(L, -1);
         else
             msg = lua_pushfstring(L, "(error object is a %s value)",
                                   luaL_typename(L, 1));
+        /* a luavirt.error shows its code, which scripts test (err.code) */
+        if (lua_istable(L, 1) && lua_getfield(L, 1, "code") == LUA_TSTRING)
+            msg = lua_pushfstring(L, "%s [%s]", msg, lua_tostring(L, -1));
     }
     if (debug != NULL && debug[0] != '\0')
         luaL_traceback(L, L, msg, 1);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "lua_api.h"
 #include "lua_json.h"
 #include "spawn.h"
 #include "strbuf.h"
@@ -360,16 +361,36 @@ lv_lua_opt_str(lua_State *L, int idx, const char *key, const char *def)
 void
 lv_lua_setfuncs(lua_State *L, const luaL_Reg *funcs)
 {
-    luaL_setfuncs(L, funcs, 0);
+    lv_api_setfuncs(L, funcs, "virt.", NULL);
+}
+
+/* virt.error(code, message) -> a luavirt.error, for Lua code that raises
+ * the same objects as C: error(virt.error("invalid", "vm 'x': ...")) */
+static int
+l_error(lua_State *L)
+{
+    const char *code = luaL_checkstring(L, 1);
+    const char *msg = luaL_checkstring(L, 2);
+    int c = lv_errcode_from_str(code);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (c < 0)
+        return luaL_argerror(L, 1, lua_pushfstring(L, "unknown error code '%s'", code));
+    lv_err_set(&err, (enum lv_errcode)c, "%s", msg);
+    lv_lua_push_error(L, &err);
+    return 1;
 }
 
 static const luaL_Reg core_funcs[] = {
+    { "error", l_error },
     { "uri", l_uri },
     { "hostname", l_hostname },
     { "json", l_json },
     { "json_decode", l_json_decode },
     { "isatty", l_isatty },
     { "run_editor", l_run_editor },
+    { "to_xml", lv_api_l_to_xml },
+    { "api_keys", lv_api_l_keys },
     { NULL, NULL },
 };
 
@@ -491,7 +512,7 @@ lv_runtime_new(const char *uri, struct lv_err *err)
     push_error_meta(L);
     lua_pop(L, 1);
     lua_newtable(L);
-    luaL_setfuncs(L, core_funcs, 0);
+    lv_lua_setfuncs(L, core_funcs);
     lua_pushvalue(L, -1);
     lua_setglobal(L, "virt");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "deadline.h"
+#include "dom.h"
+#include "dom_def.h"
 #include "dom_run.h"
 #include "dom_session.h"
 #include "dom_store.h"
@@ -67,6 +69,27 @@ out:
     return ret;
 }
 
+/* 1 if the running guest was given ACPI, so that system_powerdown reaches
+ * it (QEMU runs without ACPI when <acpi/> is absent: the request would be
+ * dropped and a wait would only time out); 0 if not, or with err set. */
+static int
+has_acpi(struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    struct dom_def *def = dom_get_def(c, name, 0, err);
+    int r = 0;
+
+    if (!def)
+        return 0;
+    for (size_t i = 0; i < def->n_features; i++) {
+        const char *state = lv_attrs_get(&def->features[i].attrs, "state");
+        if (strcmp(def->features[i].name, "acpi") == 0 &&
+            (!state || strcmp(state, "off") != 0))
+            r = 1;
+    }
+    dom_def_free(def);
+    return r;
+}
+
 int
 dom_shutdown(struct lv_conn *c, const char *name, enum dom_shutdown_mode m,
              struct lv_err *err)
@@ -75,6 +98,17 @@ dom_shutdown(struct lv_conn *c, const char *name, enum dom_shutdown_mode m,
         lv_err_set(err, LV_E_UNSUPPORTED,
                    "domain '%s': cannot shut down with --mode agent: the guest agent "
                    "is not supported yet; use --mode acpi", name);
+        return -1;
+    }
+    struct dom_status st;
+
+    /* a guest that is not running gets simple_op's own error */
+    if (dom_status_read(c, name, &st, NULL) == 0 && st.state != DOM_STATE_SHUTOFF &&
+        !has_acpi(c, name, err)) {
+        if (err->code == LV_E_OK)
+            lv_err_set(err, LV_E_UNSUPPORTED, "domain '%s': cannot shut down: the "
+                       "guest has no ACPI (<features><acpi/>) to ask; use destroy",
+                       name);
         return -1;
     }
     return simple_op(c, name, "shut down", "system_powerdown", -1, err);

@@ -15,6 +15,7 @@
 #include "dom_save.h"
 #include "dom_start.h"
 #include "dom_store.h"
+#include "dom_table.h"
 #include "dom_wait.h"
 #include "dom_xml.h"
 #include "lua_handle.h"
@@ -111,6 +112,61 @@ push_property(lua_State *L, const struct lv_handle *h, const char *key)
     return 1;
 }
 
+static const char *const dom_props[] = {
+    "name", "uuid", "state", "id", "active", "persistent", "autostart",
+    "has_managed_save", NULL,
+};
+
+#define SCOPE "live config"
+#define UNDEFINE_KEYS "nvram snapshots_metadata managed_save keep_nvram keep_tpm"
+
+static const struct lv_api_keys dom_keys[] = {
+    { "start", 2, "paused timeout" },
+    { "shutdown", 2, "mode" },
+    { "destroy", 2, "timeout" },
+    { "undefine", 2, UNDEFINE_KEYS },
+    { "undefine_storage", 2, UNDEFINE_KEYS },
+    { "xml", 2, "inactive security_info" },
+    { "definition", 2, "inactive security_info" },
+    { "description", 2, "title inactive" },
+    { "set_description", 3, "title " SCOPE },
+    { "redefine", 3, "keep_unknown" },
+    { "wait", 2, "state timeout" },
+    { "console_write", 3, "expect timeout" },
+    { "monitor_command", 3, "hmp" },
+    { "attach_disk", 2, "source target bus format device cache readonly shareable "
+                        SCOPE },
+    { "detach_disk", 3, SCOPE },
+    { "change_media", 4, "eject " SCOPE },
+    { "update_device", 3, SCOPE },
+    { "disks", 2, "inactive" },
+    { "attach_interface", 2, "type source model mac target link mtu " SCOPE },
+    { "detach_interface", 2, "type mac " SCOPE },
+    { "interfaces", 2, "inactive" },
+    { "get_link", 3, "config" },
+    { "set_link", 4, SCOPE },
+    { "addresses", 2, "source" },
+    { "create_snapshot", 2, "name description xml" },
+    { "create_snapshot", 3, "disk_only atomic" },
+    { NULL, 0, NULL },
+};
+
+/* virt.to_xml("domain", table) */
+static int
+l_dom_to_xml(lua_State *L)
+{
+    struct lv_err err = LV_ERR_INIT;
+    struct dom_def *def = dom_table_to_def(L, 1, &err);
+    char *xml = def ? dom_def_format_xml(def, 0, &err) : NULL;
+
+    dom_def_free(def);
+    if (!xml)
+        return lv_lua_raise(L, &err);
+    lua_pushstring(L, xml);
+    free(xml);
+    return 1;
+}
+
 void
 dom_lua_open(lua_State *L)
 {
@@ -125,7 +181,10 @@ dom_lua_open(lua_State *L)
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,
+        .props = dom_props, .keys = dom_keys,
     };
     lv_handle_register(L, &dom_type);
-    luaL_setfuncs(L, dom_lua_module_funcs(), 0);
+    lv_api_setfuncs(L, dom_lua_module_funcs(), "virt.", dom_lua_module_keys());
+    lv_api_set_to_xml(L, "domain", l_dom_to_xml);
+    dom_lua_register_snapshot_user(L);
 }

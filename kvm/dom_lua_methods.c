@@ -129,7 +129,7 @@ l_xml(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
-    int secure = lv_lua_opt_bool(L, 2, "secure", 0);
+    int secure = lv_lua_opt_bool(L, 2, "security_info", 0);
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = dom_get_def(CONN(L), name, inactive, &err);
     char *xml = NULL;
@@ -150,7 +150,7 @@ l_definition(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
-    int secure = lv_lua_opt_bool(L, 2, "secure", 0);
+    int secure = lv_lua_opt_bool(L, 2, "security_info", 0);
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = dom_get_def(CONN(L), name, inactive, &err);
 
@@ -349,8 +349,19 @@ l_wait(lua_State *L)
     struct lv_err err = LV_ERR_INIT;
     int s = dom_state_from_str(state);
 
+    struct dom_status st;
+
     if (s < 0)
         return luaL_argerror(L, 2, lua_pushfstring(L, "unknown state '%s'", state));
+    if (dom_status_read(CONN(L), name, &st, &err) < 0)
+        return lv_lua_raise(L, &err);
+    /* a shut off guest leaves that state only by a start: waiting for
+     * anything else could only time out */
+    if (st.state == DOM_STATE_SHUTOFF && s != DOM_STATE_SHUTOFF) {
+        lv_err_set(&err, LV_E_STATE, "domain '%s': cannot wait for '%s': it is shut "
+                   "off and nothing but a start changes that", name, state);
+        return lv_lua_raise(L, &err);
+    }
     if (dom_wait_state(CONN(L), name, (enum dom_state)s, t, &err) < 0)
         return lv_lua_raise(L, &err);
     lua_pushboolean(L, 1);

@@ -1,5 +1,6 @@
-/* dom_lua_module.c - the domain functions of the virt module: list, names,
- * domain, lookup, define, create, validate, to_native, autostart_all. */
+/* dom_lua_module.c - the domain functions of the virt module: domains,
+ * domain_rows, domain, find_domain, define_domain, create_domain, validate,
+ * to_native, autostart_all. */
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #include "spawn.h"
 #include "strbuf.h"
 
-/* Which entries virt.list{...} keeps. */
+/* Which entries virt.domains{...} keeps. */
 struct list_filter {
     unsigned flags;
     int running, paused, shutoff;    /* state filters; all 0: no filter */
@@ -75,7 +76,7 @@ keep_entry(const struct list_filter *f, const struct dom_entry *e)
     return 1;
 }
 
-enum list_mode { LIST_HANDLES, LIST_NAMES, LIST_ROWS };
+enum list_mode { LIST_HANDLES, LIST_ROWS };
 
 /* A plain row {id, name, state, persistent, autostart}: no handle, no XML */
 static void
@@ -112,9 +113,7 @@ list_common(lua_State *L, enum list_mode mode)
     for (size_t i = 0; i < n; i++) {
         if (!keep_entry(&f, &e[i]))
             continue;
-        if (mode == LIST_NAMES)
-            lua_pushstring(L, e[i].name);
-        else if (mode == LIST_ROWS)
+        if (mode == LIST_ROWS)
             push_row(L, &e[i]);
         else
             dom_lua_push(L, e[i].name);
@@ -130,13 +129,7 @@ l_list(lua_State *L)
     return list_common(L, LIST_HANDLES);
 }
 
-static int
-l_names(lua_State *L)
-{
-    return list_common(L, LIST_NAMES);
-}
-
-/* virt.list_rows{...}: the rows `list` prints, straight from the run dirs */
+/* virt.domain_rows{...}: the rows `list` prints, straight from the run dirs */
 static int
 l_list_rows(lua_State *L)
 {
@@ -324,21 +317,37 @@ l_autostart_all(lua_State *L)
 }
 
 static const luaL_Reg funcs[] = {
-    { "list", l_list },
-    { "names", l_names },
-    { "list_rows", l_list_rows },
+    { "domains", l_list },
+    { "domain_rows", l_list_rows },
     { "domain", l_domain },
-    { "lookup", l_lookup },
-    { "define", l_define },
-    { "create", l_create },
+    { "find_domain", l_lookup },
+    { "define_domain", l_define },
+    { "create_domain", l_create },
     { "validate", l_validate },
     { "to_native", l_to_native },
     { "autostart_all", l_autostart_all },
     { NULL, NULL },
 };
 
+#define FILTER_KEYS "all inactive running paused shutoff autostart persistent"
+
+static const struct lv_api_keys keys[] = {
+    { "domains", 1, FILTER_KEYS },
+    { "domain_rows", 1, FILTER_KEYS },
+    { "define_domain", 2, "keep_unknown source" },
+    { "create_domain", 2, "paused timeout keep_unknown source" },
+    { "to_native", 2, "keep_unknown source" },
+    { NULL, 0, NULL },
+};
+
 const luaL_Reg *
 dom_lua_module_funcs(void)
 {
     return funcs;
+}
+
+const struct lv_api_keys *
+dom_lua_module_keys(void)
+{
+    return keys;
 }

@@ -21,7 +21,7 @@ opt_flags(lua_State *L, int idx)
 }
 
 /* d:attach_interface{type=, source=, model=, mac=, target=, link=, mtu=,
- * live=, config=} -> the MAC address used */
+ * live=, config=} -> d, the MAC address used */
 static int
 l_attach_interface(lua_State *L)
 {
@@ -43,8 +43,9 @@ l_attach_interface(lua_State *L)
     };
     if (dom_net_attach(lv_lua_conn(L), name, &s, mac, &err) < 0)
         return lv_lua_raise(L, &err);
+    lua_settop(L, 1);            /* self, then what it made */
     lua_pushstring(L, mac);
-    return 1;
+    return 2;
 }
 
 /* d:detach_interface{type=, mac=, live=, config=} -> d */

@@ -7,6 +7,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "lua_api.h"
+
 /* Push the (cached) handle of domain name. */
 void dom_lua_push(lua_State *L, const char *name);
 /* The name behind the luavirt.domain at idx; raises if closed. */
@@ -22,6 +24,10 @@ const luaL_Reg *dom_lua_methods(void);          /* dom_lua_methods.c: lifecycle 
 const luaL_Reg *dom_lua_net_methods(void);      /* dom_lua_net.c: NICs */
 const luaL_Reg *dom_lua_disk_methods(void);     /* dom_lua_disk.c: disks */
 const luaL_Reg *dom_lua_module_funcs(void);
+const struct lv_api_keys *dom_lua_module_keys(void);
+/* Register the "which snapshot uses this file" query storage asks
+ * (dom_lua_save.c). */
+void dom_lua_register_snapshot_user(lua_State *L);
 const luaL_Reg *dom_lua_save_methods(void);     /* dom_lua_save.c: snapshots, save */
 
 #endif

@@ -184,5 +184,5 @@ host_lua_open(lua_State *L)
         { "version", l_version },
         { NULL, NULL },
     };
-    luaL_setfuncs(L, funcs, 0);
+    lv_lua_setfuncs(L, funcs);
 }

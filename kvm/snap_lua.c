@@ -1,6 +1,6 @@
 /* snap_lua.c - luavirt.snapshot: a handle naming one snapshot of one
- * domain (s.name, s.domain, s.current; s:revert{}, s:delete{}, s:xml(),
- * s:info(), s:parent()), and virt.restore(path). Every call reads the
+ * domain (s.name, s.domain, s.parent, s.state, s.current; s:revert{},
+ * s:delete{}, s:xml{}, s:info(), s:definition()), and virt.restore(path). Every call reads the
  * metadata afresh: other shells change it. */
 #include "snap_lua.h"
 
@@ -57,7 +57,7 @@ l_revert(lua_State *L)
     return 1;
 }
 
-/* s:delete{children=, children_only=, metadata=} -> names removed */
+/* s:delete{children=, children_only=, metadata=} -> s, names removed */
 static int
 l_delete(lua_State *L)
 {
@@ -77,13 +77,14 @@ l_delete(lua_State *L)
         return luaL_argerror(L, 2, "children and children_only exclude each other");
     if (snap_delete(lv_lua_conn(L), ud->parent, ud->name, flags, &gone, &n, &err) < 0)
         return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_pushstring(L, gone[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     snap_names_free(gone, n);
-    return 1;
+    return 2;
 }
 
 static int
@@ -109,6 +110,44 @@ set_str(lua_State *L, const char *k, const char *v)
     lua_setfield(L, -2, k);
 }
 
+/* The guest's state at snapshot time in the domain's words ("shut off",
+ * as domstate says; the XML has "shutoff"). */
+static const char *
+state_word(const char *xml_state)
+{
+    if (xml_state && strcmp(xml_state, "shutoff") == 0)
+        return "shut off";
+    return xml_state;
+}
+
+/* The table form: what create_snapshot takes and the XML holds. */
+static void
+push_def(lua_State *L, const struct snap_def *s)
+{
+    lua_createtable(L, 0, 6);
+    set_str(L, "name", s->name);
+    set_str(L, "description", s->description);
+    set_str(L, "state", state_word(s->state));
+    set_str(L, "parent", s->parent);
+    set_str(L, "location", snap_is_external(s) ? "external" : "internal");
+    lua_pushinteger(L, s->creation_time);
+    lua_setfield(L, -2, "creation_time");
+}
+
+static int
+l_definition(lua_State *L)
+{
+    struct lv_handle *ud = check_snap(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    struct snap_def *s = snap_get(lv_lua_conn(L), ud->parent, ud->name, &err);
+
+    if (!s)
+        return lv_lua_raise(L, &err);
+    push_def(L, s);
+    snap_def_free(s);
+    return 1;
+}
+
 /* virsh snapshot-info's facts as a table */
 static int
 l_info(lua_State *L)
@@ -127,15 +166,8 @@ l_info(lua_State *L)
         snap_def_free(s);
         return lv_lua_raise(L, &err);
     }
-    lua_createtable(L, 0, 10);
-    set_str(L, "name", s->name);
+    push_def(L, s);
     set_str(L, "domain", ud->parent);
-    set_str(L, "description", s->description);
-    set_str(L, "state", s->state);
-    set_str(L, "parent", s->parent);
-    set_str(L, "location", snap_is_external(s) ? "external" : "internal");
-    lua_pushinteger(L, s->creation_time);
-    lua_setfield(L, -2, "creation_time");
     lua_pushboolean(L, s->current);
     lua_setfield(L, -2, "current");
     lua_pushinteger(L, kids);
@@ -148,19 +180,28 @@ l_info(lua_State *L)
     return 1;
 }
 
+/* s.parent, s.state, s.description: from the snapshot's metadata */
 static int
-l_parent(lua_State *L)
+push_meta(lua_State *L, const struct lv_handle *ud, const char *key)
 {
-    struct lv_handle *ud = check_snap(L, 1);
     struct lv_err err = LV_ERR_INIT;
     struct snap_def *s = snap_get(lv_lua_conn(L), ud->parent, ud->name, &err);
+    const char *v;
 
     if (!s)
         return lv_lua_raise(L, &err);
-    if (s->parent)
-        snap_lua_push(L, ud->parent, s->parent);
-    else
-        lua_pushnil(L);
+    if (strcmp(key, "parent") == 0) {
+        if (s->parent)
+            snap_lua_push(L, ud->parent, s->parent);
+        else
+            lua_pushnil(L);
+    } else {
+        v = key[0] == 's' ? state_word(s->state) : s->description;
+        if (v)
+            lua_pushstring(L, v);
+        else
+            lua_pushnil(L);
+    }
     snap_def_free(s);
     return 1;
 }
@@ -170,7 +211,7 @@ static const luaL_Reg methods[] = {
     { "delete", l_delete },
     { "xml", l_xml },
     { "info", l_info },
-    { "parent", l_parent },
+    { "definition", l_definition },
     { NULL, NULL },
 };
 
@@ -183,6 +224,9 @@ snap_property(lua_State *L, const struct lv_handle *ud, const char *key)
         lua_pushstring(L, ud->name);
     } else if (strcmp(key, "domain") == 0) {
         dom_lua_push(L, ud->parent);
+    } else if (strcmp(key, "parent") == 0 || strcmp(key, "state") == 0 ||
+               strcmp(key, "description") == 0) {
+        return push_meta(L, ud, key);
     } else if (strcmp(key, "current") == 0) {
         char *cur = snap_current(lv_lua_conn(L), ud->parent, &err);
         if (!cur && err.code != LV_E_OK)
@@ -197,12 +241,26 @@ snap_property(lua_State *L, const struct lv_handle *ud, const char *key)
 
 static const luaL_Reg *const snap_method_tables[] = { methods, NULL };
 
+static const char *const snap_props[] = {
+    "name", "domain", "parent", "state", "current", "description", NULL,
+};
+
+static const struct lv_api_keys snap_keys[] = {
+    { "revert", 2, "running paused" },
+    { "delete", 2, "children children_only metadata" },
+    { "xml", 2, "security_info" },
+    { "restore", 2, "running paused" },
+    { NULL, 0, NULL },
+};
+
 static const struct lv_handle_type snap_type = {
     .mt = SNAP_MT,
     .kind = "snapshot",
     .methods = snap_method_tables,
     .property = snap_property,
     .tostring = snap_tostring,
+    .props = snap_props,
+    .keys = snap_keys,
 };
 
 /* virt.restore(path, {paused=, running=}) -> domain */
@@ -236,5 +294,5 @@ snap_lua_open(lua_State *L)
     };
 
     lv_handle_register(L, &snap_type);
-    lv_lua_setfuncs(L, funcs);
+    lv_api_setfuncs(L, funcs, "virt.", snap_keys);
 }

@@ -76,7 +76,8 @@ l_undefine(lua_State *L)
 
     if (net_undefine(lv_lua_conn(L), name, &err) < 0)
         return lv_lua_raise(L, &err);
-    return 0;
+    lua_settop(L, 1);
+    return 1;
 }
 
 static int
@@ -370,6 +371,10 @@ push_property(lua_State *L, const struct lv_handle *h, const char *key)
         lua_pushboolean(L, net_run_active(c, name));
         return 1;
     }
+    if (strcmp(key, "state") == 0) {     /* net-list's words */
+        lua_pushstring(L, net_run_active(c, name) ? "active" : "inactive");
+        return 1;
+    }
     if (strcmp(key, "persistent") == 0) {
         lua_pushboolean(L, net_store_exists(c, name));
         return 1;
@@ -394,8 +399,9 @@ push_property(lua_State *L, const struct lv_handle *h, const char *key)
 
 /* ---- virt.* functions ---- */
 
+/* virt.network(name|uuid) raises no-network; virt.find_network gives nil */
 static int
-l_network(lua_State *L)
+get_network(lua_State *L, int raise)
 {
     const char *name = luaL_checkstring(L, 1);
     struct lv_conn *c = lv_lua_conn(L);
@@ -411,8 +417,24 @@ l_network(lua_State *L)
         free(found);
         return 1;
     }
+    if (!raise) {
+        lua_pushnil(L);
+        return 1;
+    }
     lv_err_set(&err, LV_E_NO_NETWORK, "network '%s': no such network", name);
     return lv_lua_raise(L, &err);
+}
+
+static int
+l_network(lua_State *L)
+{
+    return get_network(L, 1);
+}
+
+static int
+l_find_network(lua_State *L)
+{
+    return get_network(L, 0);
 }
 
 static int
@@ -457,16 +479,34 @@ define_or_create(lua_State *L, int create)
 }
 
 static int
-l_net_define(lua_State *L)
+l_define_network(lua_State *L)
 {
     return define_or_create(L, 0);
 }
 
 static int
-l_net_create(lua_State *L)
+l_create_network(lua_State *L)
 {
     return define_or_create(L, 1);
 }
+
+static const char *const net_props[] = {
+    "name", "uuid", "state", "active", "persistent", "autostart", "bridge", NULL,
+};
+
+#define FWD_KEYS "proto host_port guest_ip guest_port live config"
+
+static const struct lv_api_keys net_keys[] = {
+    { "destroy", 2, "force" },
+    { "xml", 2, "inactive security_info" },
+    { "dhcp_leases", 2, "mac" },
+    { "update", 5, "live config" },
+    { "port_forward", 2, FWD_KEYS },
+    { "port_forward_remove", 2, FWD_KEYS },
+    { "port_forwards", 2, "config" },
+    { "networks", 1, "all inactive" },
+    { NULL, 0, NULL },
+};
 
 static const luaL_Reg *const net_methods[] = { methods, NULL };
 
@@ -476,19 +516,22 @@ static const struct lv_handle_type net_type = {
     .methods = net_methods,
     .property = push_property,
     .tostring = net_tostring,
+    .props = net_props,
+    .keys = net_keys,
 };
 
 void
 net_lua_open(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        { "network", l_network },
         { "networks", l_networks },
-        { "net_define", l_net_define },
-        { "net_create", l_net_create },
+        { "network", l_network },
+        { "find_network", l_find_network },
+        { "define_network", l_define_network },
+        { "create_network", l_create_network },
         { NULL, NULL },
     };
 
     lv_handle_register(L, &net_type);
-    luaL_setfuncs(L, funcs, 0);
+    lv_api_setfuncs(L, funcs, "virt.", net_keys);
 }

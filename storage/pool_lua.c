@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 
 #include "pool_backend.h"
+#include "pool_lua_table.h"
 #include "pool_run.h"
 #include "pool_store.h"
 #include "pool_xml.h"
@@ -101,7 +102,7 @@ l_pool_destroy(lua_State *L)
     return 1;
 }
 
-/* p:delete() -> what was removed ("directory /data/vmfs") */
+/* p:delete() -> p, what was removed ("directory /data/vmfs") */
 static int
 l_pool_delete(lua_State *L)
 {
@@ -111,9 +112,10 @@ l_pool_delete(lua_State *L)
 
     if (pool_run_delete(conn(L), name, &removed, &err) < 0)
         return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
     lua_pushstring(L, removed);
     free(removed);
-    return 1;
+    return 2;
 }
 
 static int
@@ -124,7 +126,8 @@ l_pool_undefine(lua_State *L)
 
     if (pool_run_undefine(conn(L), name, &err) < 0)
         return lv_lua_raise(L, &err);
-    return 0;
+    lua_settop(L, 1);
+    return 1;
 }
 
 static int
@@ -178,8 +181,10 @@ l_pool_info(lua_State *L)
     lua_setfield(L, -2, "uuid");
     lua_pushstring(L, pool_type_to_str(def->type));
     lua_setfield(L, -2, "type");
-    lua_pushstring(L, active ? "running" : "inactive");
+    lua_pushstring(L, active ? "active" : "inactive");
     lua_setfield(L, -2, "state");
+    lua_pushboolean(L, active);
+    lua_setfield(L, -2, "active");
     lua_pushboolean(L, pool_store_exists(c, name));
     lua_setfield(L, -2, "persistent");
     lua_pushboolean(L, pool_store_autostart_get(c, name));
@@ -216,18 +221,51 @@ l_pool_xml(lua_State *L)
     return 1;
 }
 
+/* p:volume(name) raises no-volume; p:find_volume(name) gives nil */
 static int
-l_pool_volume(lua_State *L)
+get_volume(lua_State *L, int raise)
 {
     const char *name = check_pool(L, 1);
     const char *vol = luaL_checkstring(L, 2);
     struct lv_err err = LV_ERR_INIT;
     char *path = vol_ops_path(conn(L), name, vol, &err);
 
-    if (!path)
-        return lv_lua_raise(L, &err);
+    if (!path) {
+        if (raise || err.code != LV_E_NO_VOLUME)
+            return lv_lua_raise(L, &err);
+        lua_pushnil(L);
+        return 1;
+    }
     free(path);
     vol_lua_push(L, name, vol);
+    return 1;
+}
+
+static int
+l_pool_volume(lua_State *L)
+{
+    return get_volume(L, 1);
+}
+
+static int
+l_pool_find_volume(lua_State *L)
+{
+    return get_volume(L, 0);
+}
+
+/* p:definition{inactive=} -> the table form (pool_lua_table.c) */
+static int
+l_pool_definition(lua_State *L)
+{
+    const char *name = check_pool(L, 1);
+    int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
+    struct lv_err err = LV_ERR_INIT;
+    struct pool_def *def = pool_run_get_def(conn(L), name, inactive, &err);
+
+    if (!def)
+        return lv_lua_raise(L, &err);
+    pool_lua_push_def(L, def);
+    pool_def_free(def);
     return 1;
 }
 
@@ -347,7 +385,9 @@ static const luaL_Reg pool_methods[] = {
     { "set_autostart", l_pool_set_autostart },
     { "info", l_pool_info },
     { "xml", l_pool_xml },
+    { "definition", l_pool_definition },
     { "volume", l_pool_volume },
+    { "find_volume", l_pool_find_volume },
     { "volumes", l_pool_volumes },
     { "create_volume", l_pool_create_volume },
     { NULL, NULL },
@@ -376,8 +416,7 @@ push_property(lua_State *L, const struct lv_handle *h, const char *key)
     } else if (strcmp(key, "active") == 0) {
         lua_pushboolean(L, pool_run_is_active(c, name));
     } else if (strcmp(key, "state") == 0) {
-        lua_pushstring(L, pool_run_is_active(c, name) ? "running"
-                                                       : "inactive");
+        lua_pushstring(L, pool_run_is_active(c, name) ? "active" : "inactive");
     } else if (strcmp(key, "persistent") == 0) {
         lua_pushboolean(L, pool_store_exists(c, name));
     } else if (strcmp(key, "autostart") == 0) {
@@ -401,7 +440,7 @@ push_property(lua_State *L, const struct lv_handle *h, const char *key)
 
 /* ---- module functions ---- */
 
-/* virt.pool(name_or_uuid) */
+/* virt.pool(name|uuid) raises no-pool; virt.find_pool gives nil */
 static int
 l_virt_pool(lua_State *L)
 {
@@ -416,15 +455,16 @@ l_virt_pool(lua_State *L)
     return 1;
 }
 
-/* virt.pool_lookup(name_or_uuid) -> pool or nil */
 static int
-l_virt_pool_lookup(lua_State *L)
+l_virt_find_pool(lua_State *L)
 {
     const char *spec = luaL_checkstring(L, 1);
     char *name = pool_run_resolve(conn(L), spec, NULL);
 
-    if (!name)
-        return 0;
+    if (!name) {
+        lua_pushnil(L);
+        return 1;
+    }
     pool_lua_push(L, name);
     free(name);
     return 1;
@@ -456,78 +496,44 @@ l_virt_pools(lua_State *L)
     return 1;
 }
 
-/* The pool XML for name, type and {target=, source_dev=, source_host=,
- * source_path=, source_name=, source_format=} (virsh pool-define-as).
- * Pushes the XML string. */
-static void
-push_xml_as(lua_State *L, int iname, int itype, int ispec)
-{
-    const char *name = luaL_checkstring(L, iname);
-    const char *type = luaL_checkstring(L, itype);
-    const char *dev = lv_lua_opt_str(L, ispec, "source_dev", NULL);
-    const char *host = lv_lua_opt_str(L, ispec, "source_host", NULL);
-    const char *target = lv_lua_opt_str(L, ispec, "target", NULL);
-    const char *path = lv_lua_opt_str(L, ispec, "source_path", NULL);
-    const char *sname = lv_lua_opt_str(L, ispec, "source_name", NULL);
-    const char *sfmt = lv_lua_opt_str(L, ispec, "source_format", NULL);
-    int t = pool_type_from_str(type);
-    struct lv_err err = LV_ERR_INIT;
-    struct pool_def *def;
-    char *xml;
-
-    if (t < 0)
-        luaL_argerror(L, itype, lua_pushfstring(L, "unknown pool type '%s'",
-                                                type));
-    def = pool_def_new();
-    def->type = (enum pool_type)t;
-    def->name = lv_strdup(name);
-    uuid_generate(def->uuid);
-    def->target.path = lv_strdup(target);
-    def->source.dir = lv_strdup(path);
-    def->source.name = lv_strdup(sname);
-    def->source.format = lv_strdup(sfmt);
-    if (dev) {
-        def->source.devices = lv_calloc(1, sizeof(*def->source.devices));
-        def->source.devices[0].path = lv_strdup(dev);
-        def->source.n_devices = 1;
-    }
-    if (host) {
-        def->source.hosts = lv_calloc(1, sizeof(*def->source.hosts));
-        def->source.hosts[0].name = lv_strdup(host);
-        def->source.n_hosts = 1;
-    }
-    xml = pool_def_format_xml(def, 0, &err);
-    pool_def_free(def);
-    if (!xml)
-        lv_lua_raise(L, &err);
-    lua_pushstring(L, xml);
-    free(xml);
-}
-
-static int
-l_virt_pool_xml_as(lua_State *L)
-{
-    push_xml_as(L, 1, 2, 3);
-    return 1;
-}
-
-/* The pool XML at idx: a string, or a table {name=, type=, target=...}. */
+/* The pool XML at idx: a string, or the table form (pool_lua_table.c),
+ * formatted. */
 static const char *
 xml_arg(lua_State *L, int idx, size_t *len)
 {
     if (lua_type(L, idx) == LUA_TTABLE) {
-        lua_getfield(L, idx, "name");
-        lua_getfield(L, idx, "type");
-        push_xml_as(L, lua_gettop(L) - 1, lua_gettop(L), idx);
+        struct lv_err err = LV_ERR_INIT;
+        struct pool_def *def = pool_lua_table_to_def(L, idx, &err);
+        char *xml = def ? pool_def_format_xml(def, 0, &err) : NULL;
+
+        pool_def_free(def);
+        if (!xml)
+            lv_lua_raise(L, &err);
+        lua_pushstring(L, xml);
+        free(xml);
         lua_replace(L, idx);
-        lua_pop(L, 2);
     }
     return luaL_checklstring(L, idx, len);
 }
 
+/* virt.to_xml("pool", table) */
 static int
-define_xml(lua_State *L, const char *xml, size_t len)
+l_pool_to_xml(lua_State *L)
 {
+    size_t len;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    xml_arg(L, 1, &len);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* virt.define_pool(xml_or_table) -> pool */
+static int
+l_virt_pool_define(lua_State *L)
+{
+    size_t len;
+    const char *xml = xml_arg(L, 1, &len);
     struct lv_err err = LV_ERR_INIT;
     struct pool_def *def = pool_run_define(conn(L), xml, len, &err);
 
@@ -536,27 +542,6 @@ define_xml(lua_State *L, const char *xml, size_t len)
     pool_lua_push(L, def->name);
     pool_def_free(def);
     return 1;
-}
-
-/* virt.pool_define(xml_or_table) -> pool */
-static int
-l_virt_pool_define(lua_State *L)
-{
-    size_t len;
-    const char *xml = xml_arg(L, 1, &len);
-    return define_xml(L, xml, len);
-}
-
-/* virt.pool_define_as(name, type, spec) -> pool */
-static int
-l_virt_pool_define_as(lua_State *L)
-{
-    size_t len;
-    const char *xml;
-
-    push_xml_as(L, 1, 2, 3);
-    xml = lua_tolstring(L, -1, &len);
-    return define_xml(L, xml, len);
 }
 
 /* virt.pool_create(xml_or_table, {build=, overwrite=}) -> pool */
@@ -579,28 +564,48 @@ l_virt_pool_create(lua_State *L)
 
 static const luaL_Reg *const pool_method_tables[] = { pool_methods, NULL };
 
+static const char *const pool_props[] = {
+    "name", "uuid", "state", "active", "persistent", "autostart", "type", "target",
+    NULL,
+};
+
+#define BUILD_KEYS "overwrite no_overwrite"
+
+static const struct lv_api_keys pool_keys[] = {
+    { "build", 2, BUILD_KEYS },
+    { "start", 2, "build " BUILD_KEYS },
+    { "xml", 2, "inactive security_info" },
+    { "definition", 2, "inactive" },
+    { "create_volume", 2, "name capacity allocation format backing backing_format" },
+    { "create_volume", 3, "from progress" },
+    { "pools", 1, "all inactive" },
+    { "create_pool", 2, "build " BUILD_KEYS },
+    { NULL, 0, NULL },
+};
+
 static const struct lv_handle_type pool_type = {
     .mt = POOL_MT,
     .kind = "pool",
     .methods = pool_method_tables,
     .property = push_property,
     .tostring = pool_tostring,
+    .props = pool_props,
+    .keys = pool_keys,
 };
 
 void
 pool_lua_open(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
-        { "pool", l_virt_pool },
-        { "pool_lookup", l_virt_pool_lookup },
         { "pools", l_virt_pools },
-        { "pool_define", l_virt_pool_define },
-        { "pool_define_as", l_virt_pool_define_as },
-        { "pool_xml_as", l_virt_pool_xml_as },
-        { "pool_create", l_virt_pool_create },
+        { "pool", l_virt_pool },
+        { "find_pool", l_virt_find_pool },
+        { "define_pool", l_virt_pool_define },
+        { "create_pool", l_virt_pool_create },
         { NULL, NULL },
     };
 
     lv_handle_register(L, &pool_type);
-    luaL_setfuncs(L, funcs, 0);
+    lv_api_setfuncs(L, funcs, "virt.", pool_keys);
+    lv_api_set_to_xml(L, "pool", l_pool_to_xml);
 }

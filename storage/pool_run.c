@@ -452,6 +452,9 @@ pool_run_undefine(const struct lv_conn *c, const char *name,
     if (!pool_store_exists(c, name))
         lv_err_set(err, LV_E_STATE, "pool '%s': cannot undefine a transient "
                    "pool", name);
+    else if (pool_run_is_active(c, name))   /* as libvirt: destroy it first */
+        lv_err_set(err, LV_E_STATE, "pool '%s': cannot undefine: the pool is "
+                   "still active; destroy it first", name);
     else
         r = pool_store_remove(c, def, err);
     pool_def_free(def);

@@ -162,6 +162,21 @@ l_vol_info(lua_State *L)
     return 1;
 }
 
+/* v:definition() -> {name=, capacity=, allocation=, format=, backing=,
+ * backing_format=}: the table pool:create_volume takes */
+static int
+l_vol_definition(lua_State *L)
+{
+    static const char *const live[] = { "pool", "type", "path", "key" };
+
+    l_vol_info(L);
+    for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+        lua_pushnil(L);
+        lua_setfield(L, -2, live[i]);
+    }
+    return 1;
+}
+
 static int
 l_vol_xml(lua_State *L)
 {
@@ -202,6 +217,32 @@ l_vol_resize(lua_State *L)
     return 1;
 }
 
+/* -1 with err set when a snapshot of a defined guest lives in or hangs on
+ * the volume's file: deleting it would leave snapshot-delete and undefine
+ * failing on a missing image. The domain side answers through the query it
+ * registers (kvm/dom_lua_save.c); storage knows no domain. */
+static int
+snapshot_user(lua_State *L, const char *pool, const char *name, struct lv_err *err)
+{
+    char *path = vol_ops_path(lv_lua_conn(L), pool, name, err);
+    int r = 0;
+
+    if (!path)
+        return -1;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "luavirt.snapshot_user") == LUA_TFUNCTION) {
+        lua_pushstring(L, path);
+        lua_call(L, 1, 1);
+        if (lua_isstring(L, -1)) {
+            lv_err_set(err, LV_E_BUSY, "volume '%s': cannot delete: %s uses it; "
+                       "delete the snapshot first", name, lua_tostring(L, -1));
+            r = -1;
+        }
+    }
+    lua_pop(L, 1);
+    free(path);
+    return r;
+}
+
 static int
 l_vol_delete(lua_State *L)
 {
@@ -210,11 +251,14 @@ l_vol_delete(lua_State *L)
     char *removed = NULL;
 
     vol_lua_check(L, 1, &pool, &name);
+    if (snapshot_user(L, pool, name, &err) < 0)
+        return lv_lua_raise(L, &err);
     if (vol_ops_delete(lv_lua_conn(L), pool, name, &removed, &err) < 0)
         return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
     lua_pushstring(L, removed);
     free(removed);
-    return 1;
+    return 2;
 }
 
 /* upload/download/wipe: (self, [file,] opts) */
@@ -295,6 +339,7 @@ l_vol_clone(lua_State *L)
 static const luaL_Reg vol_methods[] = {
     { "info", l_vol_info },
     { "xml", l_vol_xml },
+    { "definition", l_vol_definition },
     { "resize", l_vol_resize },
     { "delete", l_vol_delete },
     { "wipe", l_vol_wipe },
@@ -323,7 +368,7 @@ push_property(lua_State *L, const struct lv_handle *h, const char *key)
     if (strcmp(key, "name") == 0) {
         lua_pushstring(L, name);
     } else if (strcmp(key, "pool") == 0) {
-        lua_pushstring(L, pool);
+        pool_lua_push(L, pool);
     } else if (strcmp(key, "path") == 0 || strcmp(key, "key") == 0) {
         if (!(path = vol_ops_path(lv_lua_conn(L), pool, name, &err)))
             return lv_lua_raise(L, &err);
@@ -342,25 +387,58 @@ push_property(lua_State *L, const struct lv_handle *h, const char *key)
     return 1;
 }
 
-/* virt.volume(path_or_key) */
+/* virt.volume(path_or_key) raises no-volume; virt.find_volume gives nil */
 static int
-l_virt_volume(lua_State *L)
+get_volume(lua_State *L, int raise)
 {
     const char *spec = luaL_checkstring(L, 1);
     struct lv_err err = LV_ERR_INIT;
     struct lv_conn *c = lv_lua_conn(L);
     char *pool = NULL, *vol = NULL;
 
-    if (pool_run_init(c, &err) < 0 ||
-        vol_ops_find(c, spec, &pool, &vol, &err) < 0)
+    if (pool_run_init(c, &err) < 0)
         return lv_lua_raise(L, &err);
+    if (vol_ops_find(c, spec, &pool, &vol, &err) < 0) {
+        if (raise || err.code != LV_E_NO_VOLUME)
+            return lv_lua_raise(L, &err);
+        lua_pushnil(L);
+        return 1;
+    }
     vol_lua_push(L, pool, vol);
     free(pool);
     free(vol);
     return 1;
 }
 
+static int
+l_virt_volume(lua_State *L)
+{
+    return get_volume(L, 1);
+}
+
+static int
+l_virt_find_volume(lua_State *L)
+{
+    return get_volume(L, 0);
+}
+
 static const luaL_Reg *const vol_method_tables[] = { vol_methods, NULL };
+
+static const char *const vol_props[] = {
+    "name", "pool", "path", "key", "type", "format", "capacity", "allocation", NULL,
+};
+
+#define STREAM_KEYS "offset length progress"
+
+static const struct lv_api_keys vol_keys[] = {
+    { "xml", 2, "security_info" },   /* no secrets in volume XML */
+    { "resize", 3, "shrink delta" },
+    { "wipe", 2, STREAM_KEYS },
+    { "upload", 3, STREAM_KEYS },
+    { "download", 3, STREAM_KEYS },
+    { "clone", 3, "progress" },
+    { NULL, 0, NULL },
+};
 
 static const struct lv_handle_type vol_type = {
     .mt = VOL_MT,
@@ -368,12 +446,19 @@ static const struct lv_handle_type vol_type = {
     .methods = vol_method_tables,
     .property = push_property,
     .tostring = vol_tostring,
+    .props = vol_props,
+    .keys = vol_keys,
 };
 
 void
 vol_lua_open(lua_State *L)
 {
+    static const luaL_Reg funcs[] = {
+        { "volume", l_virt_volume },
+        { "find_volume", l_virt_find_volume },
+        { NULL, NULL },
+    };
+
     lv_handle_register(L, &vol_type);
-    lua_pushcfunction(L, l_virt_volume);
-    lua_setfield(L, -2, "volume");
+    lv_api_setfuncs(L, funcs, "virt.", NULL);
 }

@@ -49,7 +49,7 @@ print(string.format("network 'default' active on %s", net.bridge))
 
 -- leftovers of an interrupted demo are ours to clear
 for i = 1, count do
-  local old = virt.lookup("demo-" .. i)
+  local old = virt.find_domain("demo-" .. i)
   if old then
     if old.active then old:destroy() end
     if old.persistent then old:undefine() end
@@ -58,7 +58,7 @@ end
 
 local doms, t0 = {}, os.time()
 for i = 1, count do
-  local d = virt.define(xml_for("demo-" .. i))
+  local d = virt.define_domain(xml_for("demo-" .. i))
   d:set_description("luavirt demo guest")
   d:start()
   doms[#doms + 1] = d

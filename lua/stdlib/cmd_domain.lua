@@ -47,7 +47,7 @@ add({
   },
   run = function(ctx, o)
     local xml = ctx.read_file(o.file)
-    local d = ctx.virt.define(xml, {keep_unknown = o["keep-unknown"] or nil,
+    local d = ctx.virt.define_domain(xml, {keep_unknown = o["keep-unknown"] or nil,
       source = o.file})
     ctx.extra(string.format("Domain '%s' defined from %s", d.name, o.file))
   end,
@@ -65,7 +65,7 @@ add({
   },
   run = function(ctx, o)
     local xml = ctx.read_file(o.file)
-    local d = ctx.virt.create(xml, {paused = o.paused or nil,
+    local d = ctx.virt.create_domain(xml, {paused = o.paused or nil,
       keep_unknown = o["keep-unknown"] or nil, source = o.file})
     ctx.extra(string.format("Domain '%s' created from %s", d.name, o.file))
     if o.console then run_console(ctx, d) end

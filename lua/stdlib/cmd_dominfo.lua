@@ -35,7 +35,7 @@ local function list_opts()
   return opts
 end
 
--- The virt.list query for the options (virsh's flag logic of cmdList).
+-- The virt.domains query for the options (virsh's flag logic of cmdList).
 local function list_query(o)
   local q = {}
   if o.all then
@@ -85,11 +85,11 @@ local function list_run(ctx, o)
     ctx.raise("invalid", "command 'list': options --table and --name/--uuid/--id are mutually exclusive")
   end
   local q, any_state = list_query(o)
-  -- virt.list_rows gives plain rows {id, name, state, persistent,
+  -- virt.domain_rows gives plain rows {id, name, state, persistent,
   -- autostart} without opening handles: enough unless uuid or title is shown.
-  local lister = ctx.virt.list
-  if ctx.virt.list_rows and not o.uuid and not o.title and not o.json then
-    lister = ctx.virt.list_rows
+  local lister = ctx.virt.domains
+  if not o.uuid and not o.title and not o.json then
+    lister = ctx.virt.domain_rows
   end
   local doms = {}
   for _, d in ipairs(lister(q)) do

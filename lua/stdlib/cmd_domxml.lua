@@ -53,7 +53,7 @@ add({
   },
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
-    local xml = d:xml({inactive = o.inactive or nil, secure = o["security-info"] or nil})
+    local xml = d:xml({inactive = o.inactive or nil, security_info = o["security-info"] or nil})
     ctx.write(xml:sub(-1) == "\n" and xml or xml .. "\n")
   end,
 })
@@ -92,7 +92,7 @@ local function try_save(ctx, d, xml, relaxed)
   end
   local ok, err = pcall(function()
     if relaxed then
-      ctx.virt.define(xml, {keep_unknown = true})
+      ctx.virt.define_domain(xml, {keep_unknown = true})
     else
       d:redefine(xml)
     end
@@ -139,7 +139,7 @@ add({
   args = {DOMAIN},
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
-    local orig = d:xml({inactive = true, secure = true})
+    local orig = d:xml({inactive = true, security_info = true})
     return with_temp(ctx, orig, function(path)
       return edit_loop(ctx, d, path, orig)
     end)

@@ -77,7 +77,7 @@ add({
   args = {{name = "file", help = "file containing an XML network description"}},
   opts = {{name = "validate", help = "validate the XML against the schema"}},
   run = function(ctx, o)
-    local n = ctx.virt.net_define(ctx.read_file(o.file))
+    local n = ctx.virt.define_network(ctx.read_file(o.file))
     ctx.extra(string.format("Network %s defined from %s", n.name, o.file))
   end,
 })
@@ -88,7 +88,7 @@ add({
   args = {{name = "file", help = "file containing an XML network description"}},
   opts = {{name = "validate", help = "validate the XML against the schema"}},
   run = function(ctx, o)
-    local n = ctx.virt.net_create(ctx.read_file(o.file))
+    local n = ctx.virt.create_network(ctx.read_file(o.file))
     ctx.extra(string.format("Network %s created from %s", n.name, o.file))
   end,
 })
@@ -248,7 +248,7 @@ add({
           ctx.extra(string.format("Network %s XML configuration not changed.", name))
           return 0
         end
-        local dok, err = pcall(ctx.virt.net_define, edited)
+        local dok, err = pcall(ctx.virt.define_network, edited)
         if dok then
           ctx.extra(string.format("Network %s XML configuration edited.", name))
           return 0

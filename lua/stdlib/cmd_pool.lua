@@ -129,10 +129,13 @@ local AS_OPTS = {
   {name = "source-format", value = true, help = "format for underlying storage"},
 }
 
-local function as_spec(o)
-  return {target = o.target, source_dev = o["source-dev"], source_host = o["source-host"],
-    source_path = o["source-path"], source_name = o["source-name"],
-    source_format = o["source-format"]}
+-- The pool's table form (virt.define_pool{...}) from pool-define-as's options.
+local function as_table(o)
+  local source = {dir = o["source-path"], name = o["source-name"],
+    format = o["source-format"], devices = o["source-dev"] and {o["source-dev"]} or nil,
+    hosts = o["source-host"] and {o["source-host"]} or nil}
+  return {name = o.name, type = o.type, source = source,
+    target = o.target and {path = o.target} or nil}
 end
 
 local AS_ARGS = {
@@ -155,9 +158,9 @@ add({
   end)(),
   run = function(ctx, o)
     if o["print-xml"] then
-      return print_xml(ctx, ctx.virt.pool_xml_as(o.name, o.type, as_spec(o)))
+      return print_xml(ctx, ctx.virt.to_xml("pool", as_table(o)))
     end
-    local p = ctx.virt.pool_define_as(o.name, o.type, as_spec(o))
+    local p = ctx.virt.define_pool(as_table(o))
     ctx.extra(string.format("Pool %s defined", p.name))
   end,
 })
@@ -176,9 +179,9 @@ add({
   end)(),
   run = function(ctx, o)
     if o["print-xml"] then
-      return print_xml(ctx, ctx.virt.pool_xml_as(o.name, o.type, as_spec(o)))
+      return print_xml(ctx, ctx.virt.to_xml("pool", as_table(o)))
     end
-    local p = ctx.virt.pool_create(ctx.virt.pool_xml_as(o.name, o.type, as_spec(o)),
+    local p = ctx.virt.create_pool(as_table(o),
       {build = o.build or o.overwrite or o["no-overwrite"] or nil,
        overwrite = o.overwrite or nil})
     ctx.extra(string.format("Pool %s created", p.name))
@@ -191,7 +194,7 @@ add({
   desc = "Define or modify a persistent storage pool.",
   args = {{name = "file", help = "file containing an XML pool description"}},
   run = function(ctx, o)
-    local p = ctx.virt.pool_define(ctx.read_file(o.file))
+    local p = ctx.virt.define_pool(ctx.read_file(o.file))
     ctx.extra(string.format("Pool %s defined from %s", p.name, o.file))
   end,
 })
@@ -206,7 +209,7 @@ add({
     {name = "overwrite", help = "overwrite any existing data"},
   },
   run = function(ctx, o)
-    local p = ctx.virt.pool_create(ctx.read_file(o.file),
+    local p = ctx.virt.create_pool(ctx.read_file(o.file),
       {build = o.build or o.overwrite or o["no-overwrite"] or nil,
        overwrite = o.overwrite or nil})
     ctx.extra(string.format("Pool %s created from %s", p.name, o.file))
@@ -269,7 +272,7 @@ add({
   args = {POOL},
   run = function(ctx, o)
     local p = ctx.virt.pool(o.pool)
-    local removed = p:delete()
+    local _, removed = p:delete()
     ctx.extra(string.format("Pool %s deleted (removed %s)", p.name, removed))
   end,
 })
@@ -329,11 +332,11 @@ add({
       return o.bytes and tostring(math.tointeger(v) or v) or M.pretty(v)
     end
     ctx.kv({
-      {"Name:", i.name}, {"UUID:", i.uuid}, {"State:", i.state},
+      {"Name:", i.name}, {"UUID:", i.uuid}, {"State:", i.active and "running" or "inactive"},
       {"Persistent:", yes_no(i.persistent)}, {"Autostart:", yes_no(i.autostart)},
-      {"Capacity:", i.state == "running" and size(i.capacity) or nil},
-      {"Allocation:", i.state == "running" and size(i.allocation) or nil},
-      {"Available:", i.state == "running" and size(i.available) or nil},
+      {"Capacity:", i.active and size(i.capacity) or nil},
+      {"Allocation:", i.active and size(i.allocation) or nil},
+      {"Available:", i.active and size(i.available) or nil},
     }, 15)
   end,
 })
@@ -378,7 +381,7 @@ add({
         ctx.extra(string.format("Pool %s XML configuration not changed.", p.name))
         return
       end
-      local np = ctx.virt.pool_define(edited)
+      local np = ctx.virt.define_pool(edited)
       ctx.extra(string.format("Pool %s XML configuration edited.", np.name))
     end)
     os.remove(path)

@@ -12,6 +12,12 @@ local function add(c)
   table.insert(M, c)
 end
 
+-- The snapshot's state as virsh prints it: the XML's word ("shutoff"),
+-- where the API speaks the domain's ("shut off").
+local function xml_state(state)
+  return state and (state:gsub(" ", "")) or ""
+end
+
 local function time_text(t)
   return os.date("%Y-%m-%d %H:%M:%S %z", t)
 end
@@ -28,8 +34,8 @@ add({
   },
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
-    local s = d:snapshot_create({name = o.name, description = o.description,
-      disk_only = o["disk-only"] or nil, atomic = o.atomic or nil})
+    local s = d:create_snapshot({name = o.name, description = o.description},
+      {disk_only = o["disk-only"] or nil, atomic = o.atomic or nil})
     ctx.extra(string.format("Domain snapshot %s created", s.name))
   end,
 })
@@ -46,7 +52,7 @@ add({
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
     local xml = o.xmlfile and ctx.read_file(o.xmlfile) or nil
-    local s = d:snapshot_create({xml = xml, disk_only = o["disk-only"] or nil,
+    local s = d:create_snapshot({xml = xml}, {disk_only = o["disk-only"] or nil,
       atomic = o.atomic or nil})
     if o.xmlfile then
       ctx.extra(string.format("Domain snapshot %s created from '%s'", s.name, o.xmlfile))
@@ -111,7 +117,7 @@ add({
     if o.parent then table.insert(headers, "Parent") end
     local rows = {}
     for _, i in ipairs(infos) do
-      local r = {i.name, time_text(i.creation_time), i.state}
+      local r = {i.name, time_text(i.creation_time), xml_state(i.state)}
       if o.parent then table.insert(r, i.parent or "") end
       table.insert(rows, r)
     end
@@ -137,7 +143,7 @@ add({
     if o.json then return ctx.json(i) end
     ctx.kv({
       {"Name:", i.name}, {"Domain:", d.name},
-      {"Current:", i.current and "yes" or "no"}, {"State:", i.state},
+      {"Current:", i.current and "yes" or "no"}, {"State:", xml_state(i.state)},
       {"Location:", i.location}, {"Parent:", i.parent or "-"},
       {"Children:", i.children}, {"Descendants:", i.descendants},
       {"Metadata:", i.metadata and "yes" or "no"},
@@ -188,7 +194,7 @@ add({
   },
   run = function(ctx, o)
     local s = ctx.domain(o.domain):snapshot(o.snapshotname)
-    local gone = s:delete({children = o.children or nil,
+    local _, gone = s:delete({children = o.children or nil,
       children_only = o["children-only"] or nil, metadata = o.metadata or nil})
     for _, n in ipairs(gone) do
       if n ~= o.snapshotname then ctx.extra(string.format("Domain snapshot %s deleted", n)) end
@@ -217,7 +223,7 @@ add({
   args = {DOMAIN, SNAP},
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
-    local p = d:snapshot(o.snapshotname):parent()
+    local p = d:snapshot(o.snapshotname).parent
     if not p then
       ctx.raise("no-snapshot", string.format("snapshot '%s' of domain '%s': no parent",
         o.snapshotname, d.name))

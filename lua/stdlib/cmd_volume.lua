@@ -287,9 +287,9 @@ add({
   run = function(ctx, o)
     local v = ctx.virt.volume(o.vol)
     if o.uuid then
-      ctx.print(ctx.virt.pool(v.pool).uuid)
+      ctx.print(v.pool.uuid)
     else
-      ctx.print(v.pool)
+      ctx.print(v.pool.name)
     end
   end,
 })

@@ -92,7 +92,10 @@ end
 -- rather than as Lua? Not if `first` is a keyword or a global, nor if what
 -- follows makes it Lua (`start = 1`, `list.x`, `list(...)`, `a, b = ...`).
 local function command_cli(first, rest)
-  if KEYWORDS[first] or rawget(_G, first) ~= nil then return nil end
+  -- the global help(obj) is Lua only with Lua after it: `help start` (not
+  -- Lua) and a bare `help` stay virsh's command
+  local cli_help = first == "help" and (rest:match("^%s*$") or rest:match("^%s+[%a%-]"))
+  if KEYWORDS[first] or (rawget(_G, first) ~= nil and not cli_help) then return nil end
   if rest:match("^%s*[=(%.:%[{,+*/%%^<>~]") then return nil end
   local cli = cli_module()
   if cli and is_command(cli, first) then return cli end
@@ -149,8 +152,10 @@ end
 
 local function domain_names()
   local virt = rawget(_G, "virt")
-  if type(virt) ~= "table" or type(virt.names) ~= "function" then return {} end
-  local ok, names = pcall(virt.names, { all = true })
+  if type(virt) ~= "table" or type(virt.domain_rows) ~= "function" then return {} end
+  local ok, rows = pcall(virt.domain_rows, { all = true })
+  local names = {}
+  for i, r in ipairs(ok and rows or {}) do names[i] = r.name end
   return ok and type(names) == "table" and names or {}
 end
 
@@ -290,7 +295,7 @@ function M.candidates(line, word)
   word = word or line:match("[^%s\"'`()%[%]{},;=+*/%%^<>~#&|!$\\]*$")
   local before = line:sub(1, #line - #word)
   if before:match("virt%.domain%s*%(%s*[\"']$") or
-      before:match("virt%.lookup%s*%(%s*[\"']$") then
+      before:match("virt%.find_domain%s*%(%s*[\"']$") then
     return sorted_unique(starting_with(domain_names(), word))
   end
   local list = command_candidates(before, word)

@@ -164,7 +164,7 @@ end
 
 -- Destroy whatever is still running in this root (test cleanup).
 function M.cleanup()
-  for _, d in ipairs(virt.list{}) do
+  for _, d in ipairs(virt.domains{}) do
     pcall(function() d:destroy() end)
   end
 end

@@ -50,6 +50,20 @@ function M.raises(code, pats, fn, ...)
   return r, err
 end
 
+-- Call fn until it returns a true value or secs (default 20) pass; the
+-- value, or nil at the deadline. The one way a test waits for something
+-- that happens on its own (a lease, a guest's answer, a process gone):
+-- no sleep-then-assert.
+function M.eventually(fn, secs)
+  local deadline = os.time() + (secs or 20)
+  local v = fn()
+  while not v and os.time() < deadline do
+    os.execute("sleep 0.1")
+    v = fn()
+  end
+  return v
+end
+
 function M.skip(why)
   skipped = skipped + 1
   io.stdout:write(string.format("skip [%s]: %s\n", current, why))

@@ -59,7 +59,7 @@ local function fake_virt()
   mk("db", "22222222-2222-2222-2222-222222222222", "shut off", nil,
     {autostart = true, reason = "destroyed"})
   mk("cache", "33333333-3333-3333-3333-333333333333", "paused", 2, {persistent = false})
-  function v.list(q)
+  function v.domains(q)
     v.last_query = q
     local out = {}
     for _, d in pairs(v.doms) do
@@ -76,19 +76,20 @@ local function fake_virt()
     end)
     return out
   end
+  v.domain_rows = v.domains
   function v.domain(n)
     for _, d in pairs(v.doms) do
       if d.name == n or d.uuid == n or tostring(d.id) == n then return d end
     end
     verr("no-domain", "domain '" .. n .. "': no such domain")
   end
-  function v.define(xml)
+  function v.define_domain(xml)
     local name = xml:match("<name>(.-)</name>")
     if not name then verr("xml", "domain XML line 1: missing <name>") end
     return v.doms[name] or mk(name, "44444444-4444-4444-4444-444444444444", "shut off")
   end
-  function v.create(xml)
-    local d = v.define(xml); d.persistent = false; d:start(); return d
+  function v.create_domain(xml)
+    local d = v.define_domain(xml); d.persistent = false; d:start(); return d
   end
   function v.validate(xml)
     if xml:find("frobnicate") then return false, {"line 1: unsupported element <frobnicate>"} end

@@ -26,7 +26,7 @@ end
 -- define, check the XML keeps every element, start, wait for the marker;
 -- returns the running domain
 local function boot(name, devices, opts)
-  local d = virt.define(xml_with(name, devices, opts))
+  local d = virt.define_domain(xml_with(name, devices, opts))
   for _, elem in ipairs(opts and opts.keeps or {}) do
     t.check(d:xml{inactive = true}:find(elem, 1, true), name .. ": dumpxml keeps " .. elem)
   end
@@ -131,7 +131,7 @@ t.test("redirdev: USB redirection over SPICE and TCP, as virt-install writes it"
   -- no USB controller: refused at start with the element named
   local x = xml_with("noredir", "<controller type='usb' model='none'/>" ..
     "<graphics type='spice' autoport='yes'/><redirdev bus='usb' type='spicevmc'/>")
-  local d2 = virt.define(x)
+  local d2 = virt.define_domain(x)
   t.raises("invalid", {"redirdev 0", "USB controller"}, function() d2:start() end)
   d2:undefine()
 end)
@@ -161,7 +161,7 @@ t.test("NUMA cells: the guest sees the nodes, CPUs, sizes and distances", functi
       "threads='2'/></memoryBacking>" ..
       "<numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>"})
   x = x:gsub("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>2</vcpu>")
-  local d = virt.define(x)
+  local d = virt.define_domain(x)
   local inactive = d:xml{inactive = true}
   t.check(inactive:find("<sibling id='1' value='21'/>", 1, true) and
     inactive:find("memAccess='shared'", 1, true) and
@@ -223,7 +223,7 @@ t.test("hugepages: guest memory from the host's hugetlbfs", function()
   g.write("/proc/sys/vm/nr_hugepages", tostring(before))
   t.check(ok, tostring(err))
   -- without a mount: refused at start, naming the page size
-  local d = virt.define(xml_with("nohuge", "", {top =
+  local d = virt.define_domain(xml_with("nohuge", "", {top =
     "<memoryBacking><hugepages><page size='1' unit='GiB'/></hugepages></memoryBacking>"}))
   t.raises("invalid", {"no hugetlbfs is mounted for 1048576 KiB pages"}, function() d:start() end)
   d:undefine()

@@ -54,7 +54,7 @@ end
 local function guest(name, net, mac)
   local x = g.xml(name, {cmdline = "lv.dhcp=1 lv.hostname=" .. name})
   x = x:gsub("</devices>", nic(net, mac) .. "\n</devices>", 1)
-  return virt.create(x)
+  return virt.create_domain(x)
 end
 
 -- The guest's DHCP address (waits for LUAVIRT-IP, at most secs).
@@ -125,6 +125,22 @@ end
 
 local def = virt.network("default")
 
+-- Is something listening on TCP port (this namespace's /proc/net/tcp*)?
+local function tcp_listening(port)
+  for _, path in ipairs({"/proc/net/tcp", "/proc/net/tcp6"}) do
+    local f = io.open(path)
+    for line in f and f:lines() or function() end do
+      local lport, st = line:match("^%s*%d+: %x+:(%x+) %x+:%x+ (%x+)")
+      if lport and tonumber(lport, 16) == port and st == "0A" then
+        f:close()
+        return true
+      end
+    end
+    if f then f:close() end
+  end
+  return false
+end
+
 t.test("default NAT network: a lease, domifaddr, the gateway pings; a static host", function()
   def:start()
   def:update("add", "ip-dhcp-host",
@@ -184,7 +200,8 @@ t.test("port forwarding: host port to a guest's listener, from outside and from 
   t.raises("invalid", {"'192.168.122.1'"}, function()
     def:port_forward{host_port = 8081, guest_ip = "192.168.122.1"}
   end)
-  os.execute("(timeout 20 busybox nc -l -p 8082 >/dev/null 2>&1 &) ; sleep 0.3")
+  os.execute("(timeout 20 busybox nc -l -p 8082 >/dev/null 2>&1 &)")
+  t.check(t.eventually(function() return tcp_listening(8082) end, 10), "nc listens on 8082")
   t.raises("busy", {"tcp port 8082 is in use on the host"}, function()
     def:port_forward{host_port = 8082, guest_ip = "192.168.122.10"}
   end)
@@ -223,7 +240,7 @@ t.test("port forwarding: host port to a guest's listener, from outside and from 
 end)
 
 t.test("isolated network: guests reach each other, not the outside", function()
-  local n = virt.net_create(net_xml("iso1", {bridge = "lviso1", net = "10.70.0"}))
+  local n = virt.create_network(net_xml("iso1", {bridge = "lviso1", net = "10.70.0"}))
   local c1 = guest("charlie", "iso1", "52:54:00:00:0c:01")
   local c2 = guest("carol", "iso1", "52:54:00:00:0c:02")
   local ip1, ip2 = guest_ip(c1), guest_ip(c2)
@@ -241,7 +258,7 @@ t.test("isolated network: guests reach each other, not the outside", function()
 end)
 
 t.test("routed network: the guest is reached by its address, and sends its own", function()
-  local n = virt.net_create(net_xml("rt1", {mode = "route", bridge = "lvrt1",
+  local n = virt.create_network(net_xml("rt1", {mode = "route", bridge = "lvrt1",
     net = "10.71.0"}))
   os.execute(OUT .. "ip route add 10.71.0.0/24 via 10.99.0.1")
   local d = guest("delta", "rt1", "52:54:00:00:0d:01")

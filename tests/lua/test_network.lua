@@ -85,7 +85,7 @@ for _, mode in ipairs({"nat", "route", "isolated"}) do
   t.test(mode .. " network: define, start, info, dumpxml, destroy, undefine", function()
     local before = ns_state()
     local name, br = "n" .. mode, "lv" .. mode
-    local n = virt.net_define(net_xml(name, {mode = mode ~= "isolated" and mode or nil,
+    local n = virt.define_network(net_xml(name, {mode = mode ~= "isolated" and mode or nil,
       bridge = br, net = "10.60." .. #mode}))
     t.eq(n.active, false, "inactive after define")
     n:start()
@@ -185,7 +185,7 @@ t.test("overlapping subnets and taken bridges are refused, nothing changed", fun
   reset()
   local def = virt.network("default")
   def:start()
-  local o = virt.net_define(net_xml("over", {mode = "nat", bridge = "lvover", net = "192.168.122"}))
+  local o = virt.define_network(net_xml("over", {mode = "nat", bridge = "lvover", net = "192.168.122"}))
   local before = ns_state()
   t.raises("busy", {"over", "default"}, function() o:start() end)
   same_state(before, ns_state(), "after refused overlap")
@@ -193,7 +193,7 @@ t.test("overlapping subnets and taken bridges are refused, nothing changed", fun
   def:destroy()
   -- a host route
   os.execute("ip link add lvdummy type bridge && ip addr add 10.77.0.1/24 dev lvdummy && ip link set lvdummy up")
-  local r = virt.net_define(net_xml("rt", {bridge = "lvrt", net = "10.77.0"}))
+  local r = virt.define_network(net_xml("rt", {bridge = "lvrt", net = "10.77.0"}))
   before = ns_state()
   t.raises("busy", {"rt", "lvdummy"}, function() r:start() end)
   same_state(before, ns_state(), "after refused host route")
@@ -201,7 +201,7 @@ t.test("overlapping subnets and taken bridges are refused, nothing changed", fun
   os.execute("ip link del lvdummy")
   -- a bridge name taken by a host link
   os.execute("ip link add lvtaken type bridge")
-  local b = virt.net_define(net_xml("tk", {bridge = "lvtaken", net = "10.78.0"}))
+  local b = virt.define_network(net_xml("tk", {bridge = "lvtaken", net = "10.78.0"}))
   before = ns_state()
   t.raises("exists", {"tk", "lvtaken", "already in use"}, function() b:start() end)
   same_state(before, ns_state(), "after refused bridge")
@@ -209,14 +209,14 @@ t.test("overlapping subnets and taken bridges are refused, nothing changed", fun
   os.execute("ip link del lvtaken")
   -- a bridge name another defined network has
   t.raises("exists", {"virbr0", "default"}, function()
-    virt.net_define(net_xml("dup", {bridge = "virbr0", net = "10.79.0"}))
+    virt.define_network(net_xml("dup", {bridge = "virbr0", net = "10.79.0"}))
   end)
   t.raises("no-network", {"dup"}, function() virt.network("dup") end)
 end)
 
 t.test("a bad MAC is refused", function()
   t.raises("xml", {"MAC", "zz:00"}, function()
-    virt.net_define(net_xml("badmac", {bridge = "lvbad", net = "10.80.0", mac = "zz:00:11:22:33:44"}))
+    virt.define_network(net_xml("badmac", {bridge = "lvbad", net = "10.80.0", mac = "zz:00:11:22:33:44"}))
   end)
   t.raises("no-network", {"badmac"}, function() virt.network("badmac") end)
 end)

@@ -18,12 +18,12 @@ end
 
 local function install_virt()
   _G.virt = {
-    list = function() return {} end,
-    lookup = function() end,
+    domains = function() return {} end,
+    find_domain = function() end,
     domain = function() end,
-    names = function(opts)
+    domain_rows = function(opts)
       assert(opts and opts.all)
-      return { "web2", "db1", "web1" }
+      return { { name = "web2" }, { name = "db1" }, { name = "web1" } }
     end,
   }
 end
@@ -161,12 +161,12 @@ end)
 t.test("globals and fields", function()
   install_virt()
   remove_cli()
-  same(complete.candidates("virt.li", "virt.li"), { "virt.list" })
-  same(complete.candidates("x = virt.lo", "virt.lo"), { "virt.lookup" })
+  same(complete.candidates("virt.domains", "virt.domains"), { "virt.domains" })
+  same(complete.candidates("x = virt.fi", "virt.fi"), { "virt.find_domain" })
   same(complete.candidates("stri", "stri"), { "string" })
   same(complete.candidates("fun", "fun"), { "function" })
   same(complete.candidates("string.up", "string.up"), { "string.upper" })
-  same(complete.candidates("1+virt.na", "1+virt.na"), { "1+virt.names" })
+  same(complete.candidates("1+virt.domain_r", "1+virt.domain_r"), { "1+virt.domain_rows" })
   same(complete.candidates("nosuch.x", "nosuch.x"), {})
   same(complete.candidates("1.5", "1.5"), {})
 end)
@@ -186,9 +186,9 @@ end)
 t.test("domain names in strings", function()
   install_virt()
   same(complete.candidates('virt.domain("we', "we"), { "web1", "web2" })
-  same(complete.candidates("d = virt.lookup('d", "d"), { "db1" })
+  same(complete.candidates("d = virt.find_domain('d", "d"), { "db1" })
   same(complete.candidates('virt.domain("', ""), { "db1", "web1", "web2" })
-  virt.names = function() error("no connection") end
+  virt.domain_rows = function() error("no connection") end
   same(complete.candidates('virt.domain("we', "we"), {})
 end)
 
@@ -202,7 +202,7 @@ t.test("command lines", function()
   same(complete.command_words([[start "my vm" 'a b' c\ d]]),
     { "start", "my vm", "a b", "c d" })
   same(complete.command_words("net-list"), { "net-list" })
-  t.eq(complete.command_words("virt.list()"), nil)
+  t.eq(complete.command_words("virt.domains()"), nil)
   t.eq(complete.command_words("list = 3"), nil)
   t.eq(complete.command_words("list.x"), nil)
   t.eq(complete.command_words("frobnicate web1"), nil)

@@ -85,7 +85,7 @@ else
   t.test("UEFI: OVMF boots the test kernel; NVRAM made from the template", function()
     local x = efi_xml("efi1", {os = "<firmware><feature enabled='no' name='secure-boot'/>"
       .. "</firmware>"})
-    local d = virt.define(x)
+    local d = virt.define_domain(x)
     t.check(not d:xml{inactive = true}:find("<loader", 1, true),
       "inactive XML keeps firmware='efi' as written")
     t.check(not exists(nvram_path("efi1")), "no NVRAM before the first start")
@@ -130,7 +130,7 @@ else
     code = g.cli("undefine efi2 --keep-nvram")
     t.eq(code, 0, "undefine --keep-nvram")
     t.check(exists(nvram_path("efi2")), "NVRAM kept")
-    d = virt.define((x:gsub("<name>efi1</name>", "<name>efi2</name>")))
+    d = virt.define_domain((x:gsub("<name>efi1</name>", "<name>efi2</name>")))
     code = g.cli("undefine efi2 --nvram")
     t.eq(code, 0, "undefine --nvram")
     t.check(not exists(nvram_path("efi2")), "NVRAM removed")
@@ -138,7 +138,7 @@ else
 
   t.test("UEFI: secure boot with enrolled keys on q35", function()
     -- no features asked: Debian's first descriptor is SB + MS keys + SMM
-    local d = virt.define(efi_xml("sb1"))
+    local d = virt.define_domain(efi_xml("sb1"))
     local argv = table.concat(virt.to_native(d:xml{inactive = true}), " ")
     t.check(argv:find("smm=on", 1, true), "SMM on for secure boot")
     t.check(argv:find("driver=cfi.pflash01,property=secure,value=on", 1, true),
@@ -161,28 +161,28 @@ else
     local before = g.snapshot()
     t.raises("unsupported", {"sbpc", "secure boot is supported with q35 machine types only"},
       function()
-        virt.define(efi_xml("sbpc", {machine = "pc",
+        virt.define_domain(efi_xml("sbpc", {machine = "pc",
           os = "<firmware><feature enabled='yes' name='secure-boot'/></firmware>"}))
       end)
     t.raises("unsupported", {"lspc", "secure boot is supported with q35"}, function()
-      virt.define((g.xml("lspc"):gsub("</os>", "<loader readonly='yes' secure='yes' "
+      virt.define_domain((g.xml("lspc"):gsub("</os>", "<loader readonly='yes' secure='yes' "
         .. "type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader></os>")))
     end)
     t.raises("unsupported", {"nomatch", "no UEFI firmware descriptor matches",
       "enrolled-keys=yes"}, function()
-      virt.define(efi_xml("nomatch", {machine = "pc",
+      virt.define_domain(efi_xml("nomatch", {machine = "pc",
         os = "<firmware><feature enabled='yes' name='enrolled-keys'/></firmware>"}))
     end)
     t.raises("unsupported", {"noacpi", "UEFI requires ACPI"}, function()
-      virt.define(efi_xml("noacpi", {features = "<features><apic/></features>"}))
+      virt.define_domain(efi_xml("noacpi", {features = "<features><apic/></features>"}))
     end)
     t.raises("xml", {"line", "unsupported TPM backend type 'passthrough'"}, function()
-      virt.define((g.xml("tpmpt"):gsub("</devices>", "<tpm model='tpm-tis'><backend "
+      virt.define_domain((g.xml("tpmpt"):gsub("</devices>", "<tpm model='tpm-tis'><backend "
         .. "type='passthrough'><device path='/dev/tpm0'/></backend></tpm></devices>")))
     end)
     t.check(g.same_snapshot(before, g.snapshot()), "nothing was defined")
     -- a missing image is the host's state: define takes it, start refuses it
-    local d = virt.define((g.xml("noimg"):gsub("</os>", "<loader readonly='yes' "
+    local d = virt.define_domain((g.xml("noimg"):gsub("</os>", "<loader readonly='yes' "
       .. "type='pflash'>/nonexistent/OVMF_CODE.fd</loader></os>")))
     t.raises("system", {"noimg", "cannot start", "/nonexistent/OVMF_CODE.fd"},
       function() d:start() end)
@@ -196,7 +196,7 @@ if not have_swtpm() then
   t.skip("no swtpm/swtpm_setup (install swtpm swtpm-tools)")
 else
   t.test("TPM 2.0: one swtpm per guest, seen by the guest, gone with it", function()
-    local d = virt.define((g.xml("tpm2"):gsub("</devices>",
+    local d = virt.define_domain((g.xml("tpm2"):gsub("</devices>",
       "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>")))
     local uuid = d.uuid
     local state = root .. "/lib/swtpm/" .. uuid
@@ -237,7 +237,7 @@ else
   t.test("TPM 1.2: its endorsement key survives restarts and undefine --keep-tpm", function()
     local x = g.xml("tpm12"):gsub("</devices>",
       "<tpm><backend type='emulator'/></tpm></devices>", 1)
-    local d = virt.define(x)
+    local d = virt.define_domain(x)
     local uuid = d.uuid
     d:start()
     d:wait_console(READY, 60)
@@ -254,7 +254,7 @@ else
     t.check(exists(root .. "/lib/swtpm/" .. uuid), "state kept")
     local withuuid = x:gsub("<name>tpm12</name>", "<name>tpm12</name><uuid>" .. uuid
       .. "</uuid>", 1)
-    d = virt.define(withuuid)
+    d = virt.define_domain(withuuid)
     d:start()
     d:wait_console(READY, 60)
     t.eq(ask(d, "tpm", "LUAVIRT-TPM"), first, "kept state: same EK")
@@ -268,7 +268,7 @@ else
       "<tpm model='tpm-crb'><backend type='emulator'/></tpm></devices>", 1)
     x = x:gsub("</features>", "</features><cpu mode='custom'><model>no-such-cpu"
       .. "</model></cpu>", 1)
-    local d = virt.define(x)
+    local d = virt.define_domain(x)
     t.raises("qemu", {"tpmfail", "cannot start", "no-such-cpu"}, function() d:start() end)
     t.eq(#g.qemu_pids("tpmfail"), 0, "no QEMU")
     t.eq(procs("swtpm", d.uuid), 0, "no swtpm left")
@@ -277,7 +277,7 @@ else
   end)
 
   t.test("TPM: a transient guest's state goes with it", function()
-    local d = virt.create((g.xml("tpmtr"):gsub("</devices>",
+    local d = virt.create_domain((g.xml("tpmtr"):gsub("</devices>",
       "<tpm model='tpm-crb'><backend type='emulator'/></tpm></devices>")))
     local uuid = d.uuid
     t.check(exists(root .. "/lib/swtpm/" .. uuid), "state while running")

@@ -1,0 +1,299 @@
+-- help.lua - the one written API: help(obj) in the REPL, and README's API
+-- section (between <!-- api --> and <!-- /api -->), both from the tables
+-- below. tests/lua/test_api.lua checks that every exposed name is here and
+-- every name here is exposed, so this is the only list of the API.
+local M = {}
+
+local KINDS = { "domain", "network", "pool", "volume", "snapshot" }
+
+-- virt.* functions, in the order the README shows them.
+M.functions = {
+  { "domains", "virt.domains{all=, inactive=, running=, paused=, shutoff=, autostart=, persistent=}",
+    "domain objects (active ones by default, as `list`)" },
+  { "domain_rows", "virt.domain_rows{all=, inactive=, running=, paused=, shutoff=, autostart=, persistent=}", "plain rows {id, name, state, persistent, autostart}: what `list` prints" },
+  { "domain", "virt.domain(name|uuid)", "the domain; raises `no-domain`" },
+  { "find_domain", "virt.find_domain(name|uuid)", "the domain, or nil" },
+  { "define_domain", "virt.define_domain(xml|table, {keep_unknown=, source=})", "define (or redefine) a persistent domain" },
+  { "create_domain", "virt.create_domain(xml|table, {paused=, timeout=, keep_unknown=, source=})", "start a transient domain" },
+  { "networks", "virt.networks{all=, inactive=}", "network objects" },
+  { "network", "virt.network(name|uuid)", "the network; raises `no-network`" },
+  { "find_network", "virt.find_network(name|uuid)", "the network, or nil" },
+  { "define_network", "virt.define_network(xml)", "define a persistent network" },
+  { "create_network", "virt.create_network(xml)", "start a transient network" },
+  { "pools", "virt.pools{all=, inactive=}", "pool objects" },
+  { "pool", "virt.pool(name|uuid)", "the pool; raises `no-pool`" },
+  { "find_pool", "virt.find_pool(name|uuid)", "the pool, or nil" },
+  { "define_pool", "virt.define_pool(xml|{name=, type=, target={path=}, source={dir=, name=, format=, devices=, hosts=}})",
+    "define a persistent pool" },
+  { "create_pool", "virt.create_pool(xml|table, {build=, overwrite=, no_overwrite=})", "start a transient pool" },
+  { "volume", "virt.volume(path|key)", "the volume of any pool; raises `no-volume`" },
+  { "find_volume", "virt.find_volume(path|key)", "the volume, or nil" },
+  { "restore", "virt.restore(path, {running=, paused=})", "start a domain from a `save` file" },
+  { "to_xml", "virt.to_xml(kind, table)", "the XML of a table form (`domain`, `pool`)" },
+  { "to_native", "virt.to_native(xml|table, {keep_unknown=, source=})", "the QEMU argv a start would run" },
+  { "validate", "virt.validate(xml, [source])", "true, or false and the problems" },
+  { "autostart_all", "virt.autostart_all()", "start every autostart domain; one row each" },
+  { "capabilities", "virt.capabilities()", "the host: accelerator, machines, CPUs" },
+  { "nodeinfo", "virt.nodeinfo()", "the host's CPUs and memory" },
+  { "version", "virt.version()", "luavirt's and QEMU's versions" },
+  { "error", "virt.error(code, message)", "a luavirt.error object, for `error(...)` in Lua code" },
+  { "uri", "virt.uri()", "the connection's URI" },
+  { "hostname", "virt.hostname()", "the host's name" },
+  { "json", "virt.json(value)", "a value as JSON text" },
+  { "json_decode", "virt.json_decode(text)", "JSON text as a value" },
+  { "isatty", "virt.isatty([fd])", "whether fd (0) is a terminal" },
+  { "run_editor", "virt.run_editor(path)", "run $VISUAL/$EDITOR on a file; its exit status" },
+  { "api_keys", "virt.api_keys()", "the keys each function's options tables accept" },
+  { "VERSION", "virt.VERSION", "luavirt's version string" },
+}
+
+-- Per kind: properties, then methods: { name, signature, what }.
+M.kinds = {
+  domain = {
+    what = "a guest; `tostring(d)` is `domain 'web1' (running)`",
+    properties = {
+      { "name", "d.name", "its name" }, { "uuid", "d.uuid", "its uuid" },
+      { "state", "d.state", "running, paused, shut off, ... (domstate's words)" },
+      { "id", "d.id", "its id while active, else nil" },
+      { "active", "d.active", "not shut off" }, { "persistent", "d.persistent", "has a definition" },
+      { "autostart", "d.autostart", "starts with the host" },
+      { "has_managed_save", "d.has_managed_save", "a managed save image waits" },
+    },
+    methods = {
+      { "start", "d:start{paused=, timeout=}", "boot it" },
+      { "shutdown", "d:shutdown{mode=}", "ask the guest to power off (acpi, agent)" },
+      { "destroy", "d:destroy{timeout=}", "stop QEMU at once" },
+      { "reboot", "d:reboot()", "ask the guest to reboot" },
+      { "reset", "d:reset()", "reset the virtual machine" },
+      { "suspend", "d:suspend()", "pause the vCPUs" }, { "resume", "d:resume()", "resume the vCPUs" },
+      { "undefine", "d:undefine{nvram=, keep_nvram=, keep_tpm=, snapshots_metadata=, managed_save=}",
+        "remove the definition" },
+      { "undefine_storage", "d:undefine_storage{nvram=, keep_nvram=, keep_tpm=, snapshots_metadata=, managed_save=}", "undefine and remove its disks; one row per disk" },
+      { "set_autostart", "d:set_autostart(on)", "set autostart" },
+      { "xml", "d:xml{inactive=, security_info=}", "its XML" },
+      { "definition", "d:definition{inactive=, security_info=}", "its table form (define_domain takes it)" },
+      { "info", "d:info()", "dominfo's facts as a table" },
+      { "state_reason", "d:state_reason()", "the state and why" },
+      { "rename", "d:rename(new)", "rename a shut off domain" },
+      { "description", "d:description{title=, inactive=}", "its description or title" },
+      { "set_description", "d:set_description(text, {title=, live=, config=})", "set it" },
+      { "redefine", "d:redefine(xml|table, {keep_unknown=})", "replace its definition" },
+      { "wait", "d:wait{state=, timeout=}", "block until it reaches a state" },
+      { "wait_console", "d:wait_console(marker, secs)", "block until the console shows marker" },
+      { "console_log", "d:console_log()", "the serial console so far" },
+      { "console_path", "d:console_path()", "the console log file" },
+      { "console", "d:console()", "attach to the serial console" },
+      { "console_write", "d:console_write(text, {expect=, timeout=})", "type on the console" },
+      { "pid", "d:pid()", "QEMU's pid, or nil" },
+      { "monitor_command", "d:monitor_command(cmd, {hmp=})", "a QMP (or HMP) command" },
+      { "qmp", "d:qmp(command, args)", "a QMP command as tables" },
+      { "create_snapshot", "d:create_snapshot({name=, description=, xml=}, {disk_only=, atomic=})",
+        "take a snapshot" },
+      { "snapshots", "d:snapshots()", "its snapshots, oldest first" },
+      { "snapshot", "d:snapshot(name)", "one snapshot; raises `no-snapshot`" },
+      { "find_snapshot", "d:find_snapshot(name)", "one snapshot, or nil" },
+      { "current_snapshot", "d:current_snapshot()", "the current snapshot, or nil" },
+      { "save", "d:save(path)", "save its memory to a file and stop it" },
+      { "managed_save", "d:managed_save()", "save it where start finds it" },
+      { "managed_save_remove", "d:managed_save_remove()", "drop the managed save image" },
+      { "attach_interface", "d:attach_interface{type=, source=, model=, mac=, target=, link=, mtu=, live=, config=}",
+        "add a NIC; self and its MAC" },
+      { "detach_interface", "d:detach_interface{type=, mac=, live=, config=}", "remove a NIC" },
+      { "interfaces", "d:interfaces{inactive=}", "its NICs as rows" },
+      { "interface_stats", "d:interface_stats(dev)", "a NIC's counters" },
+      { "set_link", "d:set_link(dev, up|down, {live=, config=})", "set a NIC's link state" },
+      { "get_link", "d:get_link(dev, {config=})", "a NIC's link state" },
+      { "addresses", "d:addresses{source=}", "its IP addresses (from the DHCP leases)" },
+      { "attach_disk", "d:attach_disk{source=, target=, bus=, format=, device=, cache=, readonly=, shareable=, live=, config=}",
+        "add a disk" },
+      { "detach_disk", "d:detach_disk(target, {live=, config=})", "remove a disk" },
+      { "change_media", "d:change_media(target, source|nil, {eject=, live=, config=})", "swap a CD" },
+      { "update_device", "d:update_device(xml, {live=, config=})", "change a device" },
+      { "disks", "d:disks{inactive=}", "its disks as rows" },
+      { "block_info", "d:block_info(target)", "a disk's sizes" },
+      { "block_stats", "d:block_stats(target)", "a disk's counters" },
+      { "block_resize", "d:block_resize(target, size)", "grow a disk while it runs" },
+    },
+  },
+  network = {
+    what = "a virtual network; `tostring(n)` is `network 'default' (active)`",
+    properties = {
+      { "name", "n.name", "its name" }, { "uuid", "n.uuid", "its uuid" },
+      { "state", "n.state", "active or inactive (net-list's words)" },
+      { "active", "n.active", "running" }, { "persistent", "n.persistent", "has a definition" },
+      { "autostart", "n.autostart", "starts with the host" },
+      { "bridge", "n.bridge", "its bridge's name" },
+    },
+    methods = {
+      { "start", "n:start()", "start it" }, { "destroy", "n:destroy{force=}", "stop it" },
+      { "undefine", "n:undefine()", "remove the definition" },
+      { "set_autostart", "n:set_autostart(on)", "set autostart" },
+      { "xml", "n:xml{inactive=, security_info=}", "its XML" },
+      { "info", "n:info()", "net-info's facts as a table" },
+      { "dhcp_leases", "n:dhcp_leases{mac=}", "its DHCP leases" },
+      { "update", "n:update(cmd, section, xml, {live=, config=})", "net-update" },
+      { "port_forward", "n:port_forward{proto=, host_port=, guest_ip=, guest_port=, live=, config=}",
+        "forward a host port to a guest" },
+      { "port_forward_remove", "n:port_forward_remove{proto=, host_port=, guest_ip=, guest_port=, live=, config=}", "drop one" },
+      { "port_forwards", "n:port_forwards{config=}", "its port forwards" },
+    },
+  },
+  pool = {
+    what = "a storage pool; `tostring(p)` is `pool 'default' (active)`",
+    properties = {
+      { "name", "p.name", "its name" }, { "uuid", "p.uuid", "its uuid" },
+      { "state", "p.state", "active or inactive (pool-list's words)" },
+      { "active", "p.active", "running" }, { "persistent", "p.persistent", "has a definition" },
+      { "autostart", "p.autostart", "starts with the host" },
+      { "type", "p.type", "dir, fs, netfs, logical, ..." }, { "target", "p.target", "its target path" },
+    },
+    methods = {
+      { "build", "p:build{overwrite=, no_overwrite=}", "make its directory, file system or VG" },
+      { "start", "p:start{build=, overwrite=, no_overwrite=}", "start it" },
+      { "destroy", "p:destroy()", "stop it" },
+      { "delete", "p:delete()", "remove its storage; self and what was removed" },
+      { "undefine", "p:undefine()", "remove the definition of an inactive pool" },
+      { "refresh", "p:refresh()", "rescan its volumes" },
+      { "set_autostart", "p:set_autostart(on)", "set autostart" },
+      { "info", "p:info()", "pool-info's facts as a table" },
+      { "xml", "p:xml{inactive=, security_info=}", "its XML" },
+      { "definition", "p:definition{inactive=}", "its table form (define_pool takes it)" },
+      { "volumes", "p:volumes()", "its volumes" },
+      { "volume", "p:volume(name)", "one volume; raises `no-volume`" },
+      { "find_volume", "p:find_volume(name)", "one volume, or nil" },
+      { "create_volume", "p:create_volume(xml|{name=, capacity=, allocation=, format=, backing=, backing_format=}, {from=, progress=})",
+        "make a volume" },
+    },
+  },
+  volume = {
+    what = "a volume of a pool; `tostring(v)` is `volume 'a.qcow2' (pool 'default')`",
+    properties = {
+      { "name", "v.name", "its name" }, { "pool", "v.pool", "its pool (an object)" },
+      { "path", "v.path", "its path" }, { "key", "v.key", "its key" },
+      { "type", "v.type", "file, block, dir" }, { "format", "v.format", "raw, qcow2, ..." },
+      { "capacity", "v.capacity", "bytes" }, { "allocation", "v.allocation", "bytes" },
+    },
+    methods = {
+      { "info", "v:info()", "vol-info's facts as a table" },
+      { "xml", "v:xml{security_info=}", "its XML" },
+      { "definition", "v:definition()", "its table form (create_volume takes it)" },
+      { "resize", "v:resize(size, {shrink=, delta=})", "change its capacity" },
+      { "delete", "v:delete()", "remove it; self and the path removed" },
+      { "wipe", "v:wipe{offset=, length=, progress=}", "zero it" },
+      { "clone", "v:clone(new_name, {progress=})", "a full copy in the same pool" },
+      { "upload", "v:upload(file, {offset=, length=, progress=})", "write a file into it" },
+      { "download", "v:download(file, {offset=, length=, progress=})", "read it into a file" },
+    },
+  },
+  snapshot = {
+    what = "a snapshot of a domain; `tostring(s)` is `snapshot 's1' of domain 'web1'`",
+    properties = {
+      { "name", "s.name", "its name" }, { "domain", "s.domain", "its domain (an object)" },
+      { "parent", "s.parent", "its parent snapshot, or nil" },
+      { "state", "s.state", "the guest's state when taken (domain's words)" },
+      { "current", "s.current", "the domain's current snapshot" },
+      { "description", "s.description", "its description" },
+    },
+    methods = {
+      { "revert", "s:revert{running=, paused=}", "go back to it" },
+      { "delete", "s:delete{children=, children_only=, metadata=}", "remove it; self and the names removed" },
+      { "xml", "s:xml{security_info=}", "its XML" },
+      { "info", "s:info()", "snapshot-info's facts as a table" },
+      { "definition", "s:definition()", "its table form" },
+    },
+  },
+}
+
+M.KINDS = KINDS
+
+local function kind_of(x)
+  local mt = getmetatable(x)
+  return type(mt) == "table" and rawget(mt, "__kind") or nil
+end
+
+local function rows_text(out, rows)
+  local w = 0
+  for _, r in ipairs(rows) do w = math.max(w, #r[2]) end
+  w = math.min(w, 48)
+  for _, r in ipairs(rows) do
+    out[#out + 1] = string.format("  %-" .. w .. "s  %s", r[2], r[3])
+  end
+end
+
+-- The help text of a kind, of virt, or of one name.
+function M.text(x)
+  local out = {}
+  local kind = type(x) == "string" and M.kinds[x] and x or kind_of(x)
+  if kind then
+    local k = M.kinds[kind]
+    out[1] = kind .. ": " .. k.what
+    out[#out + 1] = "properties:"
+    rows_text(out, k.properties)
+    out[#out + 1] = "methods (mutating ones return the object):"
+    rows_text(out, k.methods)
+  else
+    out[1] = "virt: the luavirt API (help(obj) for an object's properties and methods)"
+    rows_text(out, M.functions)
+    out[#out + 1] = "objects: " .. table.concat(KINDS, ", ") ..
+      "; errors are luavirt.error objects {code=, message=, object=, errno=}"
+  end
+  return table.concat(out, "\n")
+end
+
+function M.help(x)
+  print(M.text(x))
+end
+
+local function md_rows(out, rows)
+  out[#out + 1] = "| call | what |"
+  out[#out + 1] = "|---|---|"
+  for _, r in ipairs(rows) do
+    out[#out + 1] = string.format("| `%s` | %s |", r[2]:gsub("|", "\\|"), (r[3]:gsub("|", "\\|")))
+  end
+end
+
+-- README's API section, from the same tables.
+function M.markdown()
+  local out = { "## API", "",
+    "Generated from `help` (`lua/stdlib/help.lua`); `help(obj)` in the REPL shows the same.",
+    "Every object has `.name` and, where they apply, `.uuid .state .active .persistent",
+    ".autostart`; `:xml{}`, `:info()`, `:definition()`; mutating methods return the object;",
+    "an unknown key in an options table is an error naming the key and the function; every",
+    "error is a `luavirt.error` with `code`, `message`, `object`, `errno`.", "",
+    "### virt", "" }
+  md_rows(out, M.functions)
+  for _, kind in ipairs(KINDS) do
+    local k = M.kinds[kind]
+    out[#out + 1] = ""
+    out[#out + 1] = "### " .. kind .. ": " .. k.what
+    out[#out + 1] = ""
+    local rows = {}
+    for _, r in ipairs(k.properties) do rows[#rows + 1] = r end
+    for _, r in ipairs(k.methods) do rows[#rows + 1] = r end
+    md_rows(out, rows)
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+-- Replace README's section between <!-- api --> and <!-- /api -->.
+function M.update_readme(path)
+  local f = assert(io.open(path, "r"))
+  local text = f:read("a")
+  f:close()
+  local a, b = text:find("<!-- api -->\n", 1, true)
+  local c = text:find("<!-- /api -->", 1, true)
+  if not a or not c or c < b then
+    error(virt.error("invalid", "readme '" .. path .. "': no <!-- api --> ... <!-- /api --> markers"))
+  end
+  local new = text:sub(1, b) .. M.markdown() .. text:sub(c)
+  if new ~= text then
+    local tmp = path .. ".tmp"
+    local w = assert(io.open(tmp, "w"))
+    assert(w:write(new))
+    assert(w:close())
+    assert(os.rename(tmp, path))
+  end
+  return new ~= text
+end
+
+return M
