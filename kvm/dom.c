@@ -386,6 +386,10 @@ dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
                    name, nvram);
         goto out;
     }
+    if (st.state == DOM_STATE_SHUTOFF && dom_run_remove(c, name, err) < 0) {
+        lv_err_prefix(err, "domain '%s': undefined, but ", name);
+        goto out;
+    }
     /* a running guest's swtpm still uses it: it goes when the guest stops */
     if (def->n_tpms > 0 && st.state == DOM_STATE_SHUTOFF &&
         !(flags & DOM_UNDEFINE_KEEP_TPM) && dom_tpm_remove_state(c, def->uuid, err) < 0) {

@@ -215,3 +215,31 @@ dom_run_transient_names(const struct lv_conn *c, char ***names, size_t *n,
     free(dir);
     return ret;
 }
+
+int
+dom_run_remove(const struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    char *dir = dom_run_dir(c, name);
+    char **files = NULL;
+    size_t n = 0;
+    int r = -1;
+
+    if (lv_store_list_dir(dir, "", 0, &files, &n, err) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        char *p = lv_asprintf("%s/%s", dir, files[i]);
+        int e = lv_store_remove(p, err);
+        free(p);
+        if (e < 0)
+            goto out;
+    }
+    if (rmdir(dir) < 0 && errno != ENOENT) {
+        lv_err_sys(err, "domain '%s': cannot remove '%s'", name, dir);
+        goto out;
+    }
+    r = 0;
+out:
+    lv_store_names_free(files, n);
+    free(dir);
+    return r;
+}

@@ -31,6 +31,9 @@ struct dom_status {
 
 /* Paths; malloc'd, free() them. */
 char *dom_run_dir(const struct lv_conn *c, const char *name);
+/* Remove a shut-off guest's run dir and everything in it (its logs, its
+ * status): undefine leaves nothing of the guest behind. */
+int dom_run_remove(const struct lv_conn *c, const char *name, struct lv_err *err);
 char *dom_run_file(const struct lv_conn *c, const char *name, const char *file);
 /* The per-name lock that serialises state changes of one domain. */
 char *dom_lock_path(const struct lv_conn *c, const char *name);

@@ -11,8 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "deadline.h"
+#include "log.h"
 #include "qmp_io.h"
 #include "strbuf.h"
 
@@ -305,8 +305,8 @@ connect_unix(const char *path, const char *name, int timeout_ms,
 }
 
 struct qmp *
-qmp_connect(const char *path, const char *name, int timeout_ms,
-            struct lv_err *err)
+qmp_connect_while(const char *path, const char *name, int timeout_ms, int alive_fd,
+                  struct lv_err *err)
 {
     int64_t deadline = qmp_io_deadline(timeout_ms);
     int64_t left;
@@ -318,8 +318,25 @@ qmp_connect(const char *path, const char *name, int timeout_ms,
     if (fd < 0)
         return NULL;
     lv_log_debug("dom %s: qmp: connected to %s", name, path);
+    if (alive_fd >= 0) {
+        /* the greeting, or the end of the process that should send it */
+        struct pollfd p[2] = { { fd, POLLIN, 0 }, { alive_fd, POLLIN, 0 } };
+        if (lv_poll(p, 2, deadline) > 0 && !p[0].revents && p[1].revents) {
+            close(fd);
+            lv_err_set(err, LV_E_QEMU, "domain '%s': QEMU exited before its "
+                       "monitor answered", name);
+            return NULL;
+        }
+    }
     left = deadline - lv_now_ms();
     return qmp_open_fd(fd, name, left > 0 ? (int)left : 0, err);
+}
+
+struct qmp *
+qmp_connect(const char *path, const char *name, int timeout_ms,
+            struct lv_err *err)
+{
+    return qmp_connect_while(path, name, timeout_ms, -1, err);
 }
 
 void

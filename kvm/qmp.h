@@ -20,6 +20,12 @@ struct qmp;
 struct qmp *qmp_connect(const char *path, const char *name, int timeout_ms,
                         struct lv_err *err);
 
+/* qmp_connect() that gives up as soon as alive_fd (a pidfd of the QEMU
+ * that should answer) is readable: a QEMU that exits at start-up is known
+ * at once, not after timeout_ms. */
+struct qmp *qmp_connect_while(const char *path, const char *name, int timeout_ms,
+                              int alive_fd, struct lv_err *err);
+
 /* Like qmp_connect() over an already connected socket fd, which this takes
  * over in every case (it is closed on failure): the caller forgets it. */
 struct qmp *qmp_open_fd(int fd, const char *name, int timeout_ms,

@@ -428,7 +428,7 @@ finish_start(struct sup *s, struct lv_err *err)
     char *path = lv_asprintf("%s/qmp-sup.sock", s->run_dir);
     int ret = -1;
 
-    s->qmp = qmp_connect(path, s->name, SUP_QMP_TIMEOUT_MS, err);
+    s->qmp = qmp_connect_while(path, s->name, SUP_QMP_TIMEOUT_MS, s->pidfd, err);
     if (!s->qmp)
         goto out;
     if (sup_apply_live_settings(s->qmp, s->run_dir, s->name, &s->st, err) < 0)
@@ -458,10 +458,11 @@ supervise(struct sup *s)
         start_qemu(s, &err) < 0 || finish_start(s, &err) < 0) {
         explain_failure(s, &err);
         lv_log_error("%s", err.msg);
-        sup_report(s, "error: %s", err.msg);
         sup_read_transient(s->run_dir, &s->transient);
         sup_helpers_stop(&s->helpers, s->name, s->transient, 1);
+        /* the state says shut off before start hears of the failure */
         cleanup_run_dir(s, "failed");
+        sup_report(s, "error: %s", err.msg);
         return 1;
     }
     s->st.qemu_pid = s->qemu_pid;

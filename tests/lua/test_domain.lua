@@ -180,5 +180,23 @@ t.test("kill -9 of the shell mid-start leaves a state list reads right", functio
   virt.domain("k9"):undefine()
 end)
 
+t.test("a start QEMU refuses fails at once with QEMU's reason; undefine leaves nothing", function()
+  local x = g.xml("badcpu"):gsub("</os>", "</os><cpu mode='custom' match='exact'>" ..
+    "<model fallback='forbid'>nosuchcpu</model></cpu>", 1)
+  local d = virt.define_domain(x)
+  local t0 = os.time()
+  t.raises("qemu", {"domain 'badcpu'", "cannot start", "unable to find CPU model 'nosuchcpu'"},
+    function() d:start() end)
+  t.check(os.time() - t0 <= 5, "failed within seconds, not the start timeout: " ..
+    (os.time() - t0) .. " s")
+  t.eq(d.state, "shut off", "shut off after the failed start")
+  t.eq(#g.qemu_pids("badcpu"), 0, "no QEMU left")
+  local code, _, err = g.cli("start badcpu")
+  t.check(code ~= 0 and err:find("nosuchcpu", 1, true), "CLI: non-zero exit, QEMU's reason")
+  d:undefine()
+  t.eq(g.sh("ls " .. g.root .. "/run/qemu/badcpu 2>&1"):find("No such file", 1, true) ~= nil,
+    true, "no run dir left after undefine")
+end)
+
 g.cleanup()
 t.done()
