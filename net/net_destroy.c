@@ -9,6 +9,7 @@
 #include "dnsmasq.h"
 #include "log.h"
 #include "net.h"
+#include "net_rules.h"
 #include "net_run.h"
 #include "net_store.h"
 #include "nft.h"
@@ -59,14 +60,12 @@ teardown(const struct lv_conn *c, const struct net_def *def,
     struct lv_err e = LV_ERR_INIT;
     char *pid = net_run_file(c, def->name, "dnsmasq.pid");
     char *conf = net_run_file(c, def->name, "dnsmasq.conf");
-    char uuid[33], table[256];
+    char table[256];
 
     if (dnsmasq_stop(def->name, pid, conf, &e) < 0)
         keep_first(err, &e, failed);
-    for (int i = 0; i < 16; i++)
-        snprintf(uuid + 2 * i, 3, "%02x", def->uuid[i]);
     if (net_run_forwards(def) &&
-        nft_table_name(def->name, uuid, table, sizeof(table), &e) == 0 &&
+        net_rules_table(c, def, table, sizeof(table), &e) == 0 &&
         nft_remove(table, &e) < 0)
         keep_first(err, &e, failed);
     if (net_def_has_own_bridge(def) && net_def_bridge(def) &&

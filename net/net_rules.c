@@ -13,14 +13,14 @@
 #include "strbuf.h"
 
 int
-net_rules_table(const struct net_def *def, char *table, size_t n,
-                struct lv_err *err)
+net_rules_table(const struct lv_conn *c, const struct net_def *def, char *table,
+                size_t n, struct lv_err *err)
 {
     char uuid[33];
 
     for (int i = 0; i < 16; i++)
         snprintf(uuid + 2 * i, 3, "%02x", def->uuid[i]);
-    return nft_table_name(def->name, uuid, table, n, err);
+    return nft_table_name(c->lib_dir, def->name, uuid, table, n, err);
 }
 
 void
@@ -60,7 +60,7 @@ net_rules_apply(const struct lv_conn *c, const struct net_def *def,
                    net_forward_mode_to_str(def->forward.mode));
         return -1;
     }
-    if (net_rules_table(def, table, sizeof(table), err) < 0)
+    if (net_rules_table(c, def, table, sizeof(table), err) < 0)
         return -1;
     net_rules_subnet(AF_INET, ip4->address, p4, net4, sizeof(net4));
     if (ip6) {

@@ -12,10 +12,10 @@
 #include "net_def.h"
 #include "nft.h"
 
-/* The table name of def ("luavirt_NAME", see nft_table_name) into table
- * (size n). -1 with err if it does not fit. */
-int net_rules_table(const struct net_def *def, char *table, size_t n,
-                    struct lv_err *err);
+/* The table name of def in c's state root ("luavirt_H_NAME", see
+ * nft_table_name) into table (size n). -1 with err if it does not fit. */
+int net_rules_table(const struct lv_conn *c, const struct net_def *def, char *table,
+                    size_t n, struct lv_err *err);
 
 /* The network address of addr/prefix (text, family AF_INET or AF_INET6)
  * into out (size n). */

@@ -221,7 +221,7 @@ load_rules(struct start *s, struct lv_err *err)
     char *path = NULL;
     int r = -1;
 
-    if (net_rules_table(s->def, s->table, sizeof(s->table), err) < 0)
+    if (net_rules_table(s->c, s->def, s->table, sizeof(s->table), err) < 0)
         return -1;
     path = net_run_file(s->c, s->def->name, "nft.rules");
     if (lv_store_write_atomic(path, "", 0, 0600, err) < 0 ||

@@ -5,6 +5,7 @@
 #include "nft.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +36,19 @@ nft_proto_from_str(const char *s)
 }
 
 int
-nft_table_name(const char *name, const char *uuid_hex, char *out, size_t n,
-               struct lv_err *err)
+nft_table_name(const char *root, const char *name, const char *uuid_hex, char *out,
+               size_t n, struct lv_err *err)
 {
     const char *use = name;
+    uint32_t h = 2166136261u;   /* FNV-1a of the state root */
     int w;
 
+    for (const char *p = root; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
     for (const char *p = name; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
             use = uuid_hex;
-    w = snprintf(out, n, "luavirt_%s", use);
+    w = snprintf(out, n, "luavirt_%08x_%s", (unsigned)h, use);
     if (w < 0 || (size_t)w >= n || w > 200) {
         lv_err_set(err, LV_E_INVALID,
                    "network '%s': name too long for an nftables table", name);

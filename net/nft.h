@@ -38,11 +38,13 @@ struct nft_net {
 const char *nft_proto_to_str(enum nft_proto p);
 int nft_proto_from_str(const char *s);
 
-/* The table name for network name into out (size n): "luavirt_NAME" when
- * name is made of letters, digits, '_' and '-', else "luavirt_" + the
- * uuid's hex digits. -1 with err if it does not fit. */
-int nft_table_name(const char *name, const char *uuid_hex, char *out,
-                   size_t n, struct lv_err *err);
+/* The table name for network name into out (size n): "luavirt_H_NAME",
+ * H 8 hex digits of a hash of the state root (so that two state roots on
+ * one host never share a table), NAME the network's name when it is made
+ * of letters, digits, '_' and '-', else its uuid's hex digits. -1 with err
+ * if it does not fit. */
+int nft_table_name(const char *root, const char *name, const char *uuid_hex,
+                   char *out, size_t n, struct lv_err *err);
 
 /* The ruleset text for n (malloc'd): a fresh table with a forward chain
  * that accepts traffic from the subnet out of the bridge and to it (only

@@ -479,14 +479,15 @@ out:
 static void
 test_conformance(lua_State *L)
 {
-    const char *dir = getenv("LUAVIRT_CONFORMANCE");
+    const char *dir = harness_conformance_dir("domain table conformance");
     char path[1024];
     struct dirent *e;
     DIR *d;
     int tried = 0, bad = 0;
 
-    snprintf(path, sizeof(path), "%s/domain",
-             dir ? dir : "../shared/conformance/libvirt");
+    if (!dir)
+        return;
+    snprintf(path, sizeof(path), "%s/domain", dir);
     d = opendir(path);
     if (!d) {
         fprintf(stderr, "test_dom_table: no conformance data at %s\n", path);

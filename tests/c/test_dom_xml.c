@@ -259,14 +259,14 @@ conf_output(struct conf *cf, const char *dir, const char *name)
 static void
 test_conformance(void)
 {
-    const char *dir = getenv("LUAVIRT_CONFORMANCE");
+    const char *dir = harness_conformance_dir("domain XML conformance");
     char path[512], line[2048];
     struct conf cf;
     FILE *f;
 
     memset(&cf, 0, sizeof(cf));
     if (!dir)
-        dir = "../shared/conformance/libvirt";
+        return;
     snprintf(path, sizeof(path), "%s/domain-index.tsv", dir);
     f = fopen(path, "r");
     CHECK(f != NULL, "cannot open %s", path);

@@ -208,16 +208,11 @@ out:
 static void
 test_conformance(void)
 {
-    const char *dir = getenv("LUAVIRT_CONFORMANCE");
+    const char *dir = harness_conformance_dir("argv conformance");
     size_t n = sizeof(conformance) / sizeof(conformance[0]), good = 0;
-    struct stat st;
 
     if (!dir)
-        dir = "../shared/conformance/libvirt";
-    if (stat(dir, &st) < 0) {
-        printf("note: %s not found, conformance checks skipped\n", dir);
         return;
-    }
     for (size_t i = 0; i < n; i++)
         good += conformance_one(dir, conformance[i]);
     printf("argv: %zu/%zu match libvirt's device list\n", good, n);

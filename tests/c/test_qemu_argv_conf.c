@@ -325,16 +325,9 @@ test_corpus(const char *dir)
 int
 main(void)
 {
-    const char *dir = getenv("LUAVIRT_CONFORMANCE");
-    struct stat st;
+    const char *dir = harness_conformance_dir("conformance argv");
 
-    if (!dir)
-        dir = "../shared/conformance/libvirt";
-    if (stat(dir, &st) < 0) {
-        printf("skip [conformance argv]: no conformance corpus at %s "
-               "(set LUAVIRT_CONFORMANCE)\n", dir);
-        return TEST_DONE();
-    }
-    test_corpus(dir);
+    if (dir)
+        test_corpus(dir);
     return TEST_DONE();
 }

@@ -68,13 +68,13 @@ out:
 static void
 test_conformance(void)
 {
-    const char *dir = getenv("LUAVIRT_CONFORMANCE");
+    const char *dir = harness_conformance_dir("snapshot conformance");
     char path[512], line[2048];
     int total = 0, exact = 0;
     FILE *f;
 
     if (!dir)
-        dir = "../shared/conformance/libvirt";
+        return;
     snprintf(path, sizeof(path), "%s/snapshot/tests.tsv", dir);
     f = fopen(path, "r");
     CHECK(f != NULL, "cannot open %s", path);

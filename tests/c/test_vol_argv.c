@@ -34,8 +34,14 @@ read_file(const char *path, size_t *len)
 static const char *
 corpus(void)
 {
-    const char *dir = getenv("LUAVIRT_CONFORMANCE");
-    return dir ? dir : "../shared/conformance/libvirt";
+    static const char *dir;
+    static int looked;
+
+    if (!looked) {
+        dir = harness_conformance_dir("vol2argv conformance");
+        looked = 1;
+    }
+    return dir;
 }
 
 static char *
@@ -183,6 +189,8 @@ test_corpus(void)
     struct tally t = { 0, 0, 0, 0, 0 };
     FILE *f;
 
+    if (!corpus())
+        return;
     snprintf(path, sizeof(path), "%s/storage/vol2argv-tests.tsv", corpus());
     f = fopen(path, "r");
     CHECK(f != NULL, "cannot open %s", path);

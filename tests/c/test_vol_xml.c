@@ -32,8 +32,14 @@ read_file(const char *path, size_t *len)
 static const char *
 corpus(void)
 {
-    const char *dir = getenv("LUAVIRT_CONFORMANCE");
-    return dir ? dir : "../shared/conformance/libvirt";
+    static const char *dir;
+    static int looked;
+
+    if (!looked) {
+        dir = harness_conformance_dir("volume conformance");
+        looked = 1;
+    }
+    return dir;
 }
 
 static struct pool_def *
@@ -121,6 +127,8 @@ test_corpus(void)
     int total = 0, exact = 0;
     FILE *f;
 
+    if (!corpus())
+        return;
     snprintf(path, sizeof(path), "%s/storage/vol-tests.tsv", corpus());
     f = fopen(path, "r");
     CHECK(f != NULL, "cannot open %s", path);
@@ -244,12 +252,14 @@ test_errors(struct pool_def *dir, struct pool_def *lvm)
 int
 main(void)
 {
-    struct pool_def *dir, *lvm;
+    struct pool_def *dir = NULL, *lvm = NULL;
 
     test_corpus();
     test_sizes();
-    dir = load_pool("poolin/pool-dir.xml");
-    lvm = load_pool("poolin/pool-logical.xml");
+    if (corpus()) {   /* the error cases use the corpus's pools */
+        dir = load_pool("poolin/pool-dir.xml");
+        lvm = load_pool("poolin/pool-logical.xml");
+    }
     if (dir && lvm)
         test_errors(dir, lvm);
     pool_def_free(dir);

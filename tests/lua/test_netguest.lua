@@ -125,6 +125,12 @@ end
 
 local def = virt.network("default")
 
+-- The nftables table of a network: luavirt_<hash of the state root>_NAME.
+local function nft_table(name)
+  return sh("nft list tables"):match("table inet (luavirt_%x+_" .. name .. ")%f[%s%z]")
+    or "luavirt_none_" .. name
+end
+
 -- Is something listening on TCP port (this namespace's /proc/net/tcp*)?
 local function tcp_listening(port)
   for _, path in ipairs({"/proc/net/tcp", "/proc/net/tcp6"}) do
@@ -216,12 +222,12 @@ t.test("port forwarding: host port to a guest's listener, from outside and from 
     "--guest-ip 192.168.122.10 --live --config")
   t.eq(code, 0, "add udp: " .. err)
   t.check(out:find("added to network default persistent config and live state", 1, true), out)
-  t.check(sh("nft list table inet luavirt_default"):find(
+  t.check(sh("nft list table inet " .. nft_table("default")):find(
     "udp dport 5353 dnat ip to 192.168.122.10:5353", 1, true), "udp DNAT rule")
   code, out, err = g.cli("net-port-forward default delete --host-port 8080")
   t.eq(code, 0, "delete: " .. err)
   t.check(connect(OUT, "10.99.0.1", 8080) ~= "hello-from-bravo", "no forward, no answer")
-  t.check(not sh("nft list table inet luavirt_default"):find("dport 8080", 1, true),
+  t.check(not sh("nft list table inet " .. nft_table("default")):find("dport 8080", 1, true),
     "rule gone")
   -- the persistent one comes back with the next start
   b:destroy()
@@ -232,7 +238,7 @@ t.test("port forwarding: host port to a guest's listener, from outside and from 
   def:start()
   f = def:port_forwards()
   t.eq(#f == 1 and f[1].host_port, 5353, "the config forward is live again")
-  t.check(sh("nft list table inet luavirt_default"):find("udp dport 5353", 1, true),
+  t.check(sh("nft list table inet " .. nft_table("default")):find("udp dport 5353", 1, true),
     "its rule is loaded")
   def:port_forward_remove{proto = "udp", host_port = 5353, live = true, config = true}
   t.eq(#def:port_forwards{config = true}, 0, "config empty")

@@ -97,9 +97,9 @@ for _, mode in ipairs({"nat", "route", "isolated"}) do
     t.eq(i.dnsmasq, "running", "dnsmasq running")
     local nft = sh("nft list ruleset")
     if mode == "isolated" then
-      t.check(not nft:find("luavirt_" .. name, 1, true), "no nft table: " .. nft)
+      t.check(not nft:find("luavirt_%x+_" .. name), "no nft table: " .. nft)
     else
-      t.check(nft:find("table inet luavirt_" .. name, 1, true), "nft table")
+      t.check(nft:find("table inet luavirt_%x%x%x%x%x%x%x%x_" .. name .. " "), "nft table")
       t.eq(nft:find("masquerade", 1, true) ~= nil, mode == "nat", "masquerade only for nat")
       t.eq(readf("/proc/sys/net/ipv4/ip_forward"), "1\n", "ip_forward on")
     end
