@@ -66,22 +66,54 @@ cmp_entry(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+static int
+in_sorted(char *const *names, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int r = strcmp(names[mid], name);
+        if (r == 0)
+            return 1;
+        if (r < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* What list needs to know without asking each guest: the run dirs and the
+ * autostart marks, each read once (sorted name lists). */
+struct list_ctx {
+    struct lv_conn *c;
+    unsigned flags;
+    char **run, **autostart;
+    size_t n_run, n_autostart;
+};
+
 static void
-add_entry(struct lv_conn *c, const char *name, int persistent, unsigned flags,
+add_entry(struct list_ctx *l, const char *name, int persistent,
           struct dom_entry **out, size_t *n)
 {
     struct dom_entry e = { 0 };
     int active;
 
-    if (dom_status_read(c, name, &e.st, NULL) < 0)
+    /* no run dir: never started since boot or undefine, shut off */
+    if (!in_sorted(l->run, l->n_run, name))
+        dom_status_init(&e.st);
+    else if (dom_status_read(l->c, name, &e.st, NULL) < 0)
         return;
     active = e.st.state != DOM_STATE_SHUTOFF;
-    if ((active && !(flags & DOM_LIST_ACTIVE)) ||
-        (!active && !(flags & DOM_LIST_INACTIVE)))
+    if ((active && !(l->flags & DOM_LIST_ACTIVE)) ||
+        (!active && !(l->flags & DOM_LIST_INACTIVE)))
+        return;
+    if (!persistent && (!active || !e.st.transient))
         return;
     e.name = lv_strdup(name);
     e.persistent = persistent;
-    e.autostart = persistent && dom_store_autostart_get(c, name);
+    e.autostart = persistent && in_sorted(l->autostart, l->n_autostart, name);
     *out = lv_realloc(*out, (*n + 1) * sizeof(**out));
     (*out)[(*n)++] = e;
 }
@@ -90,30 +122,37 @@ int
 dom_list(struct lv_conn *c, unsigned flags, struct dom_entry **out, size_t *n,
          struct lv_err *err)
 {
-    char **names = NULL, **tnames = NULL;
-    size_t nn = 0, tn = 0;
+    struct list_ctx l = { c, flags ? flags : DOM_LIST_ACTIVE | DOM_LIST_INACTIVE,
+                          NULL, NULL, 0, 0 };
+    char **names = NULL, *dir;
+    size_t nn = 0;
     int ret = -1;
 
-    if (!flags)
-        flags = DOM_LIST_ACTIVE | DOM_LIST_INACTIVE;
     *out = NULL;
     *n = 0;
     if (dom_store_names(c, &names, &nn, err) < 0)
         goto out;
-    if ((flags & DOM_LIST_ACTIVE) &&
-        dom_run_transient_names(c, &tnames, &tn, err) < 0)
+    dir = lv_asprintf("%s/qemu", c->run_dir);
+    ret = lv_store_list_dir(dir, "", 1, &l.run, &l.n_run, err);
+    free(dir);
+    dir = lv_asprintf("%s/qemu/autostart", c->lib_dir);
+    if (ret == 0)
+        ret = lv_store_list_dir(dir, ".xml", 0, &l.autostart, &l.n_autostart, err);
+    free(dir);
+    if (ret < 0)
         goto out;
     for (size_t i = 0; i < nn; i++)
-        add_entry(c, names[i], 1, flags, out, n);
-    for (size_t i = 0; i < tn; i++)
-        if (!dom_store_exists(c, tnames[i]))
-            add_entry(c, tnames[i], 0, flags, out, n);
+        add_entry(&l, names[i], 1, out, n);
+    /* running transient guests: a run dir and no definition */
+    for (size_t i = 0; (l.flags & DOM_LIST_ACTIVE) && i < l.n_run; i++)
+        if (!in_sorted(names, nn, l.run[i]))
+            add_entry(&l, l.run[i], 0, out, n);
     if (*n)
         qsort(*out, *n, sizeof(**out), cmp_entry);
-    ret = 0;
 out:
     dom_store_names_free(names, nn);
-    dom_store_names_free(tnames, tn);
+    lv_store_names_free(l.run, l.n_run);
+    lv_store_names_free(l.autostart, l.n_autostart);
     return ret;
 }
 

@@ -64,8 +64,8 @@ dom_run_active(const struct lv_conn *c, const char *name, struct lv_err *err)
     return r;
 }
 
-static void
-status_init(struct dom_status *st)
+void
+dom_status_init(struct dom_status *st)
 {
     memset(st, 0, sizeof(*st));
     st->state = DOM_STATE_SHUTOFF;
@@ -78,7 +78,7 @@ dom_status_parse(const char *text, struct dom_status *st)
 {
     char *copy = lv_strdup(text), *save = NULL;
 
-    status_init(st);
+    dom_status_init(st);
     for (char *line = strtok_r(copy, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
         char *eq = strchr(line, '=');
@@ -140,7 +140,7 @@ dom_status_read(const struct lv_conn *c, const char *name,
     char *path = NULL, *text = NULL;
     int active, ret = -1;
 
-    status_init(st);
+    dom_status_init(st);
     active = dom_run_active(c, name, err);
     if (active < 0)
         goto out;

@@ -44,6 +44,8 @@ char *dom_lock_path(const struct lv_conn *c, const char *name);
 int dom_status_read(const struct lv_conn *c, const char *name,
                     struct dom_status *st, struct lv_err *err);
 /* Is the supervisor of name alive? 1/0, -1 on error. */
+/* A guest with no run state at all: shut off, no id, reason unknown. */
+void dom_status_init(struct dom_status *st);
 int dom_run_active(const struct lv_conn *c, const char *name, struct lv_err *err);
 /* Write st atomically to the run dir (which must exist). */
 int dom_status_write(const char *run_dir, const struct dom_status *st,

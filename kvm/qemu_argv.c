@@ -393,7 +393,7 @@ add_memory_smp(struct qemu_argv_ctx *c)
         return -1;
     }
     qemu_argv_add(c, "-smp");
-    if (dies > 1)
+    if (cpu->dies)   /* given: written, as libvirt does with QEMU >= 4.1 */
         qemu_argv_addf(c, "%u,maxcpus=%u,sockets=%u,dies=%u,cores=%u,threads=%u",
                        cur, max, s, dies, co, t);
     else if (cur != max)
