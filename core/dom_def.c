@@ -114,6 +114,12 @@ dom_def_controller_indexes(struct dom_def *def)
     }
 }
 
+int
+dom_machine_is_q35(const char *machine)
+{
+    return machine && (!strncmp(machine, "q35", 3) || !strncmp(machine, "pc-q35", 6));
+}
+
 void
 dom_def_post_parse(struct dom_def *def)
 {

@@ -37,6 +37,8 @@ void dom_def_controller_indexes(struct dom_def *def);
 /* What libvirt's post-parse fills in, for XML and tables alike: one vcpu,
  * the lifecycle defaults, controller indexes, a random uuid when none. */
 void dom_def_post_parse(struct dom_def *def);
+/* Is this <type machine=...> a Q35 machine ("q35", "pc-q35-7.2", ...)? */
+int dom_machine_is_q35(const char *machine);
 int dom_lifecycle_action_from_str(const char *s);
 
 struct dom_vcpupin {

@@ -16,6 +16,7 @@
 #include "deadline.h"
 #include "dom.h"
 #include "dom_disk_priv.h"
+#include "dom_pci_live.h"
 #include "dom_xml.h"
 #include "log.h"
 #include "strbuf.h"
@@ -223,7 +224,9 @@ hotplug(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
         return -1;
     }
     if (!(dev = device_json(op->live_def, k, "", err)) ||
-        !(q = dom_disk_op_qmp(op, err)) || add_nodes(q, k, &top, err) < 0)
+        !(q = dom_disk_op_qmp(op, err)) ||
+        dom_pci_hotplug_bus(q, op->live_def, dev, err) < 0 ||
+        add_nodes(q, k, &top, err) < 0)
         goto out;
     json_object_set_new(dev, "drive", json_string(top));
     lv_log_debug("dom %s: hotplug disk %s on node %s", op->name, k->target_dev, top);

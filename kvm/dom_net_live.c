@@ -14,6 +14,7 @@
 
 #include "deadline.h"
 #include "dom.h"
+#include "dom_pci_live.h"
 #include "dom_run.h"
 #include "dom_session.h"
 #include "dom_store.h"
@@ -236,6 +237,7 @@ attach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
     char id[32], netdev[40], fdname[48];
     const char *drv = nic_driver(nic->model, err);
     struct qmp *q = NULL;
+    json_t *dev = NULL;
     int fd = -1, n = next_index(live), ret = -1;
 
     snprintf(id, sizeof(id), "net%d", n);
@@ -262,9 +264,10 @@ attach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
         run(q, "closefd", json_pack("{s:s}", "fdname", fdname), -1, NULL);
         goto out;
     }
-    if (run(q, "device_add", json_pack("{s:s, s:s, s:s, s:s}", "driver", drv,
-                                       "netdev", netdev, "id", id, "mac",
-                                       nic->mac), -1, err) < 0 ||
+    dev = json_pack("{s:s, s:s, s:s, s:s}", "driver", drv, "netdev", netdev,
+                    "id", id, "mac", nic->mac);
+    if (dom_pci_hotplug_bus(q, live, dev, err) < 0 ||
+        run(q, "device_add", json_incref(dev), -1, err) < 0 ||
         (nic->link_state && !strcmp(nic->link_state, "down") &&
          run(q, "set_link", json_pack("{s:s, s:b}", "name", id, "up", 0), -1,
              err) < 0)) {
@@ -275,6 +278,7 @@ attach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
     nic->alias = lv_strdup(id);
     ret = 0;
 out:
+    json_decref(dev);
     qmp_close(q);
     if (fd >= 0)
         close(fd);   /* QEMU has its own copy now, or the tap goes */

@@ -70,12 +70,6 @@ is_type(const char *loader_type, const char *which)
 }
 
 static int
-machine_is_q35(const char *m)
-{
-    return m && (!strncmp(m, "q35", 3) || !strncmp(m, "pc-q35", 6));
-}
-
-static int
 format_ok(const char *f)
 {
     return !f || !strcmp(f, "raw") || !strcmp(f, "qcow2");
@@ -99,7 +93,7 @@ firmware_select_check(const struct dom_def *def, struct lv_err *err)
     }
     if ((os->loader_secure == LV_TRI_ON ||
          fw_feature(def, "secure-boot") == LV_TRI_ON) &&
-        !machine_is_q35(os->machine)) {
+        !dom_machine_is_q35(os->machine)) {
         lv_err_set(err, LV_E_UNSUPPORTED, "secure boot is supported with q35 "
                    "machine types only (machine '%s')",
                    os->machine ? os->machine : "pc");

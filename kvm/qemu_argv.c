@@ -86,115 +86,6 @@ qemu_argv_mem_mib(unsigned long long kib)
     return (kib + 1023) / 1024;
 }
 
-/* --- PCI placement ------------------------------------------------------ */
-
-static void
-reserve_addr(struct qemu_argv_ctx *c, const struct dom_address *a)
-{
-    long bus, slot;
-
-    if (!a->type || strcmp(a->type, "pci"))
-        return;
-    bus = qemu_argv_addr_num(a, "bus", 0);
-    slot = qemu_argv_addr_num(a, "slot", 0);
-    if (bus == 0 && slot >= 0 && slot < 32)
-        c->slot_used[slot] = 1;
-}
-
-/* Does the domain get a primary video device that needs an automatic
- * slot? libvirt keeps slot 2 (pc) or 1 (q35) for it. */
-static int
-primary_video_auto(const struct dom_def *def)
-{
-    if (def->n_videos == 0)
-        return def->n_graphics > 0;
-    if (!def->videos[0].model || !strcmp(def->videos[0].model, "none") ||
-        !strcmp(def->videos[0].model, "ramfb"))
-        return 0;
-    return def->videos[0].address.type == NULL;
-}
-
-void
-qemu_argv_pci_reserve(struct qemu_argv_ctx *c)
-{
-    const struct dom_def *d = c->def;
-    int vs = c->q35 ? 1 : 2;
-
-    c->slot_used[0] = 1;
-    c->slot_used[c->q35 ? 0x1f : 1] = 1;
-    for (size_t i = 0; i < d->n_disks; i++)
-        reserve_addr(c, &d->disks[i].address);
-    for (size_t i = 0; i < d->n_controllers; i++)
-        reserve_addr(c, &d->controllers[i].address);
-    for (size_t i = 0; i < d->n_interfaces; i++)
-        reserve_addr(c, &d->interfaces[i].address);
-    for (size_t i = 0; i < d->n_chrs; i++)
-        reserve_addr(c, &d->chrs[i].address);
-    for (size_t i = 0; i < d->n_inputs; i++)
-        reserve_addr(c, &d->inputs[i].address);
-    for (size_t i = 0; i < d->n_videos; i++)
-        reserve_addr(c, &d->videos[i].address);
-    for (size_t i = 0; i < d->n_sounds; i++)
-        reserve_addr(c, &d->sounds[i].address);
-    for (size_t i = 0; i < d->n_rngs; i++)
-        reserve_addr(c, &d->rngs[i].address);
-    for (size_t i = 0; i < d->n_watchdogs; i++)
-        reserve_addr(c, &d->watchdogs[i].address);
-    reserve_addr(c, &d->memballoon.address);
-    c->video_slot = -1;
-    if (primary_video_auto(d) && !c->slot_used[vs]) {
-        c->slot_used[vs] = 1;
-        c->video_slot = vs;
-    }
-}
-
-int
-qemu_argv_pci_place(struct qemu_argv_ctx *c, const struct dom_address *a,
-                    json_t *dev, const char *what)
-{
-    long bus, slot, fn;
-    const char *mf;
-
-    if (!a->type) {
-        for (slot = 1; slot < 32 && c->slot_used[slot]; slot++)
-            ;
-        if (slot == 32) {
-            lv_err_set(c->err, LV_E_INVALID,
-                       "%s: no free PCI slot left on %s", what, c->root_bus);
-            return -1;
-        }
-        c->slot_used[slot] = 1;
-        json_object_set_new(dev, "bus", json_string(c->root_bus));
-        json_object_set_new(dev, "addr", json_sprintf("0x%lx", slot));
-        return 0;
-    }
-    if (strcmp(a->type, "pci")) {
-        lv_err_set(c->err, LV_E_UNSUPPORTED,
-                   "%s: unsupported address type '%s'", what, a->type);
-        return -1;
-    }
-    bus = qemu_argv_addr_num(a, "bus", 0);
-    slot = qemu_argv_addr_num(a, "slot", 0);
-    fn = qemu_argv_addr_num(a, "function", 0);
-    if (qemu_argv_addr_num(a, "domain", 0) != 0 || bus < 0 || bus > 255 ||
-        slot < 0 || slot > 31 || fn < 0 || fn > 7) {
-        lv_err_set(c->err, LV_E_INVALID, "%s: invalid PCI address", what);
-        return -1;
-    }
-    if (bus == 0)
-        json_object_set_new(dev, "bus", json_string(c->root_bus));
-    else
-        json_object_set_new(dev, "bus", json_sprintf("pci.%ld", bus));
-    mf = lv_attrs_get(&a->attrs, "multifunction");
-    if (mf && !strcmp(mf, "on"))
-        json_object_set_new(dev, "multifunction", json_true());
-    if (fn)
-        json_object_set_new(dev, "addr", json_sprintf("0x%lx.0x%lx", slot, fn));
-    else
-        json_object_set_new(dev, "addr", json_sprintf("0x%lx", slot));
-    return 0;
-}
-
 /* --- boot order ----------------------------------------------------------- */
 
 static int
@@ -576,12 +467,6 @@ add_head(struct qemu_argv_ctx *c)
 }
 
 static int
-is_q35(const char *m)
-{
-    return m && (!strncmp(m, "q35", 3) || !strncmp(m, "pc-q35", 6));
-}
-
-static int
 add_devices(struct qemu_argv_ctx *c)
 {
     if (qemu_argv_controllers(c) < 0 || qemu_argv_disks(c) < 0 ||
@@ -616,7 +501,7 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
                       def->emulator ? def->emulator : DEFAULT_EMULATOR;
     char **ret = NULL;
 
-    c.q35 = is_q35(def->os.machine);
+    c.q35 = dom_machine_is_q35(def->os.machine);
     c.root_bus = c.q35 ? "pcie.0" : "pci.0";
     c.boot_per_device = any_device_boot_order(def);
     c.usb_port = 1;
@@ -630,7 +515,7 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
     }
     qemu_argv_pci_reserve(&c);
     qemu_argv_add(&c, emu);
-    if (add_head(&c) < 0 || add_devices(&c) < 0) {
+    if (add_head(&c) < 0 || add_devices(&c) < 0 || qemu_argv_pci_finish(&c) < 0) {
         lv_err_prefix(err, "domain '%s': ", def->name ? def->name : "?");
         goto out;
     }
@@ -638,6 +523,7 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
     c.argv = NULL;
 out:
     lv_argv_free(c.argv);
+    lv_argv_free(c.pci_extra);
     free(c.vs);
     free(c.vs_add);
     return ret;

@@ -20,7 +20,7 @@ model_map(const char *const (*map)[2], size_t n, const char *model)
 }
 
 static const char *
-ctrl_driver(const struct qemu_argv_ctx *c, const struct dom_controller *k)
+ctrl_driver(const struct dom_controller *k)
 {
     static const char *const usb[][2] = {
         { "piix3-uhci", "piix3-usb-uhci" }, { "piix4-uhci", "piix4-usb-uhci" },
@@ -42,8 +42,9 @@ ctrl_driver(const struct qemu_argv_ctx *c, const struct dom_controller *k)
     const char *m = k->model;
 
     if (!strcmp(k->type, "usb"))
-        return model_map(usb, sizeof(usb) / sizeof(usb[0]),
-                         m ? m : c->q35 ? "qemu-xhci" : "piix3-uhci");
+        /* a listed USB controller without a model is piix3-uhci on both
+         * machines, as in libvirt; the one add_implicit adds says its own */
+        return model_map(usb, sizeof(usb) / sizeof(usb[0]), m ? m : "piix3-uhci");
     if (!strcmp(k->type, "scsi"))
         return model_map(scsi, 5, m ? m : "lsilogic");
     if (!strcmp(k->type, "pci") && m)
@@ -94,15 +95,11 @@ ich9_place(struct qemu_argv_ctx *c, const char *model, json_t *dev, const char *
     int fn = !strcmp(model, "ich9-ehci1") ? 7 : model[9] - '1';
 
     if (!c->ich9_slot) {
-        int slot = c->q35 && !c->slot_used[0x1d] ? 0x1d : 1;
-        while (slot < 32 && c->slot_used[slot])
-            slot++;
-        if (slot == 32) {
-            lv_err_set(c->err, LV_E_INVALID, "%s: no free PCI slot left on %s", what,
-                       c->root_bus);
+        int slot = 0x1d;
+        if (c->q35 && qemu_argv_root_slot_free(c, slot))
+            qemu_argv_root_slot_take(c, slot);
+        else if ((slot = qemu_argv_root_slot_next(c, what)) < 0)
             return -1;
-        }
-        c->slot_used[slot] = 1;
         c->ich9_slot = slot;
     }
     json_object_set_new(dev, "bus", json_string(c->root_bus));
@@ -116,7 +113,7 @@ ich9_place(struct qemu_argv_ctx *c, const char *model, json_t *dev, const char *
 static int
 add_controller(struct qemu_argv_ctx *c, const struct dom_controller *k)
 {
-    const char *drv = ctrl_driver(c, k);
+    const char *drv = ctrl_driver(k);
     int idx = k->index < 0 ? 0 : k->index;
     char what[64];
     json_t *dev;
@@ -139,8 +136,11 @@ add_controller(struct qemu_argv_ctx *c, const struct dom_controller *k)
         json_object_set_new(dev, "id", idx ? json_sprintf("usb%d", idx) : json_string("usb"));
         c->usb_ok = 1;
     } else if (!strcmp(k->type, "pci")) {
-        if (!strcmp(drv, "pcie-root-port"))
-            json_object_set_new(dev, "port", json_integer(idx));
+        if (!strcmp(drv, "pcie-root-port") && k->address.type)
+            /* libvirt's port: the root port's own slot and function */
+            json_object_set_new(dev, "port", json_integer(
+                qemu_argv_addr_num(&k->address, "slot", 0) * 8 +
+                qemu_argv_addr_num(&k->address, "function", 0)));
         if (!strcmp(drv, "pcie-root-port") || !strcmp(drv, "pci-bridge"))
             json_object_set_new(dev, !strcmp(drv, "pci-bridge") ? "chassis_nr" :
                                 "chassis", json_integer(idx));
@@ -158,6 +158,11 @@ add_controller(struct qemu_argv_ctx *c, const struct dom_controller *k)
     }
     if (!k->address.type && !strncmp(drv, "ich9-usb-", 9)) {
         if (ich9_place(c, k->model, dev, what) < 0) {
+            json_decref(dev);
+            return -1;
+        }
+    } else if (!k->address.type && !strcmp(drv, "pcie-root-port") && c->q35) {
+        if (qemu_argv_pci_rootport_addr(c, dev, what) < 0) {
             json_decref(dev);
             return -1;
         }
@@ -216,8 +221,10 @@ add_implicit(struct qemu_argv_ctx *c)
 
     if (!has_ctrl(d, "usb", -1)) {
         k.type = (char *)"usb";
+        k.model = (char *)(c->q35 ? "qemu-xhci" : "piix3-uhci");
         if (add_controller(c, &k) < 0)
             return -1;
+        k.model = NULL;
     }
     for (size_t i = 0; i < d->n_disks; i++) {
         const char *bus = d->disks[i].target_bus;
@@ -248,6 +255,7 @@ qemu_argv_controllers(struct qemu_argv_ctx *c)
         if (!strcmp(d->controllers[i].type, "pci") &&
             add_controller(c, &d->controllers[i]) < 0)
             return -1;
+    c->pci_insert = c->n;
     for (size_t i = 0; i < d->n_controllers; i++)
         if (strcmp(d->controllers[i].type, "pci") &&
             add_controller(c, &d->controllers[i]) < 0)
@@ -497,6 +505,11 @@ qemu_argv_sounds(struct qemu_argv_ctx *c)
         if (!strcmp(drv, "usb-audio")) {
             json_object_set_new(dev, "bus", json_string("usb.0"));
             json_object_set_new(dev, "port", json_sprintf("%d", c->usb_port++));
+        } else if (c->q35 && hda && !s->address.type && !strcmp(drv, "ich9-intel-hda") &&
+                   qemu_argv_root_slot_free(c, 0x1b)) {
+            qemu_argv_root_slot_take(c, 0x1b);   /* the ICH9's own HD audio slot */
+            json_object_set_new(dev, "bus", json_string(c->root_bus));
+            json_object_set_new(dev, "addr", json_string("0x1b"));
         } else if (strcmp(drv, "sb16") &&
                    qemu_argv_pci_place(c, &s->address, dev, what) < 0) {
             json_decref(dev);

@@ -21,7 +21,7 @@ struct qemu_argv_ctx {
     size_t n, cap;
     int q35;                 /* machine is Q35 (pcie.0, ICH9) */
     const char *root_bus;    /* "pci.0" or "pcie.0" */
-    unsigned char slot_used[32]; /* root bus slots taken */
+    unsigned bus_slots[256]; /* per PCI bus index: slots taken (bit n) */
     int video_slot;          /* slot kept for the primary video, or -1 */
     int boot_per_device;     /* some device has <boot order=> */
     int usb_ok;              /* a USB controller (bus usb.0) exists */
@@ -32,6 +32,15 @@ struct qemu_argv_ctx {
     long *vs_add;            /* virtio-serial controllers to add */
     size_t n_vs_add;
     const char *audiodev;    /* "audio1" when -audiodev was emitted */
+    /* the PCI hierarchy (qemu_argv_pci.c) */
+    unsigned char index_used[256]; /* pci controller indexes taken */
+    unsigned char rp_added[256];   /* root ports added as libvirt adds them */
+    size_t n_rps_listed, n_rps_added;
+    int rp_slot, rp_fn;      /* next automatic root port address on pcie.0 */
+    int bridge_added;        /* index of an added pcie-to-pci-bridge, or 0 */
+    size_t pci_insert;       /* argv position for the added controllers */
+    char **pci_extra;        /* their arguments, NULL-terminated */
+    size_t n_pci_extra;
 };
 
 /* argv growth; strings are copied. */
@@ -43,12 +52,25 @@ void qemu_argv_add_json(struct qemu_argv_ctx *c, const char *opt, json_t *obj);
 /* Append s to b with QEMU's key=value escaping (',' doubled). */
 void qemu_argv_kv_escape(struct strbuf *b, const char *s);
 
-/* Put dev on the PCI bus: the explicit <address type='pci'> or a free slot
- * of the root bus. what names the device in errors. */
+/* PCI placement (qemu_argv_pci.c). Put dev on the PCI bus: the explicit
+ * <address type='pci'>, or where libvirt puts it (see the file). what names
+ * the device in errors. */
 int qemu_argv_pci_place(struct qemu_argv_ctx *c, const struct dom_address *a,
                         json_t *dev, const char *what);
-/* Mark the explicit root bus slots of every device as taken. */
+/* Mark the explicit slots and pci controller indexes as taken. */
 void qemu_argv_pci_reserve(struct qemu_argv_ctx *c);
+/* Root bus slots: free?, take one, take the next free one (or -1). */
+int qemu_argv_root_slot_free(const struct qemu_argv_ctx *c, int slot);
+void qemu_argv_root_slot_take(struct qemu_argv_ctx *c, int slot);
+int qemu_argv_root_slot_next(struct qemu_argv_ctx *c, const char *what);
+/* The next automatic address of a root port on pcie.0 (and its port=). */
+int qemu_argv_pci_rootport_addr(struct qemu_argv_ctx *c, json_t *dev,
+                                const char *what);
+/* Is the QEMU device drv a PCI Express endpoint (a root port each on Q35)? */
+int qemu_argv_pci_is_pcie(const char *drv);
+/* Splice the added root ports and bridges into the argv at c->pci_insert
+ * (after the listed PCI controllers); 0 or -1. */
+int qemu_argv_pci_finish(struct qemu_argv_ctx *c);
 /* Boot index of disk i / interface i: 0 when it has none. */
 int qemu_argv_disk_bootindex(const struct qemu_argv_ctx *c, size_t i);
 int qemu_argv_net_bootindex(const struct qemu_argv_ctx *c, size_t i);

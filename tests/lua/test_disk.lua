@@ -130,6 +130,27 @@ t.test("hotplug a qcow2 disk: seen, written, read, stats, resize, detached", fun
   d:undefine()
 end)
 
+t.test("q35: a hotplugged disk goes into the spare root port; none left: a clear error", function()
+  local a, b = IMG .. "/q1.qcow2", IMG .. "/q2.qcow2"
+  qemu_img("create -f qcow2 " .. a .. " 16M")
+  qemu_img("create -f qcow2 " .. b .. " 16M")
+  local d = virt.define_domain((g.xml("hpq"):gsub("machine='pc'", "machine='q35'")))
+  d:start()
+  d:wait_console(READY, 60)
+  local before = block_set(d)
+  d:attach_disk({source = a, target = "vdb", live = true})
+  t.check(wait_new_block(d, before) ~= nil, "the guest sees the disk plugged into the root port")
+  -- the one spare port is taken now
+  t.raises("busy", {"hpq", "no free PCIe root port"}, function()
+    d:attach_disk({source = b, target = "vdc", live = true})
+  end)
+  t.eq(find_disk(d, "vdc"), nil, "the failed hotplug left no disk behind")
+  d:detach_disk("vdb", {live = true})
+  t.eq(find_disk(d, "vdb"), nil, "detached")
+  d:destroy()
+  d:undefine()
+end)
+
 t.test("--config only changes the definition; errors change nothing", function()
   local img = IMG .. "/cfg.raw"
   qemu_img("create -f raw " .. img .. " 8M")
