@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "dom_check.h"
 #include "dom_firmware.h"
 #include "dom_save.h"
 #include "dom_store.h"
@@ -261,8 +262,7 @@ dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
     struct dom_status st;
     int fd, ret = -1;
 
-    if (dom_def_check_name(def->name, err) < 0 ||
-        dom_firmware_check(c, def, err) < 0) {
+    if (dom_check(c, def, err) < 0) {
         free(lock);
         return -1;
     }

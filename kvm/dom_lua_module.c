@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dom.h"
+#include "dom_check.h"
 #include "dom_firmware.h"
 #include "dom_lua_priv.h"
 #include "dom_start.h"
@@ -232,6 +233,15 @@ l_validate(lua_State *L)
     if (n < 0) {
         strbuf_free(&problems);
         return lv_lua_raise(L, &err);
+    }
+    if (n == 0) {
+        /* valid XML: then what define and start would refuse */
+        struct dom_def *def = dom_def_parse_xml(xml, len, src, 0, &err);
+        if (!def || dom_check(lv_lua_conn(L), def, &err) < 0) {
+            strbuf_addf(&problems, "%s\n", err.msg);
+            n = 1;
+        }
+        dom_def_free(def);
     }
     lua_pushboolean(L, n == 0);
     lua_newtable(L);

@@ -128,12 +128,13 @@ t.test("redirdev: USB redirection over SPICE and TCP, as virt-install writes it"
     t.check(names.chardev and names.port, "usb-redir redir" .. i .. " in QEMU")
   end
   stop(d)
-  -- no USB controller: refused at start with the element named
+  -- no USB controller: refused at define (what start would refuse), the
+  -- element named, nothing defined
   local x = xml_with("noredir", "<controller type='usb' model='none'/>" ..
     "<graphics type='spice' autoport='yes'/><redirdev bus='usb' type='spicevmc'/>")
-  local d2 = virt.define_domain(x)
-  t.raises("invalid", {"redirdev 0", "USB controller"}, function() d2:start() end)
-  d2:undefine()
+  t.raises("invalid", {"noredir", "redirdev 0", "USB controller"},
+    function() virt.define_domain(x) end)
+  t.eq(virt.find_domain("noredir"), nil, "nothing defined")
 end)
 
 t.test("panic: a guest kernel panic is reported and on_crash applies", function()
