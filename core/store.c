@@ -19,9 +19,14 @@
 int
 lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err)
 {
-    char *p = lv_strdup(path);
+    struct stat st;
+    char *p;
     int ret = -1;
 
+    /* the common case, a directory that is there already: one system call */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    p = lv_strdup(path);
     for (char *s = p + 1; ; s++) {
         if (*s == '/' || *s == '\0') {
             char c = *s;
