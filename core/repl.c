@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <histedit.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -20,8 +19,12 @@
 
 #include <lauxlib.h>
 
+#include "editline.h"
 #include "log.h"
 #include "strbuf.h"
+
+/* libedit, loaded when a terminal REPL starts (editline.h) */
+static const struct lv_editline *ed;
 
 #define REPL_HISTORY_MAX 1000
 #define REPL_LIST_MAX 200       /* completion candidates shown at most */
@@ -274,7 +277,7 @@ repl_term_columns(EditLine *el)
 {
     int cols = 0;
 
-    if (el_get(el, EL_GETTC, "co", &cols, NULL) != 0 || cols < 20)
+    if (ed->el_get(el, EL_GETTC, "co", &cols, NULL) != 0 || cols < 20)
         cols = 80;
     return cols;
 }
@@ -337,7 +340,7 @@ repl_complete_apply(EditLine *el, lua_State *L, int idx, const char *word,
         return CC_ERROR;
     if (common > wlen) {
         ins = lv_strndup(first + wlen, common - wlen);
-        el_insertstr(el, ins);
+        ed->el_insertstr(el, ins);
         free(ins);
         return CC_REFRESH;
     }
@@ -357,7 +360,7 @@ repl_complete_apply(EditLine *el, lua_State *L, int idx, const char *word,
 static unsigned char
 repl_complete(EditLine *el, int ch)
 {
-    const LineInfo *li = el_line(el);
+    const LineInfo *li = ed->el_line(el);
     size_t cursor = (size_t)(li->cursor - li->buffer);
     size_t start = lv_repl_word_start(li->buffer, cursor);
     void *data = NULL;
@@ -366,7 +369,7 @@ repl_complete(EditLine *el, int ch)
     int top;
 
     (void)ch;
-    el_get(el, EL_CLIENTDATA, &data);
+    ed->el_get(el, EL_CLIENTDATA, &data);
     L = ((struct repl *)data)->L;
     top = lua_gettop(L);
     lua_pushcfunction(L, repl_l_candidates);
@@ -388,7 +391,7 @@ repl_prompt(EditLine *el)
 {
     void *data = NULL;
 
-    el_get(el, EL_CLIENTDATA, &data);
+    ed->el_get(el, EL_CLIENTDATA, &data);
     return ((struct repl *)data)->prompt;
 }
 
@@ -401,14 +404,14 @@ repl_redraw(EditLine *el)
     struct repl *r;
     int cols = repl_term_columns(el);
 
-    el_get(el, EL_CLIENTDATA, &data);
+    ed->el_get(el, EL_CLIENTDATA, &data);
     r = data;
     if (cols == r->cols)
-        el_set(el, EL_REFRESH);
+        ed->el_set(el, EL_REFRESH);
     r->cols = cols;
 }
 
-/* libedit's character reader: ours, so that Ctrl+C ends el_gets() at once
+/* libedit's character reader: ours, so that Ctrl+C ends ed->el_gets() at once
  * (the built-in one retries a read interrupted by a signal). */
 static int
 repl_getc(EditLine *el, wchar_t *wc)
@@ -465,7 +468,7 @@ repl_read_line(struct repl *r, char *prompt, const char **line, size_t *len)
         *line = r->buf;
     } else {
         r->prompt = prompt;
-        *line = el_gets(r->el, &n);
+        *line = ed->el_gets(r->el, &n);
         if (repl_interrupted) {
             fputc('\n', stdout);
             return REPL_READ_INTR;
@@ -491,8 +494,8 @@ repl_history_add(struct repl *r, const char *entry)
 
     if (r->hist == NULL)
         return;
-    history(r->hist, &ev, H_ENTER, entry);
-    history(r->added, &ev, H_ENTER, entry);
+    ed->history(r->hist, &ev, H_ENTER, entry);
+    ed->history(r->added, &ev, H_ENTER, entry);
 }
 
 static int
@@ -530,7 +533,7 @@ repl_history_write(History *hist, const char *path)
         if (fp == NULL)
             close(fd);
     }
-    if (fp == NULL || history(hist, &ev, H_SAVE_FP, fp) < 0 ||
+    if (fp == NULL || ed->history(hist, &ev, H_SAVE_FP, fp) < 0 ||
         fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
         lv_log_warn("repl: cannot write history '%s': %s", tmp, strerror(errno));
         goto out;
@@ -561,20 +564,20 @@ repl_history_save(struct repl *r, const char *path)
     int rc;
 
     if (path == NULL || r->added == NULL ||
-        history(r->added, &ev, H_GETSIZE) < 0 || ev.num == 0)
+        ed->history(r->added, &ev, H_GETSIZE) < 0 || ev.num == 0)
         return;
-    merged = history_init();
+    merged = ed->history_init();
     if (merged == NULL)
         return;
-    history(merged, &ev, H_SETSIZE, REPL_HISTORY_MAX);
-    history(merged, &ev, H_SETUNIQUE, 1);
-    history(merged, &ev, H_LOAD, path);
-    for (rc = history(r->added, &ev, H_LAST); rc >= 0;
-         rc = history(r->added, &ev, H_PREV))
-        history(merged, &ev2, H_ENTER, ev.str);
+    ed->history(merged, &ev, H_SETSIZE, REPL_HISTORY_MAX);
+    ed->history(merged, &ev, H_SETUNIQUE, 1);
+    ed->history(merged, &ev, H_LOAD, path);
+    for (rc = ed->history(r->added, &ev, H_LAST); rc >= 0;
+         rc = ed->history(r->added, &ev, H_PREV))
+        ed->history(merged, &ev2, H_ENTER, ev.str);
     if (repl_mkdir_parents(path) == 0)
         repl_history_write(merged, path);
-    history_end(merged);
+    ed->history_end(merged);
 }
 
 /* ---- the editor and the loop ---- */
@@ -584,30 +587,30 @@ repl_editor_open(struct repl *r, const char *history_path, struct lv_err *err)
 {
     HistEvent ev;
 
-    r->el = el_init("luavirt", stdin, stdout, stderr);
-    r->hist = history_init();
-    r->added = history_init();
+    r->el = ed->el_init("luavirt", stdin, stdout, stderr);
+    r->hist = ed->history_init();
+    r->added = ed->history_init();
     if (r->el == NULL || r->hist == NULL || r->added == NULL) {
         lv_err_sys(err, "repl: cannot set up the line editor");
         return -1;
     }
-    history(r->hist, &ev, H_SETSIZE, REPL_HISTORY_MAX);
-    history(r->hist, &ev, H_SETUNIQUE, 1);
-    history(r->added, &ev, H_SETSIZE, REPL_HISTORY_MAX);
-    history(r->added, &ev, H_SETUNIQUE, 1);
+    ed->history(r->hist, &ev, H_SETSIZE, REPL_HISTORY_MAX);
+    ed->history(r->hist, &ev, H_SETUNIQUE, 1);
+    ed->history(r->added, &ev, H_SETSIZE, REPL_HISTORY_MAX);
+    ed->history(r->added, &ev, H_SETUNIQUE, 1);
     if (history_path != NULL)
-        history(r->hist, &ev, H_LOAD, history_path);
-    el_set(r->el, EL_CLIENTDATA, (void *)r);
-    el_set(r->el, EL_EDITOR, "emacs");
-    el_set(r->el, EL_SIGNAL, 1);
-    el_set(r->el, EL_PROMPT, repl_prompt);
-    el_set(r->el, EL_GETCFN, repl_getc);
-    el_set(r->el, EL_HIST, history, r->hist);
+        ed->history(r->hist, &ev, H_LOAD, history_path);
+    ed->el_set(r->el, EL_CLIENTDATA, (void *)r);
+    ed->el_set(r->el, EL_EDITOR, "emacs");
+    ed->el_set(r->el, EL_SIGNAL, 1);
+    ed->el_set(r->el, EL_PROMPT, repl_prompt);
+    ed->el_set(r->el, EL_GETCFN, repl_getc);
+    ed->el_set(r->el, EL_HIST, ed->history, r->hist);
     /* the wide form: libedit keeps these pointers (el_set's copies leak) */
-    el_wset(r->el, EL_ADDFN, L"luavirt-complete",
+    ed->el_wset(r->el, EL_ADDFN, L"luavirt-complete",
             L"complete a Lua name or a domain name", repl_complete);
-    el_set(r->el, EL_BIND, "^I", "luavirt-complete", NULL);
-    el_source(r->el, NULL);     /* ~/.editrc may rebind keys */
+    ed->el_set(r->el, EL_BIND, "^I", "luavirt-complete", NULL);
+    ed->el_source(r->el, NULL);     /* ~/.editrc may rebind keys */
     r->cols = repl_term_columns(r->el);
     return 0;
 }
@@ -616,11 +619,11 @@ static void
 repl_editor_close(struct repl *r)
 {
     if (r->el != NULL)
-        el_end(r->el);
+        ed->el_end(r->el);
     if (r->hist != NULL)
-        history_end(r->hist);
+        ed->history_end(r->hist);
     if (r->added != NULL)
-        history_end(r->added);
+        ed->history_end(r->added);
     r->el = NULL;
     r->hist = r->added = NULL;
 }
@@ -745,6 +748,8 @@ lv_repl_run(lua_State *L, const char *history_path, struct lv_err *err)
         /* libedit needs the terminal's character set for UTF-8 input */
         old_locale = lv_strdup(setlocale(LC_CTYPE, NULL));
         setlocale(LC_CTYPE, "");
+        if (!(ed = lv_editline(err)))
+            goto out;
         if (repl_editor_open(&r, history_path, err) != 0)
             goto out;
     }

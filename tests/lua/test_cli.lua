@@ -207,5 +207,24 @@ t.test("host commands and help", function()
   t.check(out:find("  NAME\n    list - list domains\n", 1, true), out)
 end)
 
+t.test("REPL on a terminal: libedit loaded on demand, Tab completes, commands and Lua run", function()
+  local root = new_root()
+  local input = root .. "/.in"
+  -- "pri<Tab>" must complete to print; "list" is a virsh-style line
+  spurt(input, "pri\t(6*7)\nlist\n")
+  local cmd = string.format("LUAVIRT_ROOT=%s timeout 30 script -qec %s /dev/null <%s",
+    sh_quote(root), sh_quote(BIN), sh_quote(input))
+  local p = io.popen(cmd)
+  local out = p:read("a")
+  p:close()
+  t.check(out:find("luavirt> ", 1, true), "prompt on the terminal: " .. out)
+  t.check(out:find("\n42\r?\n"), "Tab completed pri to print and the line ran: " .. out)
+  t.check(out:find("Id%s+Name%s+State"), "a virsh-style line in the REPL: " .. out)
+  local code, o = lv(root, "-e", "print(1)")
+  t.eq(code, 0, "one-shot")
+  local maps = io.open("/proc/self/maps"):read("a")
+  t.check(not maps:find("libedit", 1, true), "libedit is not mapped by a non-interactive run")
+end)
+
 cleanup()
 t.done()
