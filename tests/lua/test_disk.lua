@@ -40,22 +40,16 @@ end
 
 -- Ask until the guest has a block device that is not in before; its name.
 local function wait_new_block(d, before)
-  for _ = 1, 40 do
+  return t.eventually(function()
     for name in pairs(block_set(d)) do
       if not before[name] then return name end
     end
-    os.execute("sleep 0.5")
-  end
-  return nil
+  end, 20)
 end
 
 -- Ask until dev is gone from the guest's /sys/block.
 local function wait_gone(d, dev)
-  for _ = 1, 40 do
-    if not block_set(d)[dev] then return true end
-    os.execute("sleep 0.5")
-  end
-  return false
+  return t.eventually(function() return not block_set(d)[dev] end, 20) or false
 end
 
 local function find_disk(d, target, opts)

@@ -32,13 +32,12 @@ os.execute("ip link set lo up")
 os.execute("unshare --net sh -c 'echo $$ >" .. work .. "/outside.pid; exec sleep 300' " ..
   ">/dev/null 2>&1 &")
 local outside
-for _ = 1, 50 do
+outside = t.eventually(function()
   local f = io.open(work .. "/outside.pid")
-  outside = f and f:read("n")
+  local pid = f and f:read("n")
   if f then f:close() end
-  if outside then break end
-  os.execute("sleep 0.1")
-end
+  return pid
+end, 5)
 local OUT = "nsenter -t " .. tostring(outside) .. " -n "
 os.execute("ip link add lvup0 type veth peer name lvup1 && ip link set lvup1 netns " ..
   tostring(outside) .. " && ip addr add 10.99.0.1/24 dev lvup0 && ip link set lvup0 up")
@@ -92,10 +91,7 @@ local function outside_listener(port)
   os.execute("chmod +x " .. script)
   os.execute(OUT .. "timeout 60 busybox nc -l -p " .. port .. " -e " .. script ..
     " >/dev/null 2>&1 &")
-  for _ = 1, 50 do
-    if sh(OUT .. "ss -Htln"):find(":" .. port .. " ", 1, true) then return end
-    os.execute("sleep 0.1")
-  end
+  t.eventually(function() return sh(OUT .. "ss -Htln"):find(":" .. port .. " ", 1, true) end, 5)
 end
 
 local function readf(path)
@@ -157,12 +153,10 @@ t.test("default NAT network: a lease, domifaddr, the gateway pings; a static hos
   t.check(ip and ip:match("^192%.168%.122%.(%d+)$"), "alpha has a lease: " .. tostring(ip))
   local n = tonumber(ip and ip:match("%d+$") or 0)
   t.check(n >= 2 and n <= 254, "in the range")
-  local addrs = {}
-  for _ = 1, 50 do
-    addrs = a:addresses()
-    if #addrs > 0 then break end
-    os.execute("sleep 0.2")
-  end
+  local addrs = t.eventually(function()
+    local got = a:addresses()
+    return #got > 0 and got
+  end, 10) or {}
   t.eq(addrs[1] and addrs[1].addr, ip, "domifaddr reports the guest's address")
   local code, out = g.cli("domifaddr alpha")
   t.eq(code, 0, "domifaddr")

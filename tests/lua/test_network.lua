@@ -170,11 +170,7 @@ t.test("a dead dnsmasq shows in net-info", function()
   local pid = n:info().dnsmasq_pid
   t.check(pid, "dnsmasq pid")
   os.execute("kill -9 " .. pid)
-  local dead = false
-  for _ = 1, 100 do
-    if n:info().dnsmasq == "dead" then dead = true break end
-    os.execute("sleep 0.05")
-  end
+  local dead = t.eventually(function() return n:info().dnsmasq == "dead" end, 5)
   t.check(dead, "info says dnsmasq is dead")
   local _, out = g.cli("net-info default")
   t.check(out:find("not running", 1, true), out)
