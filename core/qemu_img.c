@@ -37,12 +37,13 @@ qemu_img_run(char *const argv[], const char *what, struct lv_err *err)
     return qemu_img_capture(argv, NULL, what, err);
 }
 
-int
-qemu_img_capture(char *const argv[], char **stdout_text, const char *what,
-                 struct lv_err *err)
+/* qemu_img_capture with a timeout (ms, -1: none). */
+static int
+capture(char *const argv[], char **stdout_text, const char *what, int timeout_ms,
+        struct lv_err *err)
 {
     char *out = NULL, *errtext = NULL;
-    int st = lv_spawn_capture(argv, &out, &errtext, -1, err);
+    int st = lv_spawn_capture(argv, &out, &errtext, timeout_ms, err);
     int ret = -1;
 
     if (st < 0) {
@@ -62,6 +63,13 @@ out:
     free(out);
     free(errtext);
     return ret;
+}
+
+int
+qemu_img_capture(char *const argv[], char **stdout_text, const char *what,
+                 struct lv_err *err)
+{
+    return capture(argv, stdout_text, what, -1, err);
 }
 
 /* Feed every "(NN.NN/100%)" in buf[0..len) to fn; returns fn's verdict. */
@@ -182,22 +190,14 @@ qemu_img_info(const char *path, struct qemu_img_info *info,
     char *argv[] = { (char *)"qemu-img", (char *)"info",
                      (char *)"--output=json", (char *)"-U", (char *)"--",
                      (char *)path, NULL };
-    char *out = NULL, *errtext = NULL, *what = NULL;
+    char *out = NULL, *what = lv_asprintf("file '%s'", path);
     json_t *j = NULL;
     json_error_t je;
-    int st, ret = -1;
+    int ret = -1;
 
     memset(info, 0, sizeof(*info));
-    st = lv_spawn_capture(argv, &out, &errtext, 30000, err);
-    what = lv_asprintf("file '%s'", path);
-    if (st < 0) {
-        lv_err_prefix(err, "%s: ", what);
+    if (capture(argv, &out, what, 30000, err) < 0)
         goto out;
-    }
-    if (st != 0) {
-        set_failed(err, argv, what, st, errtext);
-        goto out;
-    }
     j = json_loads(out, 0, &je);
     if (!json_is_object(j)) {
         lv_err_set(err, LV_E_QEMU, "%s: cannot read qemu-img info: %s",
@@ -214,7 +214,6 @@ out:
     json_decref(j);
     free(what);
     free(out);
-    free(errtext);
     return ret;
 }
 

@@ -10,6 +10,7 @@
 #include "dom.h"
 #include "dom_disk.h"
 #include "dom_lua_priv.h"
+#include "lua_fields.h"
 #include "runtime.h"
 #include "units.h"
 
@@ -106,15 +107,6 @@ l_update_device(lua_State *L)
     return chain(L, dom_disk_update_device(CONN(L), name, xml, &sc, &err), &err);
 }
 
-static void
-set_str(lua_State *L, const char *key, const char *val)
-{
-    if (!val)
-        return;
-    lua_pushstring(L, val);
-    lua_setfield(L, -2, key);
-}
-
 /* d:disks{inactive=} -> {{type=, device=, target=, source=, bus=, format=,
  * readonly=, shareable=}, ...} in definition order (domblklist) */
 static int
@@ -131,12 +123,12 @@ l_disks(lua_State *L)
     for (size_t i = 0; i < def->n_disks; i++) {
         const struct dom_disk *k = &def->disks[i];
         lua_createtable(L, 0, 8);
-        set_str(L, "type", dom_disk_type_to_str(k->type));
-        set_str(L, "device", dom_disk_device_to_str(k->device));
-        set_str(L, "target", k->target_dev);
-        set_str(L, "source", k->source);
-        set_str(L, "bus", k->target_bus);
-        set_str(L, "format", k->driver_type);
+        lv_lua_set_str(L, "type", dom_disk_type_to_str(k->type));
+        lv_lua_set_str(L, "device", dom_disk_device_to_str(k->device));
+        lv_lua_set_str(L, "target", k->target_dev);
+        lv_lua_set_str(L, "source", k->source);
+        lv_lua_set_str(L, "bus", k->target_bus);
+        lv_lua_set_str(L, "format", k->driver_type);
         lua_pushboolean(L, k->readonly);
         lua_setfield(L, -2, "readonly");
         lua_pushboolean(L, k->shareable);
@@ -145,13 +137,6 @@ l_disks(lua_State *L)
     }
     dom_def_free(def);
     return 1;
-}
-
-static void
-set_int(lua_State *L, const char *key, long long v)
-{
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, key);
 }
 
 /* d:block_info(target) -> {capacity=, allocation=, physical=} in bytes */
@@ -166,9 +151,9 @@ l_block_info(lua_State *L)
     if (dom_disk_block_info(CONN(L), name, target, &in, &err) < 0)
         return lv_lua_raise(L, &err);
     lua_createtable(L, 0, 3);
-    set_int(L, "capacity", (long long)in.capacity);
-    set_int(L, "allocation", (long long)in.allocation);
-    set_int(L, "physical", (long long)in.physical);
+    lv_lua_set_int(L, "capacity", (long long)in.capacity);
+    lv_lua_set_int(L, "allocation", (long long)in.allocation);
+    lv_lua_set_int(L, "physical", (long long)in.physical);
     return 1;
 }
 
@@ -185,14 +170,14 @@ l_block_stats(lua_State *L)
     if (dom_disk_block_stats(CONN(L), name, target, &s, &err) < 0)
         return lv_lua_raise(L, &err);
     lua_createtable(L, 0, 8);
-    set_int(L, "rd_req", s.rd_req);
-    set_int(L, "rd_bytes", s.rd_bytes);
-    set_int(L, "wr_req", s.wr_req);
-    set_int(L, "wr_bytes", s.wr_bytes);
-    set_int(L, "flush_operations", s.flush_operations);
-    set_int(L, "rd_total_times", s.rd_total_times);
-    set_int(L, "wr_total_times", s.wr_total_times);
-    set_int(L, "flush_total_times", s.flush_total_times);
+    lv_lua_set_int(L, "rd_req", s.rd_req);
+    lv_lua_set_int(L, "rd_bytes", s.rd_bytes);
+    lv_lua_set_int(L, "wr_req", s.wr_req);
+    lv_lua_set_int(L, "wr_bytes", s.wr_bytes);
+    lv_lua_set_int(L, "flush_operations", s.flush_operations);
+    lv_lua_set_int(L, "rd_total_times", s.rd_total_times);
+    lv_lua_set_int(L, "wr_total_times", s.wr_total_times);
+    lv_lua_set_int(L, "flush_total_times", s.flush_total_times);
     return 1;
 }
 
@@ -239,11 +224,11 @@ l_undefine_storage(lua_State *L)
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_createtable(L, 0, 4);
-        set_str(L, "target", r[i].target);
-        set_str(L, "path", r[i].path);
+        lv_lua_set_str(L, "target", r[i].target);
+        lv_lua_set_str(L, "path", r[i].path);
         lua_pushboolean(L, r[i].removed);
         lua_setfield(L, -2, "removed");
-        set_str(L, "why", r[i].why);
+        lv_lua_set_str(L, "why", r[i].why);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     dom_disk_removed_free(r, n);

@@ -10,6 +10,7 @@
 #include "dom.h"
 #include "dom_lua_priv.h"
 #include "dom_net.h"
+#include "lua_fields.h"
 #include "runtime.h"
 
 /* live= and config= of the options table at idx as DOM_NET_F_* flags. */
@@ -67,13 +68,6 @@ l_detach_interface(lua_State *L)
     return 1;
 }
 
-static void
-set_str(lua_State *L, const char *key, const char *val)
-{
-    lua_pushstring(L, val);
-    lua_setfield(L, -2, key);
-}
-
 /* d:interfaces{inactive=} -> {{iface=, type=, source=, model=, mac=,
  * link=}, ...}; absent values are "-" like virsh domiflist prints them */
 static int
@@ -93,12 +87,12 @@ l_interfaces(lua_State *L)
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_createtable(L, 0, 6);
-        set_str(L, "iface", rows[i].iface);
-        set_str(L, "type", rows[i].type);
-        set_str(L, "source", rows[i].source);
-        set_str(L, "model", rows[i].model);
-        set_str(L, "mac", rows[i].mac);
-        set_str(L, "link", rows[i].link);
+        lv_lua_set_str(L, "iface", rows[i].iface);
+        lv_lua_set_str(L, "type", rows[i].type);
+        lv_lua_set_str(L, "source", rows[i].source);
+        lv_lua_set_str(L, "model", rows[i].model);
+        lv_lua_set_str(L, "mac", rows[i].mac);
+        lv_lua_set_str(L, "link", rows[i].link);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     dom_net_rows_free(rows, n);
@@ -188,10 +182,10 @@ l_addresses(lua_State *L)
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
         lua_createtable(L, 0, 5);
-        set_str(L, "name", a[i].name);
-        set_str(L, "mac", a[i].mac);
-        set_str(L, "protocol", a[i].family == AF_INET6 ? "ipv6" : "ipv4");
-        set_str(L, "addr", a[i].ip);
+        lv_lua_set_str(L, "name", a[i].name);
+        lv_lua_set_str(L, "mac", a[i].mac);
+        lv_lua_set_str(L, "protocol", a[i].family == AF_INET6 ? "ipv6" : "ipv4");
+        lv_lua_set_str(L, "addr", a[i].ip);
         lua_pushinteger(L, a[i].prefix);
         lua_setfield(L, -2, "prefix");
         lua_rawseti(L, -2, (lua_Integer)i + 1);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "lua_fields.h"
 #include "runtime.h"
 #include "store.h"
 #include "strbuf.h"
@@ -30,29 +31,6 @@ probe(lua_State *L)
     if (r < 0)
         lv_lua_raise(L, &err);
     return caps;
-}
-
-static void
-set_str(lua_State *L, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void
-set_int(lua_State *L, const char *k, lua_Integer v)
-{
-    lua_pushinteger(L, v);
-    lua_setfield(L, -2, k);
-}
-
-static void
-set_bool(lua_State *L, const char *k, int v)
-{
-    lua_pushboolean(L, v);
-    lua_setfield(L, -2, k);
 }
 
 /* Host CPU model name, sockets/cores/threads and MHz from /proc/cpuinfo. */
@@ -105,15 +83,15 @@ l_nodeinfo(lua_State *L)
     uname(&u);
     sysinfo(&si);
     lua_createtable(L, 0, 8);
-    set_str(L, "model", u.machine);
-    set_str(L, "cpu_model", ci.model);
-    set_int(L, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
-    set_int(L, "mhz", (lua_Integer)ci.mhz);
-    set_int(L, "nodes", 1);
-    set_int(L, "sockets", ci.sockets);
-    set_int(L, "cores", ci.cores_per_socket);
-    set_int(L, "threads", ci.threads_per_core);
-    set_int(L, "memory_kib", (lua_Integer)((unsigned long long)si.totalram * si.mem_unit / 1024));
+    lv_lua_set_str(L, "model", u.machine);
+    lv_lua_set_str(L, "cpu_model", ci.model);
+    lv_lua_set_int(L, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+    lv_lua_set_int(L, "mhz", (lua_Integer)ci.mhz);
+    lv_lua_set_int(L, "nodes", 1);
+    lv_lua_set_int(L, "sockets", ci.sockets);
+    lv_lua_set_int(L, "cores", ci.cores_per_socket);
+    lv_lua_set_int(L, "threads", ci.threads_per_core);
+    lv_lua_set_int(L, "memory_kib", (lua_Integer)((unsigned long long)si.totalram * si.mem_unit / 1024));
     return 1;
 }
 
@@ -127,34 +105,34 @@ l_capabilities(lua_State *L)
     uname(&u);
     lua_createtable(L, 0, 4);
     lua_createtable(L, 0, 5);                         /* qemu */
-    set_str(L, "path", c->qemu_path);
-    set_str(L, "version", c->qemu_version_str);
-    set_str(L, "package", c->qemu_package);
-    set_str(L, "default_machine", c->default_machine);
+    lv_lua_set_str(L, "path", c->qemu_path);
+    lv_lua_set_str(L, "version", c->qemu_version_str);
+    lv_lua_set_str(L, "package", c->qemu_package);
+    lv_lua_set_str(L, "default_machine", c->default_machine);
     lua_createtable(L, (int)c->n_machines, 0);
     for (size_t i = 0; i < c->n_machines; i++) {
         lua_createtable(L, 0, 4);
-        set_str(L, "name", c->machines[i].name);
-        set_str(L, "alias_of", c->machines[i].alias_of);
-        set_bool(L, "default", c->machines[i].is_default);
-        set_bool(L, "deprecated", c->machines[i].deprecated);
+        lv_lua_set_str(L, "name", c->machines[i].name);
+        lv_lua_set_str(L, "alias_of", c->machines[i].alias_of);
+        lv_lua_set_bool(L, "default", c->machines[i].is_default);
+        lv_lua_set_bool(L, "deprecated", c->machines[i].deprecated);
         lua_rawseti(L, -2, ++k);
     }
     lua_setfield(L, -2, "machines");
     lua_setfield(L, -2, "qemu");
     lua_createtable(L, 0, 6);                         /* kvm */
-    set_bool(L, "present", c->kvm_present);
-    set_bool(L, "openable", c->kvm_openable);
-    set_bool(L, "hardware", c->kvm_hw);
-    set_str(L, "module", c->kvm_module);
-    set_bool(L, "usable", c->kvm_usable);
+    lv_lua_set_bool(L, "present", c->kvm_present);
+    lv_lua_set_bool(L, "openable", c->kvm_openable);
+    lv_lua_set_bool(L, "hardware", c->kvm_hw);
+    lv_lua_set_str(L, "module", c->kvm_module);
+    lv_lua_set_bool(L, "usable", c->kvm_usable);
     if (c->kvm_reason[0])
-        set_str(L, "reason", c->kvm_reason);
+        lv_lua_set_str(L, "reason", c->kvm_reason);
     lua_setfield(L, -2, "kvm");
     l_nodeinfo(L);
-    set_str(L, "arch", u.machine);
+    lv_lua_set_str(L, "arch", u.machine);
     lua_setfield(L, -2, "host");
-    set_str(L, "default_type", c->kvm_usable ? "kvm" : "qemu");
+    lv_lua_set_str(L, "default_type", c->kvm_usable ? "kvm" : "qemu");
     caps_free(c);
     return 1;
 }
@@ -169,8 +147,8 @@ l_version(lua_State *L)
     lua_getfield(L, -1, "VERSION");
     lua_setfield(L, -3, "luavirt");
     lua_pop(L, 1);
-    set_str(L, "qemu", c->qemu_version_str);
-    set_str(L, "hypervisor", "QEMU");
+    lv_lua_set_str(L, "qemu", c->qemu_version_str);
+    lv_lua_set_str(L, "hypervisor", "QEMU");
     caps_free(c);
     return 1;
 }

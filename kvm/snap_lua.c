@@ -10,6 +10,7 @@
 
 #include "dom_lua_priv.h"
 #include "dom_save.h"
+#include "lua_fields.h"
 #include "lua_handle.h"
 #include "runtime.h"
 #include "snap.h"
@@ -101,15 +102,6 @@ l_xml(lua_State *L)
     return 1;
 }
 
-static void
-set_str(lua_State *L, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
 /* The guest's state at snapshot time in the domain's words ("shut off",
  * as domstate says; the XML has "shutoff"). */
 static const char *
@@ -125,11 +117,11 @@ static void
 push_def(lua_State *L, const struct snap_def *s)
 {
     lua_createtable(L, 0, 6);
-    set_str(L, "name", s->name);
-    set_str(L, "description", s->description);
-    set_str(L, "state", state_word(s->state));
-    set_str(L, "parent", s->parent);
-    set_str(L, "location", snap_is_external(s) ? "external" : "internal");
+    lv_lua_set_str(L, "name", s->name);
+    lv_lua_set_str(L, "description", s->description);
+    lv_lua_set_str(L, "state", state_word(s->state));
+    lv_lua_set_str(L, "parent", s->parent);
+    lv_lua_set_str(L, "location", snap_is_external(s) ? "external" : "internal");
     lua_pushinteger(L, s->creation_time);
     lua_setfield(L, -2, "creation_time");
 }
@@ -167,7 +159,7 @@ l_info(lua_State *L)
         return lv_lua_raise(L, &err);
     }
     push_def(L, s);
-    set_str(L, "domain", ud->parent);
+    lv_lua_set_str(L, "domain", ud->parent);
     lua_pushboolean(L, s->current);
     lua_setfield(L, -2, "current");
     lua_pushinteger(L, kids);

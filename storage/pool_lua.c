@@ -9,6 +9,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include "lua_fields.h"
 #include "pool_backend.h"
 #include "pool_lua_table.h"
 #include "pool_run.h"
@@ -155,13 +156,6 @@ l_pool_set_autostart(lua_State *L)
     return 1;
 }
 
-static void
-set_int(lua_State *L, const char *k, uint64_t v)
-{
-    lua_pushinteger(L, (lua_Integer)v);
-    lua_setfield(L, -2, k);
-}
-
 static int
 l_pool_info(lua_State *L)
 {
@@ -194,9 +188,9 @@ l_pool_info(lua_State *L)
         lua_setfield(L, -2, "target");
     }
     if (active) {
-        set_int(L, "capacity", def->capacity);
-        set_int(L, "allocation", def->allocation);
-        set_int(L, "available", def->available);
+        lv_lua_set_int(L, "capacity", def->capacity);
+        lv_lua_set_int(L, "allocation", def->allocation);
+        lv_lua_set_int(L, "available", def->available);
     }
     pool_def_free(def);
     return 1;

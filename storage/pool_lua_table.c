@@ -9,6 +9,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include "lua_fields.h"
 #include "strbuf.h"
 
 static const char *const top_keys[] = { "name", "uuid", "type", "target", "source", NULL };
@@ -188,31 +189,22 @@ pool_lua_table_to_def(lua_State *L, int idx, struct lv_err *err)
     return def;
 }
 
-static void
-set_str(lua_State *L, const char *k, const char *v)
-{
-    if (!v)
-        return;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, k);
-}
-
 void
 pool_lua_push_def(lua_State *L, const struct pool_def *def)
 {
     char uuid[37];
 
     lua_createtable(L, 0, 5);
-    set_str(L, "name", def->name);
-    set_str(L, "uuid", pool_def_uuid_str(def, uuid));
-    set_str(L, "type", pool_type_to_str(def->type));
+    lv_lua_set_str(L, "name", def->name);
+    lv_lua_set_str(L, "uuid", pool_def_uuid_str(def, uuid));
+    lv_lua_set_str(L, "type", pool_type_to_str(def->type));
     lua_newtable(L);
-    set_str(L, "path", def->target.path);
+    lv_lua_set_str(L, "path", def->target.path);
     lua_setfield(L, -2, "target");
     lua_newtable(L);
-    set_str(L, "dir", def->source.dir);
-    set_str(L, "name", def->source.name);
-    set_str(L, "format", def->source.format);
+    lv_lua_set_str(L, "dir", def->source.dir);
+    lv_lua_set_str(L, "name", def->source.name);
+    lv_lua_set_str(L, "format", def->source.format);
     if (def->source.n_devices) {
         lua_createtable(L, (int)def->source.n_devices, 0);
         for (size_t i = 0; i < def->source.n_devices; i++) {
