@@ -32,7 +32,7 @@ else
 Q = @
 endif
 
-.PHONY: all deps test test-c test-lua check demo bench install clean guest
+.PHONY: all deps test test-c test-lua check demo bench install clean guest fuzz fuzz-bins
 
 all: $(BUILD)/luavirt $(TBINS) $(LUABC)
 
@@ -62,7 +62,7 @@ DEB_PKGS = gcc make pkg-config liblua5.4-dev lua5.4 libxml2-dev libxml2-utils \
            libnl-3-dev libnl-route-3-dev uuid-dev libjansson-dev libedit-dev \
            qemu-system-x86 qemu-utils busybox-static linux-image-cloud-amd64 \
            cpio e2fsprogs valgrind iproute2 dnsmasq-base nftables kmod hyperfine \
-           lvm2 ovmf swtpm swtpm-tools
+           lvm2 ovmf swtpm swtpm-tools clang
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -95,6 +95,30 @@ check: deps
 	$(Q)mkdir -p build-check/guest && cp $(BUILD)/guest/* build-check/guest/
 	$(Q)ASAN_OPTIONS=detect_leaks=1 tests/run-all build-check lua
 	$(Q)tests/run-all $(BUILD) valgrind
+
+# libFuzzer targets (tests/fuzz): everything built with clang into
+# build-fuzz, then each target run for FUZZ_SECONDS from a seed corpus of
+# the conformance XML; prints executions per second, fails on a crash.
+FUZZ_XML   = domain network pool volume snapshot
+FUZZ_BINS  = $(FUZZ_XML:%=$(BUILD)/fuzz/xml_%) $(BUILD)/fuzz/qmp $(BUILD)/fuzz/leases
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+
+$(BUILD)/fuzz/xml_%: tests/fuzz/fuzz_xml.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DKIND_$* -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+$(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    LDFLAGS="$(FUZZ_SAN)" fuzz-bins
+	$(Q)tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all guest

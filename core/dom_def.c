@@ -87,7 +87,8 @@ static int
 ctrl_index_used(const struct dom_def *def, const char *type, int idx)
 {
     for (size_t i = 0; i < def->n_controllers; i++)
-        if (!strcmp(def->controllers[i].type, type) && def->controllers[i].index == idx)
+        if (def->controllers[i].type && !strcmp(def->controllers[i].type, type) &&
+            def->controllers[i].index == idx)
             return 1;
     return 0;
 }

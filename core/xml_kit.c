@@ -290,6 +290,13 @@ xk_push(void *arrp, size_t *n, size_t size)
     return item;
 }
 
+void
+xk_set(char **dst, char *v)
+{
+    free(*dst);
+    *dst = v;
+}
+
 char *
 xk_take(xmlNode *node, const char *name)
 {

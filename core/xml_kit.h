@@ -41,6 +41,9 @@ xmlDoc *xk_read_doc(struct xk_ctx *c, const char *xml, size_t len, const char *k
 int xk_fail(struct xk_ctx *c, xmlNode *node, const char *fmt, ...) LV_PRINTF(3, 4);
 
 /* Take attribute name off node: malloc'd value, or NULL if absent. */
+/* free(*dst), then *dst = v: a field set twice (an element given twice)
+ * keeps the last value and leaks nothing. */
+void xk_set(char **dst, char *v);
 char *xk_take(xmlNode *node, const char *name);
 /* Take attribute name into *dst (old value freed); 1 taken, 0 absent. */
 int xk_str(xmlNode *node, const char *name, char **dst);

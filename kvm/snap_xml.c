@@ -78,8 +78,8 @@ parse_disk(struct sx *x, xmlNode *n, struct snap_def *def)
     def->disks = lv_realloc(def->disks, (def->n_disks + 1) * sizeof(*d));
     d = &def->disks[def->n_disks++];
     memset(d, 0, sizeof(*d));
-    d->name = xk_prop(n, "name");
-    d->type = xk_prop(n, "type");
+    xk_set(&d->name, xk_prop(n, "name"));
+    xk_set(&d->type, xk_prop(n, "type"));
     if (!d->name)
         return sx_fail(x, n, "missing name in", "disk");
     if (parse_loc(x, n, &d->snapshot) < 0)
@@ -172,8 +172,7 @@ parse_child(struct sx *x, xmlNode *ch, struct snap_def *def, unsigned flags)
     } else if (!strcmp(nm, "creationTime")) {
         return parse_time(x, ch, def);
     } else if (!strcmp(nm, "memory")) {
-        free(def->memory_file);
-        def->memory_file = xk_prop(ch, "file");
+        xk_set(&def->memory_file, xk_prop(ch, "file"));
         return parse_loc(x, ch, &def->memory);
     } else if (!strcmp(nm, "disks")) {
         def->has_disks = 1;

@@ -87,6 +87,9 @@ graft(xmlNode *parent, const char *xml, struct lv_err *err)
     xmlSetTreeDoc(copy, parent->doc);
     if (!xmlAddChild(parent, copy))
         abort();
+    /* namespaces the node uses but does not declare (xml:) belong to the
+     * document it came from, which goes now */
+    xmlReconciliateNs(parent->doc, copy);
     rc = 0;
 out:
     xmlFreeDoc(doc);

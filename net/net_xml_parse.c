@@ -81,8 +81,7 @@ forward_child(struct xk_ctx *c, xmlNode *ch, void *obj)
     } else if (IS(ch, "nat")) {
         rc = parse_nat(c, ch, f);
     } else if (IS(ch, "driver")) {
-        free(f->driver_model);
-        f->driver_model = xk_take(ch, "model");
+        xk_set(&f->driver_model, xk_take(ch, "model"));
         rc = xk_finish(c, ch, NULL, NULL);
     } else if (IS(ch, "address")) {
         char *s = xk_dump(ch);
@@ -139,7 +138,7 @@ parse_forward(struct xk_ctx *c, xmlNode *n, struct net_def *def)
     }
     free(mode);
     f->mode = (enum net_forward_mode)m;
-    f->dev = xk_take(n, "dev");
+    xk_set(&f->dev, xk_take(n, "dev"));
     if (xk_tri(c, n, "managed", &f->managed) < 0 ||
         xk_children(c, n, forward_child, f) < 0 ||
         xk_finish(c, n, NULL, NULL) < 0)
@@ -155,9 +154,9 @@ parse_bridge(struct xk_ctx *c, xmlNode *n, struct net_def *def)
     struct net_bridge *b = &def->bridge;
     long long delay = -1;
 
-    b->name = xk_take(n, "name");
-    b->zone = xk_take(n, "zone");
-    b->mac_table_manager = xk_take(n, "macTableManager");
+    xk_set(&b->name, xk_take(n, "name"));
+    xk_set(&b->zone, xk_take(n, "zone"));
+    xk_set(&b->mac_table_manager, xk_take(n, "macTableManager"));
     if (xk_tri(c, n, "stp", &b->stp) < 0 ||
         xk_num(c, n, "delay", 0, 1000000, &delay) < 0)
         return -1;
@@ -195,7 +194,7 @@ parse_mac(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 static int
 parse_domain(struct xk_ctx *c, xmlNode *n, struct net_def *def)
 {
-    def->domain_name = xk_take(n, "name");
+    xk_set(&def->domain_name, xk_take(n, "name"));
     if (!def->domain_name)
         return xk_fail(c, n, "<domain> has no name=");
     if (xk_tri(c, n, "localOnly", &def->domain_local_only) < 0 ||
@@ -290,7 +289,7 @@ network_child(struct xk_ctx *c, xmlNode *ch, void *obj)
                    : IS(ch, "title") ? &def->title : &def->description;
         if (*dst)
             return xk_fail(c, ch, "duplicate <%s>", NAME(ch)) < 0 ? -1 : 0;
-        *dst = xk_text_of(ch);
+        xk_set(dst, xk_text_of(ch));
         rc = xk_finish(c, ch, NULL, NULL);
     } else if (IS(ch, "uuid")) {
         rc = parse_uuid(c, ch, def);

@@ -38,10 +38,10 @@ dns_srv(struct xk_ctx *c, xmlNode *n, struct net_dns *d)
     struct net_dns_srv *s = xk_push(&d->srvs, &d->n_srvs, sizeof(*s));
 
     s->port = s->priority = s->weight = -1;
-    s->service = xk_take(n, "service");
-    s->protocol = xk_take(n, "protocol");
-    s->domain = xk_take(n, "domain");
-    s->target = xk_take(n, "target");
+    xk_set(&s->service, xk_take(n, "service"));
+    xk_set(&s->protocol, xk_take(n, "protocol"));
+    xk_set(&s->domain, xk_take(n, "domain"));
+    xk_set(&s->target, xk_take(n, "target"));
     if (xk_num_int(c, n, "port", 0, 65535, &s->port) < 0 ||
         xk_num_int(c, n, "priority", 0, 65535, &s->priority) < 0 ||
         xk_num_int(c, n, "weight", 0, 65535, &s->weight) < 0)
@@ -62,7 +62,7 @@ dns_child(struct xk_ctx *c, xmlNode *ch, void *obj)
     if (IS(ch, "forwarder")) {
         struct net_dns_forwarder *f = xk_push(&d->forwarders, &d->n_forwarders,
                                               sizeof(*f));
-        f->domain = xk_take(ch, "domain");
+        xk_set(&f->domain, xk_take(ch, "domain"));
         if (nx_take_addr(c, ch, "addr", 0, 0, &f->addr) < 0)
             return -1;
         if (!f->addr && !f->domain)
@@ -71,8 +71,8 @@ dns_child(struct xk_ctx *c, xmlNode *ch, void *obj)
     }
     if (IS(ch, "txt")) {
         struct net_dns_txt *t = xk_push(&d->txts, &d->n_txts, sizeof(*t));
-        t->name = xk_take(ch, "name");
-        t->value = xk_take(ch, "value");
+        xk_set(&t->name, xk_take(ch, "name"));
+        xk_set(&t->value, xk_take(ch, "value"));
         if (!t->name || !t->value || strchr(t->name, ' '))
             return xk_fail(c, ch, "dns <txt> needs a name= without spaces and "
                            "a value=");

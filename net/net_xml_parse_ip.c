@@ -24,7 +24,7 @@ parse_lease(struct xk_ctx *c, xmlNode *parent, struct net_lease *l)
             return -1;
         if (l->expiry < 0)
             return xk_fail(c, ch, "<lease> has no expiry=");
-        l->unit = xk_take(ch, "unit");
+        xk_set(&l->unit, xk_take(ch, "unit"));
         if (l->unit && strcmp(l->unit, "seconds") &&
             strcmp(l->unit, "minutes") && strcmp(l->unit, "hours"))
             return xk_fail(c, ch, "invalid lease unit '%s': expected seconds, "
@@ -91,9 +91,9 @@ dhcp_host(struct xk_ctx *c, xmlNode *n, struct net_ip *ip)
     char norm[18];
 
     h->lease.expiry = -1;
-    h->mac = xk_take(n, "mac");
-    h->id = xk_take(n, "id");
-    h->name = xk_take(n, "name");
+    xk_set(&h->mac, xk_take(n, "mac"));
+    xk_set(&h->id, xk_take(n, "id"));
+    xk_set(&h->name, xk_take(n, "name"));
     if (nx_take_addr(c, n, "ip", nx_want_af(ip->family), 0, &h->ip) < 0 ||
         parse_lease(c, n, &h->lease) < 0)
         return -1;
@@ -129,7 +129,7 @@ dhcp_child(struct xk_ctx *c, xmlNode *ch, void *obj)
     if (IS(ch, "host"))
         return dhcp_host(c, ch, ip) < 0 ? -1 : 0;
     if (IS(ch, "bootp")) {
-        ip->bootp_file = xk_take(ch, "file");
+        xk_set(&ip->bootp_file, xk_take(ch, "file"));
         if (!ip->bootp_file)
             return xk_fail(c, ch, "<bootp> has no file=");
         if (nx_take_addr(c, ch, "server", AF_INET, 0, &ip->bootp_server) < 0)
@@ -152,7 +152,7 @@ ip_child(struct xk_ctx *c, xmlNode *ch, void *obj)
         return 0;
     }
     if (IS(ch, "tftp")) {
-        ip->tftp_root = xk_take(ch, "root");
+        xk_set(&ip->tftp_root, xk_take(ch, "root"));
         if (!ip->tftp_root)
             return xk_fail(c, ch, "<tftp> has no root=");
         return xk_finish(c, ch, NULL, NULL) < 0 ? -1 : 0;

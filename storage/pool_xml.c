@@ -113,7 +113,7 @@ parse_host(struct px *c, xmlNode *n, struct pool_source *s)
     if (attrs_ok(c, n, ok) < 0)
         return -1;
     h = xk_push(&s->hosts, &s->n_hosts, sizeof(*h));
-    h->name = xk_prop(n, "name");
+    xk_set(&h->name, xk_prop(n, "name"));
     if (!h->name)
         return fail(c, n, "missing storage pool host name");
     port = xk_prop(n, "port");
@@ -146,7 +146,7 @@ parse_device(struct px *c, xmlNode *n, struct pool_source *s)
                         ch->name);
     /* <freeExtent> is live output of disk pools; libvirt ignores it */
     d = xk_push(&s->devices, &s->n_devices, sizeof(*d));
-    d->path = xk_prop(n, "path");
+    xk_set(&d->path, xk_prop(n, "path"));
     if (!d->path)
         return fail(c, n, "missing storage pool source device path");
     sep = xk_prop(n, "part_separator");
@@ -172,7 +172,7 @@ parse_parentaddr(struct px *c, xmlNode *n, struct pool_adapter *a)
     if (attrs_ok(c, n, ok) < 0)
         return -1;
     a->has_parentaddr = 1;
-    a->parentaddr_unique_id = xk_prop(n, "unique_id");
+    xk_set(&a->parentaddr_unique_id, xk_prop(n, "unique_id"));
     for (xmlNode *ch = n->children; ch; ch = ch->next) {
         if (ch->type != XML_ELEMENT_NODE)
             continue;
@@ -200,8 +200,7 @@ parse_adapter(struct px *c, xmlNode *n, struct pool_source *s)
 
     if (attrs_ok(c, n, ok) < 0)
         return -1;
-    free(a->type);
-    a->type = xk_prop(n, "type");
+    xk_set(&a->type, xk_prop(n, "type"));
     if (!a->type)     /* libvirt's legacy <adapter name='host0'/> */
         a->type = lv_strdup("scsi_host");
     if (strcmp(a->type, "scsi_host") && strcmp(a->type, "fc_host"))
@@ -236,8 +235,8 @@ parse_auth(struct px *c, xmlNode *n, struct pool_source *s)
     if (attrs_ok(c, n, ok) < 0 || s->auth)
         return s->auth ? fail(c, n, "more than one <auth>") : -1;
     a = s->auth = lv_calloc(1, sizeof(*a));
-    a->type = xk_prop(n, "type");
-    a->username = xk_prop(n, "username");
+    xk_set(&a->type, xk_prop(n, "type"));
+    xk_set(&a->username, xk_prop(n, "username"));
     if (!a->type || (strcmp(a->type, "chap") && strcmp(a->type, "ceph")))
         return fail(c, n, "unknown auth type '%s'", a->type ? a->type : "");
     if (!a->username)
@@ -250,8 +249,8 @@ parse_auth(struct px *c, xmlNode *n, struct pool_source *s)
                         ch->name);
         if (attrs_ok(c, ch, sec_ok) < 0)
             return -1;
-        a->secret_uuid = xk_prop(ch, "uuid");
-        a->secret_usage = xk_prop(ch, "usage");
+        xk_set(&a->secret_uuid, xk_prop(ch, "uuid"));
+        xk_set(&a->secret_usage, xk_prop(ch, "usage"));
     }
     if (!a->secret_uuid && !a->secret_usage)
         return fail(c, n, "missing auth secret uuid or usage");
@@ -270,8 +269,7 @@ parse_initiator(struct px *c, xmlNode *n, struct pool_source *s)
             return xk_is(ch, "iqn") ? -1 :
                    fail(c, ch, "unsupported element <%s> in <initiator>",
                         ch->name);
-        free(s->initiator_iqn);
-        s->initiator_iqn = xk_prop(ch, "name");
+        xk_set(&s->initiator_iqn, xk_prop(ch, "name"));
     }
     return 0;
 }
@@ -284,8 +282,7 @@ parse_attr_elem(struct px *c, xmlNode *n, const char *attr, char **dst)
 
     if (attrs_ok(c, n, ok) < 0)
         return -1;
-    free(*dst);
-    *dst = xk_prop(n, attr);
+    xk_set(dst, xk_prop(n, attr));
     if (!*dst)
         return fail(c, n, "missing %s of <%s>", attr, n->name);
     return 0;

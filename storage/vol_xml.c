@@ -187,9 +187,9 @@ parse_encryption_child(struct vx *c, xmlNode *ch, struct vol_encryption *e)
     if (attrs_ok(c, ch, ok) < 0)
         return -1;
     if (ok == sec_ok) {
-        e->secret_type = xk_prop(ch, "type");
-        e->secret_uuid = xk_prop(ch, "uuid");
-        e->secret_usage = xk_prop(ch, "usage");
+        xk_set(&e->secret_type, xk_prop(ch, "type"));
+        xk_set(&e->secret_uuid, xk_prop(ch, "uuid"));
+        xk_set(&e->secret_usage, xk_prop(ch, "usage"));
         return 0;
     }
     for (size_t i = 0; ok[i]; i++) {
@@ -212,8 +212,8 @@ parse_encryption(struct vx *c, xmlNode *n, struct vol_target *t)
     if (t->encryption)
         return fail(c, n, "more than one <encryption>");
     e = t->encryption = lv_calloc(1, sizeof(*e));
-    e->format = xk_prop(n, "format");
-    e->engine = xk_prop(n, "engine");
+    xk_set(&e->format, xk_prop(n, "format"));
+    xk_set(&e->engine, xk_prop(n, "engine"));
     if (!e->format || (strcmp(e->format, "luks") &&
                        strcmp(e->format, "qcow") &&
                        strcmp(e->format, "default")))
