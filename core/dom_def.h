@@ -237,6 +237,8 @@ struct dom_disk {
                                    * chain: the last image has no backing */
 };
 
+/* Forget the disk's <backingStore> chain (a flat copy has none). */
+void dom_def_disk_drop_chain(struct dom_disk *k);
 /* The hosts and backing chain of a disk: free, deep copy (d a bitwise
  * copy of s), and, for an external snapshot, moving the disk's image down
  * as the chain's new first layer (dom_def_disk.c). */

@@ -69,6 +69,19 @@ dom_def_disk_copy(struct dom_disk *d, const struct dom_disk *s)
     }
 }
 
+/* A flat copy of the disk's image has no backing chain. */
+void
+dom_def_disk_drop_chain(struct dom_disk *k)
+{
+    for (size_t i = 0; i < k->n_chain; i++)
+        layer_free(&k->chain[i]);
+    free(k->chain);
+    k->chain = NULL;
+    k->n_chain = 0;
+    k->chain_end = 0;
+    lv_attrs_set(&k->source_attrs, "index", NULL);
+}
+
 /* The disk's image becomes layer 0 of its chain (the caller then points
  * the disk at the new overlay). A disk without an explicit chain keeps
  * none: QEMU reads the chain from the overlay's header. */

@@ -443,10 +443,15 @@ searcher_bytecode(lua_State *L)
     static const char *const subs[] = { "stdlib", "recipes" };
     char src[PATH_MAX], bin[PATH_MAX];
     struct stat ss, bs;
+    size_t first = 0;
 
+    if (!strncmp(name, "recipes.", 8)) {    /* "recipes.clone" */
+        name += 8;
+        first = 1;
+    }
     if (strchr(name, '.') || strchr(name, '/') || !dirs[0])
         return 0;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = first; i < 2; i++) {
         snprintf(src, sizeof(src), "%s/%s/%s.lua", dirs[1], subs[i], name);
         if (stat(src, &ss) < 0)
             continue;
@@ -486,7 +491,8 @@ set_path(lua_State *L)
 
     lua_getglobal(L, "package");
     lua_getfield(L, -1, "path");
-    lua_pushfstring(L, "%s/stdlib/?.lua;%s/recipes/?.lua;%s", dir, dir,
+    /* recipes are required as "recipes.NAME" (lua/recipes/NAME.lua) */
+    lua_pushfstring(L, "%s/stdlib/?.lua;%s/?.lua;%s/recipes/?.lua;%s", dir, dir, dir,
                     lua_tostring(L, -1));
     lua_setfield(L, -3, "path");
     lua_pop(L, 2);

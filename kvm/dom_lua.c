@@ -132,6 +132,7 @@ static const struct lv_api_keys dom_keys[] = {
     { "set_description", 3, "title " SCOPE },
     { "redefine", 3, "keep_unknown" },
     { "wait", 2, "state timeout" },
+    { "clone", 2, "name files auto linked preserve_data skip dry_run progress" },
     { "console_write", 3, "expect timeout" },
     { "monitor_command", 3, "hmp" },
     { "attach_disk", 2, "source target bus format device cache readonly shareable "
@@ -171,13 +172,14 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[5];
+    static const luaL_Reg *tables[6];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
     tables[2] = dom_lua_net_methods();
     tables[3] = dom_lua_disk_methods();
-    tables[4] = NULL;
+    tables[4] = dom_lua_clone_methods();
+    tables[5] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

@@ -23,6 +23,7 @@ unsigned dom_lua_undefine_flags(lua_State *L, int idx);
 const luaL_Reg *dom_lua_methods(void);          /* dom_lua_methods.c: lifecycle */
 const luaL_Reg *dom_lua_net_methods(void);      /* dom_lua_net.c: NICs */
 const luaL_Reg *dom_lua_disk_methods(void);     /* dom_lua_disk.c: disks */
+const luaL_Reg *dom_lua_clone_methods(void);    /* dom_lua_clone.c: clone */
 const luaL_Reg *dom_lua_module_funcs(void);
 const struct lv_api_keys *dom_lua_module_keys(void);
 /* Register the "which snapshot uses this file" query storage asks

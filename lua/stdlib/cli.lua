@@ -28,7 +28,7 @@ local MODULES = {
   "cmd_domain", "cmd_domxml", "cmd_dominfo", "cmd_domdev", "cmd_host",
   "cmd_network", "cmd_pool", "cmd_volume", "cmd_snapshot", "cmd_recipes",
   "cmd_domsave",
-  "cmd_domnet",
+  "cmd_domnet", "cmd_clone",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -48,6 +48,7 @@ M.INDEX = {
   cmd_snapshot = "snapshot-create-as snapshot-create snapshot-list snapshot-info " ..
     "snapshot-current snapshot-revert snapshot-delete snapshot-dumpxml snapshot-parent",
   cmd_domsave = "save restore managedsave managedsave-remove",
+  cmd_clone = "clone",
   cmd_network = "net-list net-define net-create net-start net-destroy net-undefine net-autostart net-info net-dumpxml net-uuid net-name net-edit net-update net-dhcp-leases net-port-forward",
   cmd_domdev = "attach-disk detach-disk change-media update-device domblklist domblkinfo domblkstat blockresize",
   cmd_domnet = "attach-interface detach-interface domiflist domifstat domif-setlink " ..

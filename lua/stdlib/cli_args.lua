@@ -98,10 +98,27 @@ local function long_option(cmd, argv, i, res, filled)
   if a then
     store_arg(cmd, res, a, value)
     filled[a.name] = true
+  elseif o.multi then
+    res[o.name] = res[o.name] or {}
+    table.insert(res[o.name], convert(cmd, o, value))
   else
     res[o.name] = convert(cmd, o, value)
   end
   return i + 1
+end
+
+-- A `-x [value]` word: the option whose short name is x, as its long form.
+local function short_option(cmd, argv, i, res, filled)
+  local letter = argv[i]:sub(2)
+  for _, o in ipairs(cmd.opts or {}) do
+    if o.short == letter then
+      local words = {"--" .. o.name}
+      if o.value then words[2] = argv[i + 1] end
+      long_option(cmd, words, 1, res, filled)
+      return i + (o.value and 2 or 1)
+    end
+  end
+  usage("command '%s' doesn't support option %s", cmd.name, argv[i])
 end
 
 local function positional(cmd, res, filled, word)
@@ -122,7 +139,8 @@ end
 
 -- Parse argv[first..] for cmd ({name, args = {...}, opts = {...}}):
 -- args entries {name, optional=, int=, rest=, choices=}, opts entries
--- {name, value=bool (takes a value), int=, choices=, aliases=}. Returns a
+-- {name, value=bool (takes a value), int=, choices=, aliases=, short= (a
+-- letter: -x is --name), multi= (given again: a list of values)}. Returns a
 -- table name -> value (true for flags, an array for a rest argument).
 -- Raises a luavirt.error (code "invalid") naming the command on misuse.
 function M.parse(cmd, argv, first)
@@ -135,6 +153,8 @@ function M.parse(cmd, argv, first)
       i = i + 1
     elseif not ended and word:match("^%-%-.") then
       i = long_option(cmd, argv, i, res, filled)
+    elseif not ended and word:match("^%-%a$") then
+      i = short_option(cmd, argv, i, res, filled)
     elseif not ended and word:match("^%-%a") then
       usage("command '%s' doesn't support option %s", cmd.name, word)
     else

@@ -75,6 +75,8 @@ M.kinds = {
       { "info", "d:info()", "dominfo's facts as a table" },
       { "state_reason", "d:state_reason()", "the state and why" },
       { "rename", "d:rename(new)", "rename a shut off domain" },
+      { "clone", "d:clone{name=, auto=, files=, linked=, skip=, preserve_data=, dry_run=, progress=}",
+        "a new domain from this shut off one: new uuid and MACs, its disks copied (or linked); dry_run: the XML" },
       { "description", "d:description{title=, inactive=}", "its description or title" },
       { "set_description", "d:set_description(text, {title=, live=, config=})", "set it" },
       { "redefine", "d:redefine(xml|table, {keep_unknown=})", "replace its definition" },
