@@ -492,19 +492,57 @@ add_devices(struct qemu_argv_ctx *c)
     return 0;
 }
 
+static void
+ctx_init(struct qemu_argv_ctx *c, const struct dom_def *def,
+         const struct qemu_argv_opts *o, struct lv_err *err, struct pci_plan *plan)
+{
+    memset(c, 0, sizeof(*c));
+    c->def = def;
+    c->o = o;
+    c->err = err;
+    c->plan = plan;
+    c->q35 = dom_machine_is_q35(def->os.machine);
+    c->root_bus = c->q35 ? "pcie.0" : "pci.0";
+    c->boot_per_device = any_device_boot_order(def);
+    c->usb_port = 1;
+}
+
+static void
+ctx_free(struct qemu_argv_ctx *c)
+{
+    lv_argv_free(c->argv);
+    lv_argv_free(c->pci_extra);
+    free(c->vs);
+    free(c->vs_add);
+    c->argv = c->pci_extra = NULL;
+    c->vs = NULL;
+    c->vs_add = NULL;
+}
+
+static int
+build_pass(struct qemu_argv_ctx *c)
+{
+    const struct dom_def *def = c->def;
+    const char *emu = c->o->emulator ? c->o->emulator :
+                      def->emulator ? def->emulator : DEFAULT_EMULATOR;
+
+    qemu_argv_pci_reserve(c);
+    qemu_argv_add(c, emu);
+    if (add_head(c) < 0 || add_devices(c) < 0) {
+        lv_err_prefix(c->err, "domain '%s': ", def->name ? def->name : "?");
+        return -1;
+    }
+    return 0;
+}
+
 char **
 qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
                 struct lv_err *err)
 {
-    struct qemu_argv_ctx c = { .def = def, .o = o, .err = err };
-    const char *emu = o->emulator ? o->emulator :
-                      def->emulator ? def->emulator : DEFAULT_EMULATOR;
+    struct pci_plan plan = { .collect = 1 };
+    struct qemu_argv_ctx c;
     char **ret = NULL;
 
-    c.q35 = dom_machine_is_q35(def->os.machine);
-    c.root_bus = c.q35 ? "pcie.0" : "pci.0";
-    c.boot_per_device = any_device_boot_order(def);
-    c.usb_port = 1;
     if (def->devices_keep.n > 0) {
         /* a device kept verbatim would silently be missing in the guest */
         const char *k = def->devices_keep.items[0];
@@ -513,18 +551,25 @@ qemu_argv_build(const struct dom_def *def, const struct qemu_argv_opts *o,
                    def->name ? def->name : "?", len > 60 ? 60 : len, k);
         return NULL;
     }
-    qemu_argv_pci_reserve(&c);
-    qemu_argv_add(&c, emu);
-    if (add_head(&c) < 0 || add_devices(&c) < 0 || qemu_argv_pci_finish(&c) < 0) {
+    /* first pass: which devices need a PCI address; then libvirt's order
+     * of placing them; second pass: the argv with those addresses */
+    ctx_init(&c, def, o, err, &plan);
+    if (build_pass(&c) < 0)
+        goto out;
+    if (qemu_argv_pci_allocate(&c) < 0) {
         lv_err_prefix(err, "domain '%s': ", def->name ? def->name : "?");
         goto out;
     }
+    ctx_free(&c);
+    plan.collect = 0;
+    ctx_init(&c, def, o, err, &plan);
+    if (build_pass(&c) < 0)
+        goto out;
+    qemu_argv_pci_finish(&c);
     ret = c.argv;
     c.argv = NULL;
 out:
-    lv_argv_free(c.argv);
-    lv_argv_free(c.pci_extra);
-    free(c.vs);
-    free(c.vs_add);
+    ctx_free(&c);
+    qemu_argv_pci_plan_free(&plan);
     return ret;
 }

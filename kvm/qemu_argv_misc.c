@@ -96,10 +96,19 @@ ich9_place(struct qemu_argv_ctx *c, const char *model, json_t *dev, const char *
 
     if (!c->ich9_slot) {
         int slot = 0x1d;
-        if (c->q35 && qemu_argv_root_slot_free(c, slot))
+        if (c->q35 && qemu_argv_root_slot_free(c, slot)) {
             qemu_argv_root_slot_take(c, slot);
-        else if ((slot = qemu_argv_root_slot_next(c, what)) < 0)
-            return -1;
+        } else {
+            /* a slot for the set, when libvirt's order comes to it */
+            const struct dom_address none = { 0 };
+            json_t *set = json_pack("{s:s}", "driver", "ich9-usb-set");
+            int r = qemu_argv_pci_place(c, &none, set, what);
+            const char *addr = json_string_value(json_object_get(set, "addr"));
+            slot = r < 0 || !addr ? -1 : (int)strtol(addr, NULL, 16);
+            json_decref(set);
+            if (slot < 0)
+                return -1;
+        }
         c->ich9_slot = slot;
     }
     json_object_set_new(dev, "bus", json_string(c->root_bus));

@@ -6,10 +6,12 @@
  * device goes behind a PCI bridge (a listed one, else an added
  * pcie-to-pci-bridge on its own root port). Root ports without an address
  * fill the functions of a slot of pcie.0, multifunction on function 0. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "qemu_argv_priv.h"
+#include "spawn.h"
 
 /* --- what the definition takes ------------------------------------------ */
 
@@ -311,32 +313,10 @@ qemu_argv_pci_is_pcie(const char *drv)
     return 0;
 }
 
-int
-qemu_argv_pci_finish(struct qemu_argv_ctx *c)
-{
-    /* libvirt adds one empty root port for hotplug when it had to add
-     * root ports to a Q35 domain that lists none */
-    if (c->q35 && c->n_rps_listed == 0 && c->n_rps_added > 0 &&
-        new_root_port(c, "hotplug root port") < 0)
-        return -1;
-    if (c->n_pci_extra == 0)
-        return 0;
-    c->argv = lv_realloc(c->argv, (c->n + c->n_pci_extra + 1) * sizeof(char *));
-    memmove(c->argv + c->pci_insert + c->n_pci_extra, c->argv + c->pci_insert,
-            (c->n - c->pci_insert + 1) * sizeof(char *));
-    memcpy(c->argv + c->pci_insert, c->pci_extra, c->n_pci_extra * sizeof(char *));
-    c->n += c->n_pci_extra;
-    c->cap = c->n + 1;
-    free(c->pci_extra);                  /* the strings now belong to argv */
-    c->pci_extra = NULL;
-    c->n_pci_extra = 0;
-    return 0;
-}
-
 /* --- placing one device --------------------------------------------------- */
 
 static int
-place_auto(struct qemu_argv_ctx *c, json_t *dev, const char *what)
+place_now(struct qemu_argv_ctx *c, json_t *dev, const char *what)
 {
     const char *drv = json_string_value(json_object_get(dev, "driver"));
     int slot;
@@ -352,6 +332,112 @@ place_auto(struct qemu_argv_ctx *c, json_t *dev, const char *what)
     json_object_set_new(dev, "bus", json_string(c->root_bus));
     json_object_set_new(dev, "addr", json_sprintf("0x%x", slot));
     return 0;
+}
+
+/* libvirt's order of placement (qemuDomainAssignDevicePCISlots): PCI
+ * controllers, NICs, sound, other controllers, disks, the balloon, RNGs,
+ * watchdogs, video, input, the rest. */
+static int
+rank_of(const char *what)
+{
+    static const char *const order[] = {
+        "controller 'pci'", "interface", "sound", "controller", "disk",
+        "memballoon", "rng", "watchdog", "video", "input",
+    };
+
+    for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+        if (!strncmp(what, order[i], strlen(order[i])))
+            return i;
+    return 10;
+}
+
+static void
+copy_key(json_t *to, json_t *from, const char *key)
+{
+    json_t *v = json_object_get(from, key);
+
+    if (v)
+        json_object_set(to, key, v);
+}
+
+/* First pass: record; second pass: the address the plan gave. */
+static int
+place_auto(struct qemu_argv_ctx *c, json_t *dev, const char *what)
+{
+    struct pci_plan *p = c->plan;
+    struct pci_req *r;
+
+    if (!p)
+        return place_now(c, dev, what);
+    if (p->collect) {
+        p->reqs = lv_realloc(p->reqs, (p->n + 1) * sizeof(*p->reqs));
+        r = &p->reqs[p->n++];
+        r->rank = rank_of(what);
+        r->dev = json_deep_copy(dev);
+        snprintf(r->what, sizeof(r->what), "%s", what);
+        json_object_set_new(dev, "bus", json_string(c->root_bus));
+        json_object_set_new(dev, "addr", json_string("0x1f"));   /* not used */
+        return 0;
+    }
+    if (p->next >= p->n)
+        abort();              /* the two passes must place the same devices */
+    r = &p->reqs[p->next++];
+    copy_key(dev, r->dev, "bus");
+    copy_key(dev, r->dev, "addr");
+    copy_key(dev, r->dev, "multifunction");
+    return 0;
+}
+
+int
+qemu_argv_pci_allocate(struct qemu_argv_ctx *c)
+{
+    struct pci_plan *p = c->plan;
+
+    /* a stable order: by rank, then as the devices come */
+    for (int rank = 0; rank <= 10; rank++)
+        for (size_t i = 0; i < p->n; i++)
+            if (p->reqs[i].rank == rank &&
+                place_now(c, p->reqs[i].dev, p->reqs[i].what) < 0)
+                return -1;
+    /* libvirt adds one empty root port for hotplug when it had to add
+     * root ports to a Q35 domain that lists none */
+    if (c->q35 && c->n_rps_listed == 0 && c->n_rps_added > 0 &&
+        new_root_port(c, "hotplug root port") < 0)
+        return -1;
+    p->extra = c->pci_extra;
+    c->pci_extra = NULL;
+    c->n_pci_extra = 0;
+    return 0;
+}
+
+void
+qemu_argv_pci_finish(struct qemu_argv_ctx *c)
+{
+    char **x = c->plan ? c->plan->extra : NULL;
+    size_t n = 0;
+
+    while (x && x[n])
+        n++;
+    if (n == 0)
+        return;
+    c->argv = lv_realloc(c->argv, (c->n + n + 1) * sizeof(char *));
+    memmove(c->argv + c->pci_insert + n, c->argv + c->pci_insert,
+            (c->n - c->pci_insert + 1) * sizeof(char *));
+    memcpy(c->argv + c->pci_insert, x, n * sizeof(char *));
+    c->n += n;
+    c->cap = c->n + 1;
+    free(x);                             /* the strings now belong to argv */
+    c->plan->extra = NULL;
+}
+
+void
+qemu_argv_pci_plan_free(struct pci_plan *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        json_decref(p->reqs[i].dev);
+    free(p->reqs);
+    lv_argv_free(p->extra);
+    memset(p, 0, sizeof(*p));
 }
 
 int

@@ -13,6 +13,22 @@
 #include "qemu_argv.h"
 #include "strbuf.h"
 
+/* The argv is built twice: a first pass records every PCI device that
+ * needs an automatic address, they are placed in libvirt's order (which
+ * decides who gets which slot or root port), and the second pass builds
+ * the argv with those addresses (qemu_argv_pci.c). */
+struct pci_req {
+    int rank;                /* libvirt's placement order of its class */
+    json_t *dev;             /* its -device (bus and addr set when placed) */
+    char what[64];
+};
+struct pci_plan {
+    int collect;             /* 1: first pass; 0: second pass */
+    struct pci_req *reqs;
+    size_t n, next;          /* next: the second pass's next request */
+    char **extra;            /* the added root ports and bridges (args) */
+};
+
 struct qemu_argv_ctx {
     const struct dom_def *def;
     const struct qemu_argv_opts *o;
@@ -33,6 +49,7 @@ struct qemu_argv_ctx {
     size_t n_vs_add;
     const char *audiodev;    /* "audio1" when -audiodev was emitted */
     /* the PCI hierarchy (qemu_argv_pci.c) */
+    struct pci_plan *plan;
     unsigned char index_used[256]; /* pci controller indexes taken */
     unsigned char rp_added[256];   /* root ports added as libvirt adds them */
     size_t n_rps_listed, n_rps_added;
@@ -68,9 +85,13 @@ int qemu_argv_pci_rootport_addr(struct qemu_argv_ctx *c, json_t *dev,
                                 const char *what);
 /* Is the QEMU device drv a PCI Express endpoint (a root port each on Q35)? */
 int qemu_argv_pci_is_pcie(const char *drv);
-/* Splice the added root ports and bridges into the argv at c->pci_insert
- * (after the listed PCI controllers); 0 or -1. */
-int qemu_argv_pci_finish(struct qemu_argv_ctx *c);
+/* After the first pass: place what it recorded, in libvirt's order, and
+ * add libvirt's spare root port; 0 or -1 with c->err. */
+int qemu_argv_pci_allocate(struct qemu_argv_ctx *c);
+/* After the second pass: splice the added root ports and bridges into the
+ * argv at c->pci_insert (after the listed PCI controllers). */
+void qemu_argv_pci_finish(struct qemu_argv_ctx *c);
+void qemu_argv_pci_plan_free(struct pci_plan *p);
 /* Boot index of disk i / interface i: 0 when it has none. */
 int qemu_argv_disk_bootindex(const struct qemu_argv_ctx *c, size_t i);
 int qemu_argv_net_bootindex(const struct qemu_argv_ctx *c, size_t i);

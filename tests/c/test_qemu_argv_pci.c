@@ -6,6 +6,7 @@
  * 0x1, ICH9 audio at 0x1b, a listed USB controller without a model is
  * piix3-uhci; on pc the next free slot of pci.0. Also: define refuses
  * what the builder refuses (dom_check). */
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include "harness.h"
 #include "kvm/qemu_argv.h"
 #include "spawn.h"
+#include "store.h"
+#include "strbuf.h"
 
 static char **
 argv_of(const char *xml, struct lv_err *err)
@@ -177,7 +180,9 @@ test_usb_default(void)
     CHECK(placed(a, "driver", "piix3-usb-uhci", "pci.0", "0x1.0x2"), "PIIX3 USB at 1.2");
     CHECK(placed(a, "driver", "VGA", "pci.0", "0x2"), "pc video at 0x2");
     CHECK(count_driver(a, "pcie-root-port") == 0, "no root ports on pc");
-    CHECK(placed(a, "driver", "virtio-blk-pci", "pci.0", "0x3"), "pc: next free slot");
+    /* libvirt's order: sound before disks */
+    CHECK(placed(a, "driver", "ich9-intel-hda", "pci.0", "0x3"), "pc: sound first");
+    CHECK(placed(a, "driver", "virtio-blk-pci", "pci.0", "0x4"), "pc: then the disk");
     lv_argv_free(a);
 }
 
@@ -201,6 +206,103 @@ test_explicit(void)
     lv_argv_free(a);
 }
 
+/* "driver bus addr" of every -device on a PCI bus, sorted, one per line,
+ * from an argv (ours) or the text of libvirt's .args (-device '{...}'). */
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+add_placed(struct strbuf *lines, const char *json)
+{
+    json_t *j = json_loads(json, 0, NULL);
+    const char *bus = json_string_value(json_object_get(j, "bus"));
+    const char *addr = json_string_value(json_object_get(j, "addr"));
+
+    if (bus && addr && !strncmp(bus, "pci", 3))
+        strbuf_addf(lines, "%s %s %s\n",
+                    json_string_value(json_object_get(j, "driver")), bus, addr);
+    json_decref(j);
+}
+
+static char *
+sorted_lines(struct strbuf *in)
+{
+    char *text = strbuf_steal(in);
+    char *v[512], *save = NULL, *out;
+    size_t n = 0;
+    struct strbuf b = STRBUF_INIT;
+
+    for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l && n < 512; l = strtok_r(NULL, "\n", &save))
+        v[n++] = l;
+    qsort(v, n, sizeof(v[0]), cmp_str);
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&b, "%s\n", v[i]);
+    out = strbuf_steal(&b);
+    free(text);
+    return out ? out : lv_strdup("");
+}
+
+/* Every client XML of tests/data/clients (virt-install --print-xml and
+ * virsh dumpxml) puts each PCI device on the bus and address libvirt's
+ * domxml-to-native gave it: the guest sees the same PCI topology (and
+ * names its NICs and disks the same). */
+static void
+test_clients_same_addresses(void)
+{
+    DIR *d = opendir("tests/data/clients");
+    struct dirent *e;
+    int n = 0, same = 0;
+
+    if (!d) {
+        SKIP("client corpus", "no tests/data/clients here");
+        return;
+    }
+    while ((e = readdir(d))) {
+        char path[512], *xml, *args, *p, *ours, *theirs;
+        struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+        struct lv_err err = LV_ERR_INIT;
+        size_t len = strlen(e->d_name);
+        char **argv;
+
+        if (len < 5 || strcmp(e->d_name + len - 4, ".xml"))
+            continue;
+        snprintf(path, sizeof(path), "tests/data/clients/%.*s.args", (int)(len - 4), e->d_name);
+        if (!(args = lv_store_read(path, NULL, NULL)))
+            continue;
+        snprintf(path, sizeof(path), "tests/data/clients/%s", e->d_name);
+        xml = lv_store_read(path, NULL, NULL);
+        argv = xml ? argv_of(xml, &err) : NULL;
+        CHECK(argv != NULL, "%s: %s", e->d_name, err.msg);
+        for (int i = 0; argv && argv[i]; i++)
+            if (!strcmp(argv[i], "-device") && argv[i + 1] && argv[i + 1][0] == '{')
+                add_placed(&a, argv[i + 1]);
+        for (p = strstr(args, "-device '{"); p; p = strstr(p + 1, "-device '{")) {
+            char *end = strchr(p + 9, '\'');
+            if (!end)
+                break;
+            *end = '\0';
+            add_placed(&b, p + 9);
+            *end = '\'';
+        }
+        ours = sorted_lines(&a);
+        theirs = sorted_lines(&b);
+        n++;
+        same += !strcmp(ours, theirs);
+        CHECK(!strcmp(ours, theirs), "%s: PCI placement differs from libvirt's:\n"
+              "ours:\n%stheirs:\n%s", e->d_name, ours, theirs);
+        free(ours);
+        free(theirs);
+        free(xml);
+        free(args);
+        lv_argv_free(argv);
+    }
+    closedir(d);
+    printf("  clients: %d of %d on libvirt's PCI bus and address\n", same, n);
+}
+
 int
 main(void)
 {
@@ -208,5 +310,6 @@ main(void)
     test_q35_added();
     test_usb_default();
     test_explicit();
+    test_clients_same_addresses();
     return TEST_DONE();
 }
