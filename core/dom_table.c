@@ -318,7 +318,9 @@ static const struct dt_field def_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct def_st = { .fields = def_fields, .what = "domain table" };
+static const struct dt_struct def_st = {
+    .fields = def_fields, .what = "domain table",
+};
 
 void
 dom_table_push(lua_State *L, const struct dom_def *def)

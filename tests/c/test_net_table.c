@@ -7,29 +7,13 @@
 
 #include <lauxlib.h>
 #include <libxml/parser.h>
-#include <lualib.h>
 
 #include "harness.h"
+#include "harness_lua.h"
 #include "net/net_def.h"
 #include "net/net_lua_table.h"
 #include "net/net_xml.h"
 #include "strbuf.h"
-
-/* deep_eq(a, b) -> true | false, path of the first difference */
-static const char lua_helpers[] =
-    "function deep_eq(a, b, path)\n"
-    "  path = path or ''\n"
-    "  if type(a) ~= type(b) then return false, path end\n"
-    "  if type(a) ~= 'table' then return a == b, path end\n"
-    "  for k, v in pairs(a) do\n"
-    "    local ok, p = deep_eq(v, b[k], path .. '.' .. tostring(k))\n"
-    "    if not ok then return false, p end\n"
-    "  end\n"
-    "  for k in pairs(b) do\n"
-    "    if a[k] == nil then return false, path .. '.' .. tostring(k) end\n"
-    "  end\n"
-    "  return true\n"
-    "end\n";
 
 /* Every key of the shape, in its canonical form (what push gives back). */
 static const char full[] =
@@ -72,24 +56,13 @@ static const char full[] =
     "  extra_xml = {'<frobnicate level=\"3\"/>'},\n"
     "}\n";
 
-static int
-dostring(lua_State *L, const char *chunk)
-{
-    if (luaL_dostring(L, chunk) != LUA_OK) {
-        fprintf(stderr, "lua: %s\n", lua_tostring(L, -1));
-        lua_pop(L, 1);
-        return -1;
-    }
-    return 0;
-}
-
 static struct net_def *
 def_from_chunk(lua_State *L, const char *chunk, struct lv_err *err)
 {
     struct net_def *def;
     int top = lua_gettop(L);
 
-    if (dostring(L, chunk) < 0)
+    if (harness_dostring(L, chunk) < 0)
         return NULL;
     def = net_lua_table_to_def(L, -1, err);
     CHECK(lua_gettop(L) == top + 1, "to_def changed the stack: %d -> %d",
@@ -153,16 +126,14 @@ test_round_trip(lua_State *L)
 {
     struct lv_err err = LV_ERR_INIT;
     struct net_def *d1 = def_from_chunk(L, full, &err), *d2;
-    char *x1, *x2;
+    char *x1, *x2, where[256];
 
     if (!d1)
         return;
-    lua_getglobal(L, "deep_eq");
-    dostring(L, full);
+    harness_dostring(L, full);
     net_lua_table_push(L, d1);
-    lua_call(L, 2, 2);
-    CHECK(lua_toboolean(L, -2), "pushed table differs at %s",
-          lua_tostring(L, -1));
+    CHECK(harness_deep_eq(L, lua_gettop(L) - 1, lua_gettop(L), where,
+                          sizeof(where)), "pushed table differs at %s", where);
     lua_pop(L, 2);
     net_lua_table_push(L, d1);
     d2 = net_lua_table_to_def(L, -1, &err);
@@ -332,10 +303,9 @@ test_conformance(lua_State *L)
 int
 main(void)
 {
-    lua_State *L = luaL_newstate();
+    lua_State *L = harness_lua_new();
 
-    luaL_openlibs(L);
-    if (luaL_dostring(L, lua_helpers) != LUA_OK)
+    if (!L)
         return 1;
     test_fields(L);
     test_round_trip(L);
