@@ -43,6 +43,8 @@ enum {
                              * containing struct says whether the field was
                              * given; pushed only when set (even if empty),
                              * set when read */
+    DT_F_NATURAL = 1 << 4,  /* DT_INT/DT_LONG/DT_LLONG: must not be negative
+                             * (the absent value is not written) */
 };
 
 struct dt_enum {
@@ -95,6 +97,9 @@ struct dt_array {
 #define F_INT(k, m, a)     DT_FIELD(k, DT_INT, m, .absent = (a))
 #define F_LONG(k, m, a)    DT_FIELD(k, DT_LONG, m, .absent = (a))
 #define F_LLONG(k, m, a)   DT_FIELD(k, DT_LLONG, m, .absent = (a))
+/* a count or size that is -1 when absent */
+#define F_NAT(kd, k, m)    DT_FIELD(k, kd, m, .absent = -1, \
+                                    .flags = DT_F_NATURAL)
 #define F_UINT(k, m)       DT_FIELD(k, DT_UINT, m)
 #define F_BOOL(k, m)       DT_FIELD(k, DT_BOOL, m)
 #define F_TRI(k, m)        DT_FIELD(k, DT_TRI, m)

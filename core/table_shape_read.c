@@ -424,6 +424,7 @@ read_field(struct dt_ctx *c, int idx, const struct dt_field *f, char *base)
     long long v;
     int b = 0;
     bool given = true;
+    int nat = (f->flags & DT_F_NATURAL) != 0;
 
     if (f->flags & DT_F_GIVEN)
         memcpy(base + f->off2, &given, sizeof(given));
@@ -431,20 +432,20 @@ read_field(struct dt_ctx *c, int idx, const struct dt_field *f, char *base)
     case DT_STR:
         return read_str(c, idx, (char **)at);
     case DT_INT:
-        if (read_integer(c, idx, INT_MIN, INT_MAX, &v) < 0)
+        if (read_integer(c, idx, nat ? 0 : INT_MIN, INT_MAX, &v) < 0)
             return -1;
         dt_set_int(at, (int)v);
         return 0;
     case DT_LONG: {
         long l;
-        if (read_integer(c, idx, LONG_MIN, LONG_MAX, &v) < 0)
+        if (read_integer(c, idx, nat ? 0 : LONG_MIN, LONG_MAX, &v) < 0)
             return -1;
         l = (long)v;
         memcpy(at, &l, sizeof(l));
         return 0;
     }
     case DT_LLONG:
-        if (read_integer(c, idx, LLONG_MIN, LLONG_MAX, &v) < 0)
+        if (read_integer(c, idx, nat ? 0 : LLONG_MIN, LLONG_MAX, &v) < 0)
             return -1;
         memcpy(at, &v, sizeof(v));
         return 0;

@@ -68,8 +68,8 @@ static const struct dt_field nat_addr_fields[] = {
 static const struct dt_struct nat_addr_st = { .fields = nat_addr_fields };
 
 static const struct dt_field nat_port_fields[] = {
-    F_INT("start", nat_port_start, -1),
-    F_INT("end", nat_port_end, -1),
+    F_NAT(DT_INT, "start", nat_port_start),
+    F_NAT(DT_INT, "end", nat_port_end),
     F_END
 };
 static const struct dt_struct nat_port_st = { .fields = nat_port_fields };
@@ -101,7 +101,7 @@ static const struct dt_struct forward_st = { .fields = forward_fields };
 static const struct dt_field bridge_fields[] = {
     F_STR("name", name),
     F_TRI("stp", stp),
-    F_LONG("delay", delay, -1),
+    F_NAT(DT_LONG, "delay", delay),
     F_STR("mac_table_manager", mac_table_manager),
     F_STR("zone", zone),
     F_END
@@ -161,9 +161,9 @@ static const struct dt_field srv_fields[] = {
     F_STR("protocol", protocol),
     F_STR("domain", domain),
     F_STR("target", target),
-    F_INT("port", port, -1),
-    F_INT("priority", priority, -1),
-    F_INT("weight", weight, -1),
+    F_NAT(DT_INT, "port", port),
+    F_NAT(DT_INT, "priority", priority),
+    F_NAT(DT_INT, "weight", weight),
     F_END
 };
 #undef T
@@ -190,7 +190,7 @@ static const struct dt_struct dns_st = { .fields = dns_fields };
 
 #define T struct net_lease
 static const struct dt_field lease_fields[] = {
-    F_LLONG("expiry", expiry, -1),
+    F_NAT(DT_LLONG, "expiry", expiry),
     F_STR("unit", unit),
     F_END
 };
@@ -261,7 +261,7 @@ static const struct dt_field ip_fields[] = {
              .flags = DT_F_GIVEN, .off2 = offsetof(T, family_explicit)),
     F_STR("address", address),
     F_STR("netmask", netmask),
-    F_INT("prefix", prefix, -1),
+    F_NAT(DT_INT, "prefix", prefix),
     F_TRI("local_ptr", local_ptr),
     F_STR("tftp_root", tftp_root),
     F_FLAT("dhcp", &dhcp_st, .flags = DT_F_GIVEN, .off2 = offsetof(T, has_dhcp)),
@@ -286,9 +286,9 @@ static const struct dt_field route_fields[] = {
              .flags = DT_F_GIVEN, .off2 = offsetof(T, family_explicit)),
     F_STR("address", address),
     F_STR("netmask", netmask),
-    F_INT("prefix", prefix, -1),
+    F_NAT(DT_INT, "prefix", prefix),
     F_STR("gateway", gateway),
-    F_LONG("metric", metric, -1),
+    F_NAT(DT_LONG, "metric", metric),
     F_END
 };
 #undef T
@@ -328,7 +328,7 @@ static const struct dt_field def_fields[] = {
     F_STR("metadata_xml", metadata_xml),
     F_TRI("ipv6", ipv6),
     F_TRI("trust_guest_rx_filters", trust_guest_rx_filters),
-    F_LONG("connections", connections, -1),
+    F_NAT(DT_LONG, "connections", connections),
     F_STRUCT("forward", forward, &forward_st),
     F_STRUCT("bridge", bridge, &bridge_st),
     F_STR("mac", mac),

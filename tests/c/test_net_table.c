@@ -200,6 +200,8 @@ test_errors(lua_State *L)
                  "'none'");
     expect_error(L, "return { name = 'n', mtu = 'big' }",
                  "network table: 'mtu' must be a number, got string");
+    expect_error(L, "return { name = 'n', bridge = { delay = -2 } }",
+                 "network table: 'bridge.delay' must not be negative, got -2");
     expect_error(L, "return { name = 'n', ips = { address = '10.0.0.1' } }",
                  "network table: 'ips' must be a list, got key 'address' "
                  "(write ips = {{...}})");
