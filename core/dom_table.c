@@ -1,7 +1,7 @@
 /* dom_table.c - struct dom_def <-> Lua table (the shape is documented in
- * dom_table.h). The shape is data (dom_table_priv.h): one field list per
- * struct, walked by dom_table_push() to build a table and by
- * dom_table_to_def() to read one back with raw, non-raising Lua calls. */
+ * dom_table.h). The shape is data (table_shape.h): one field list per
+ * struct, walked by dt_push_struct() to build a table and by
+ * dt_read_struct() to read one back with raw, non-raising Lua calls. */
 #include "dom_table.h"
 
 #include <stdio.h>
@@ -47,7 +47,7 @@ static const struct dt_field vcpupin_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct vcpupin_st = { vcpupin_fields };
+static const struct dt_struct vcpupin_st = { .fields = vcpupin_fields };
 static const struct dt_array vcpupin_arr = {
     .size = sizeof(struct dom_vcpupin), .st = &vcpupin_st, .kind = -1,
 };
@@ -86,7 +86,7 @@ static const struct dt_field os_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct os_st = { os_fields };
+static const struct dt_struct os_st = { .fields = os_fields };
 
 #define T struct dom_feature
 static const struct dt_field feature_fields[] = {
@@ -96,7 +96,7 @@ static const struct dt_field feature_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct feature_st = { feature_fields };
+static const struct dt_struct feature_st = { .fields = feature_fields };
 static const struct dt_array feature_arr = {
     .size = sizeof(struct dom_feature), .st = &feature_st, .kind = -1,
     .short_key = "name",
@@ -109,7 +109,7 @@ static const struct dt_field cpu_feature_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct cpu_feature_st = { cpu_feature_fields };
+static const struct dt_struct cpu_feature_st = { .fields = cpu_feature_fields };
 static const struct dt_array cpu_feature_arr = {
     .size = sizeof(struct dom_cpu_feature), .st = &cpu_feature_st,
     .kind = -1, .short_key = "name",
@@ -122,7 +122,7 @@ static const struct dt_field sibling_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct sibling_st = { sibling_fields };
+static const struct dt_struct sibling_st = { .fields = sibling_fields };
 static const struct dt_array sibling_arr = {
     .size = sizeof(struct dom_numa_sibling), .st = &sibling_st, .kind = -1,
 };
@@ -144,7 +144,7 @@ static const struct dt_field numa_cell_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct numa_cell_st = { numa_cell_fields };
+static const struct dt_struct numa_cell_st = { .fields = numa_cell_fields };
 static const struct dt_array numa_cell_arr = {
     .size = sizeof(struct dom_numa_cell), .st = &numa_cell_st, .kind = -1,
     .init = numa_cell_init,
@@ -157,7 +157,7 @@ static const struct dt_field hugepage_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct hugepage_st = { hugepage_fields };
+static const struct dt_struct hugepage_st = { .fields = hugepage_fields };
 static const struct dt_array hugepage_arr = {
     .size = sizeof(struct dom_hugepage), .st = &hugepage_st, .kind = -1,
 };
@@ -176,7 +176,7 @@ static const struct dt_field mem_backing_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct mem_backing_st = { mem_backing_fields };
+static const struct dt_struct mem_backing_st = { .fields = mem_backing_fields };
 
 #define T struct dom_numatune_memnode
 static const struct dt_field memnode_fields[] = {
@@ -186,7 +186,7 @@ static const struct dt_field memnode_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct memnode_st = { memnode_fields };
+static const struct dt_struct memnode_st = { .fields = memnode_fields };
 static const struct dt_array memnode_arr = {
     .size = sizeof(struct dom_numatune_memnode), .st = &memnode_st, .kind = -1,
 };
@@ -201,7 +201,7 @@ static const struct dt_field numatune_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct numatune_st = { numatune_fields };
+static const struct dt_struct numatune_st = { .fields = numatune_fields };
 
 #define T struct dom_cpu
 static const struct dt_field cpu_fields[] = {
@@ -223,7 +223,7 @@ static const struct dt_field cpu_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct cpu_st = { cpu_fields };
+static const struct dt_struct cpu_st = { .fields = cpu_fields };
 
 #define T struct dom_clock_timer
 static const struct dt_field timer_fields[] = {
@@ -232,7 +232,7 @@ static const struct dt_field timer_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct timer_st = { timer_fields };
+static const struct dt_struct timer_st = { .fields = timer_fields };
 static const struct dt_array timer_arr = {
     .size = sizeof(struct dom_clock_timer), .st = &timer_st, .kind = -1,
 };
@@ -247,7 +247,7 @@ static const struct dt_field clock_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct clock_st = { clock_fields };
+static const struct dt_struct clock_st = { .fields = clock_fields };
 
 /* <pm> has no struct of its own: its fields sit in dom_def itself. */
 #define T struct dom_def
@@ -256,7 +256,7 @@ static const struct dt_field pm_fields[] = {
     F_TRI("suspend_to_disk", pm_suspend_to_disk),
     F_END
 };
-static const struct dt_struct pm_st = { pm_fields };
+static const struct dt_struct pm_st = { .fields = pm_fields };
 
 static const struct dt_field def_fields[] = {
     DT_FIELD("name", DT_STR, name, .flags = DT_F_REQUIRED),
@@ -318,184 +318,15 @@ static const struct dt_field def_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct def_st = { def_fields };
-
-/* ---- def -> table ---- */
-
-static void push_struct(lua_State *L, const struct dt_struct *st,
-                        const char *base);
-
-static int
-table_empty(lua_State *L, int idx)
-{
-    lua_pushnil(L);
-    if (!lua_next(L, idx < 0 ? idx - 1 : idx))
-        return 1;
-    lua_pop(L, 2);
-    return 0;
-}
-
-static void
-push_strv(lua_State *L, char *const *v, size_t n)
-{
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushstring(L, v[i]);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-}
-
-static void
-push_attrs(lua_State *L, const struct lv_attrs *a)
-{
-    for (size_t i = 0; i < a->n; i++) {
-        lua_pushstring(L, a->vals[i]);
-        lua_setfield(L, -2, a->keys[i]);
-    }
-}
-
-/* Push the list of elements of one array field; 0 if it is empty. */
-static int
-push_array(lua_State *L, const struct dt_field *f, const char *base)
-{
-    const struct dt_array *a = f->arr;
-    const char *arr = dt_get_ptr(base + f->off);
-    size_t n, j = 0;
-
-    memcpy(&n, base + f->off2, sizeof(n));
-    lua_newtable(L);
-    for (size_t i = 0; i < n; i++) {
-        const char *elem = arr + i * a->size;
-        if (a->kind >= 0 && dt_get_int(elem + a->kind_off) != a->kind)
-            continue;
-        push_struct(L, a->st, elem);
-        /* {name="acpi"} alone reads better as "acpi" */
-        if (a->short_key) {
-            lua_getfield(L, -1, a->short_key);
-            lua_pushnil(L);
-            lua_setfield(L, -3, a->short_key);
-            if (lua_type(L, -1) == LUA_TSTRING && table_empty(L, -2))
-                lua_remove(L, -2);
-            else
-                lua_setfield(L, -2, a->short_key);
-        }
-        lua_rawseti(L, -2, (lua_Integer)++j);
-    }
-    if (j)
-        return 1;
-    lua_pop(L, 1);
-    return 0;
-}
-
-/* Push the value of field f of the struct at base; 0 if it is absent. */
-static int
-push_field(lua_State *L, const struct dt_field *f, const char *base)
-{
-    const char *at = base + f->off;
-    char uuid[37];
-    unsigned u;
-    uint64_t kib;
-
-    switch (f->kind) {
-    case DT_STR:
-        if (!dt_get_ptr(at))
-            return 0;
-        lua_pushstring(L, dt_get_ptr(at));
-        return 1;
-    case DT_INT:
-        if (dt_get_int(at) == f->absent)
-            return 0;
-        lua_pushinteger(L, dt_get_int(at));
-        return 1;
-    case DT_UINT:
-        memcpy(&u, at, sizeof(u));
-        if (!u && !(f->flags & DT_F_ALWAYS))
-            return 0;
-        lua_pushinteger(L, u);
-        return 1;
-    case DT_KIB:
-        memcpy(&kib, at, sizeof(kib));
-        if (!kib)
-            return 0;
-        lua_pushinteger(L, (lua_Integer)kib);
-        return 1;
-    case DT_BOOL:
-        if (!dt_get_int(at))
-            return 0;
-        lua_pushboolean(L, 1);
-        return 1;
-    case DT_TRI:
-        if (dt_get_int(at) == LV_TRI_ABSENT)
-            return 0;
-        lua_pushboolean(L, dt_get_int(at) == LV_TRI_ON);
-        return 1;
-    case DT_ENUM:
-        if (!f->en->to_str(dt_get_int(at)))
-            return 0;
-        lua_pushstring(L, f->en->to_str(dt_get_int(at)));
-        return 1;
-    case DT_UUID: {
-        static const unsigned char zero[16];
-        if (!memcmp(at, zero, sizeof(zero)))
-            return 0;
-        uuid_unparse_lower((const unsigned char *)at, uuid);
-        lua_pushstring(L, uuid);
-        return 1;
-    }
-    case DT_STRV: {
-        size_t n;
-        memcpy(&n, base + f->off2, sizeof(n));
-        if (!n)
-            return 0;
-        push_strv(L, dt_get_ptr(at), n);
-        return 1;
-    }
-    case DT_ATTRS:
-        if (!((const struct lv_attrs *)at)->n)
-            return 0;
-        lua_newtable(L);
-        push_attrs(L, (const struct lv_attrs *)at);
-        return 1;
-    case DT_KEEP: {
-        const struct lv_xml_keep *k = (const struct lv_xml_keep *)at;
-        if (!k->n)
-            return 0;
-        push_strv(L, k->items, k->n);
-        return 1;
-    }
-    case DT_STRUCT:
-        if ((f->flags & DT_F_PRESENT) && !dt_get_int(at + f->off2))
-            return 0;
-        push_struct(L, f->st, at);
-        if ((f->flags & DT_F_PRESENT) || !table_empty(L, -1))
-            return 1;
-        lua_pop(L, 1);
-        return 0;
-    case DT_ARRAY:
-        return push_array(L, f, base);
-    case DT_REST:
-        break;
-    }
-    return 0;
-}
-
-static void
-push_struct(lua_State *L, const struct dt_struct *st, const char *base)
-{
-    lua_newtable(L);
-    for (const struct dt_field *f = st->fields; f->key; f++) {
-        if (f->kind == DT_REST)
-            push_attrs(L, (const struct lv_attrs *)(base + f->off));
-        else if (push_field(L, f, base))
-            lua_setfield(L, -2, f->key);
-    }
-}
+static const struct dt_struct def_st = {
+    .fields = def_fields, .what = "domain table",
+};
 
 void
 dom_table_push(lua_State *L, const struct dom_def *def)
 {
     luaL_checkstack(L, 16, "domain table");
-    push_struct(L, &def_st, (const char *)def);
+    dt_push_struct(L, &def_st, def);
 }
 
 struct dom_def *

@@ -52,7 +52,7 @@ static const struct dt_field address_fields[] = {
     F_END
 };
 #undef T
-const struct dt_struct dt_address = { address_fields };
+const struct dt_struct dt_address = { .fields = address_fields };
 
 /* ---- disks ---- */
 
@@ -65,7 +65,7 @@ static const struct dt_field disk_host_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct disk_host_st = { disk_host_fields };
+static const struct dt_struct disk_host_st = { .fields = disk_host_fields };
 static const struct dt_array disk_host_arr = {
     .size = sizeof(struct dom_disk_host), .st = &disk_host_st, .kind = -1,
 };
@@ -83,7 +83,7 @@ static const struct dt_field disk_layer_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct disk_layer_st = { disk_layer_fields };
+static const struct dt_struct disk_layer_st = { .fields = disk_layer_fields };
 static const struct dt_array disk_layer_arr = {
     .size = sizeof(struct dom_disk_layer), .st = &disk_layer_st, .kind = -1,
 };
@@ -123,7 +123,7 @@ static const struct dt_field disk_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct disk_st = { disk_fields };
+static const struct dt_struct disk_st = { .fields = disk_fields };
 const struct dt_array dt_disks = {
     .size = sizeof(struct dom_disk), .st = &disk_st, .kind = -1,
 };
@@ -148,7 +148,7 @@ static const struct dt_field controller_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct controller_st = { controller_fields };
+static const struct dt_struct controller_st = { .fields = controller_fields };
 const struct dt_array dt_controllers = {
     .size = sizeof(struct dom_controller), .st = &controller_st, .kind = -1,
     .init = controller_init,
@@ -202,7 +202,7 @@ static const struct dt_field interface_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct interface_st = { interface_fields };
+static const struct dt_struct interface_st = { .fields = interface_fields };
 const struct dt_array dt_interfaces = {
     .size = sizeof(struct dom_interface), .st = &interface_st, .kind = -1,
     .post = interface_post,
@@ -247,7 +247,7 @@ static const struct dt_field chr_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct chr_st = { chr_fields };
+static const struct dt_struct chr_st = { .fields = chr_fields };
 
 #define CHR_ARRAY(k) {                                                  \
         .size = sizeof(struct dom_chr), .st = &chr_st, .kind = (k),     \
@@ -269,7 +269,7 @@ static const struct dt_field input_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct input_st = { input_fields };
+static const struct dt_struct input_st = { .fields = input_fields };
 const struct dt_array dt_inputs = {
     .size = sizeof(struct dom_input), .st = &input_st, .kind = -1,
 };
@@ -305,7 +305,7 @@ static const struct dt_field graphics_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct graphics_st = { graphics_fields };
+static const struct dt_struct graphics_st = { .fields = graphics_fields };
 const struct dt_array dt_graphics = {
     .size = sizeof(struct dom_graphics), .st = &graphics_st, .kind = -1,
     .init = graphics_init,
@@ -326,7 +326,7 @@ static const struct dt_field video_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct video_st = { video_fields };
+static const struct dt_struct video_st = { .fields = video_fields };
 const struct dt_array dt_videos = {
     .size = sizeof(struct dom_video), .st = &video_st, .kind = -1,
 };
@@ -340,7 +340,7 @@ static const struct dt_field sound_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct sound_st = { sound_fields };
+static const struct dt_struct sound_st = { .fields = sound_fields };
 const struct dt_array dt_sounds = {
     .size = sizeof(struct dom_sound), .st = &sound_st, .kind = -1,
 };
@@ -358,7 +358,7 @@ static const struct dt_field memballoon_fields[] = {
     F_END
 };
 #undef T
-const struct dt_struct dt_memballoon = { memballoon_fields };
+const struct dt_struct dt_memballoon = { .fields = memballoon_fields };
 
 /* ---- rngs, watchdogs, audios ---- */
 
@@ -375,7 +375,7 @@ static const struct dt_field rng_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct rng_st = { rng_fields };
+static const struct dt_struct rng_st = { .fields = rng_fields };
 const struct dt_array dt_rngs = {
     .size = sizeof(struct dom_rng), .st = &rng_st, .kind = -1,
 };
@@ -389,7 +389,7 @@ static const struct dt_field watchdog_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct watchdog_st = { watchdog_fields };
+static const struct dt_struct watchdog_st = { .fields = watchdog_fields };
 const struct dt_array dt_watchdogs = {
     .size = sizeof(struct dom_watchdog), .st = &watchdog_st, .kind = -1,
 };
@@ -406,7 +406,7 @@ static const struct dt_field tpm_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct tpm_st = { tpm_fields };
+static const struct dt_struct tpm_st = { .fields = tpm_fields };
 const struct dt_array dt_tpms = {
     .size = sizeof(struct dom_tpm), .st = &tpm_st, .kind = -1,
 };
@@ -420,7 +420,7 @@ static const struct dt_field audio_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct audio_st = { audio_fields };
+static const struct dt_struct audio_st = { .fields = audio_fields };
 const struct dt_array dt_audios = {
     .size = sizeof(struct dom_audio), .st = &audio_st, .kind = -1,
 };
@@ -456,7 +456,7 @@ static const struct dt_field redirdev_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct redirdev_st = { redirdev_fields };
+static const struct dt_struct redirdev_st = { .fields = redirdev_fields };
 const struct dt_array dt_redirdevs = {
     .size = sizeof(struct dom_redirdev), .st = &redirdev_st, .kind = -1,
     .init = redirdev_init,
@@ -470,7 +470,7 @@ static const struct dt_field panic_fields[] = {
     F_END
 };
 #undef T
-static const struct dt_struct panic_st = { panic_fields };
+static const struct dt_struct panic_st = { .fields = panic_fields };
 const struct dt_array dt_panics = {
     .size = sizeof(struct dom_panic), .st = &panic_st, .kind = -1,
 };

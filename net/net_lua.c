@@ -4,11 +4,13 @@
 #include "net_lua.h"
 
 #include <lauxlib.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "net.h"
+#include "net_lua_table.h"
 #include "net_portfwd.h"
 #include "net_run.h"
 #include "net_store.h"
@@ -110,6 +112,24 @@ l_xml(lua_State *L)
         return lv_lua_raise(L, &err);
     lua_pushstring(L, xml);
     free(xml);
+    return 1;
+}
+
+/* n:definition{inactive=} -> the table form (net_lua_table.h) */
+static int
+l_definition(lua_State *L)
+{
+    const char *name = check_net(L, 1);
+    int inactive = lv_lua_opt_bool(L, 2, "inactive", 0);
+    struct lv_err err = LV_ERR_INIT;
+    struct net_def *def = net_get_def(lv_lua_conn(L), name, inactive, &err);
+
+    if (!def)
+        return lv_lua_raise(L, &err);
+    if (inactive)
+        def->connections = -1;      /* live only, as in xml{inactive=true} */
+    net_lua_table_push(L, def);
+    net_def_free(def);
     return 1;
 }
 
@@ -346,6 +366,7 @@ static const luaL_Reg methods[] = {
     { "undefine", l_undefine },
     { "set_autostart", l_set_autostart },
     { "xml", l_xml },
+    { "definition", l_definition },
     { "info", l_info },
     { "dhcp_leases", l_dhcp_leases },
     { "update", l_update },
@@ -460,11 +481,48 @@ l_networks(lua_State *L)
     return 1;
 }
 
+/* The network XML at idx: a string, or the table form (net_lua_table.h),
+ * checked and formatted; a bad table raises an error naming fname. */
+static const char *
+xml_arg(lua_State *L, int idx, const char *fname, size_t *len)
+{
+    if (lua_type(L, idx) == LUA_TTABLE) {
+        struct lv_err err = LV_ERR_INIT;
+        struct net_def *def = net_lua_table_to_def(L, idx, &err);
+        char *xml = def ? net_def_format_xml(def, 0, &err) : NULL;
+
+        net_def_free(def);
+        if (!xml) {
+            lv_err_prefix(&err, "%s: ", fname);
+            return (const char *)(intptr_t)lv_lua_raise(L, &err);
+        }
+        lua_pushstring(L, xml);
+        free(xml);
+        lua_replace(L, idx);
+    }
+    if (lua_type(L, idx) != LUA_TSTRING)
+        luaL_argerror(L, idx, "network XML string or definition table expected");
+    return lua_tolstring(L, idx, len);
+}
+
+/* virt.to_xml("network", table) */
+static int
+l_net_to_xml(lua_State *L)
+{
+    size_t len;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    xml_arg(L, 1, "virt.to_xml", &len);
+    lua_settop(L, 1);
+    return 1;
+}
+
 static int
 define_or_create(lua_State *L, int create)
 {
     size_t len;
-    const char *xml = luaL_checklstring(L, 1, &len);
+    const char *xml = xml_arg(L, 1, create ? "virt.create_network"
+                                           : "virt.define_network", &len);
     struct lv_err err = LV_ERR_INIT;
     char *name = NULL;
     int r;
@@ -499,6 +557,7 @@ static const char *const net_props[] = {
 static const struct lv_api_keys net_keys[] = {
     { "destroy", 2, "force" },
     { "xml", 2, "inactive security_info" },
+    { "definition", 2, "inactive" },
     { "dhcp_leases", 2, "mac" },
     { "update", 5, "live config" },
     { "port_forward", 2, FWD_KEYS },
@@ -534,4 +593,5 @@ net_lua_open(lua_State *L)
 
     lv_handle_register(L, &net_type);
     lv_api_setfuncs(L, funcs, "virt.", net_keys);
+    lv_api_set_to_xml(L, "network", l_net_to_xml);
 }

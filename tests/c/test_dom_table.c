@@ -8,29 +8,13 @@
 #include <lauxlib.h>
 #include <libxml/c14n.h>
 #include <libxml/parser.h>
-#include <lualib.h>
 
 #include "dom_def.h"
 #include "dom_table.h"
 #include "dom_xml.h"
 #include "harness.h"
+#include "harness_lua.h"
 #include "strbuf.h"
-
-/* deep_eq(a, b) -> true | false, path of the first difference */
-static const char lua_helpers[] =
-    "function deep_eq(a, b, path)\n"
-    "  path = path or ''\n"
-    "  if type(a) ~= type(b) then return false, path end\n"
-    "  if type(a) ~= 'table' then return a == b, path end\n"
-    "  for k, v in pairs(a) do\n"
-    "    local ok, p = deep_eq(v, b[k], path .. '.' .. tostring(k))\n"
-    "    if not ok then return false, p end\n"
-    "  end\n"
-    "  for k in pairs(b) do\n"
-    "    if a[k] == nil then return false, path .. '.' .. tostring(k) end\n"
-    "  end\n"
-    "  return true\n"
-    "end\n";
 
 static const char web1[] =
     "return { name = 'web1', uuid = 'C7A5FDBD-EDAF-9455-926A-D65C16DB1809',\n"
@@ -80,25 +64,13 @@ static const char web1[] =
     "  extra_xml = {'<iothreads>2</iothreads>'},\n"
     "}\n";
 
-/* Run chunk (which returns one value) and leave the value on the stack. */
-static int
-dostring(lua_State *L, const char *chunk)
-{
-    if (luaL_dostring(L, chunk) != LUA_OK) {
-        fprintf(stderr, "lua: %s\n", lua_tostring(L, -1));
-        lua_pop(L, 1);
-        return -1;
-    }
-    return 0;
-}
-
 static struct dom_def *
 def_from_chunk(lua_State *L, const char *chunk, struct lv_err *err)
 {
     struct dom_def *def;
     int top = lua_gettop(L);
 
-    if (dostring(L, chunk) < 0)
+    if (harness_dostring(L, chunk) < 0)
         return NULL;
     def = dom_table_to_def(L, -1, err);
     CHECK(lua_gettop(L) == top + 1, "to_def changed the stack: %d -> %d",
@@ -114,13 +86,9 @@ table_equals_def(lua_State *L, const struct dom_def *def, char *where,
 {
     int eq;
 
-    lua_getglobal(L, "deep_eq");
-    lua_pushvalue(L, -2);
     dom_table_push(L, def);
-    lua_call(L, 2, 2);
-    eq = lua_toboolean(L, -2);
-    snprintf(where, n, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "");
-    lua_pop(L, 2);
+    eq = harness_deep_eq(L, lua_gettop(L) - 1, lua_gettop(L), where, n);
+    lua_pop(L, 1);
     return eq;
 }
 
@@ -510,10 +478,9 @@ test_conformance(lua_State *L)
 int
 main(void)
 {
-    lua_State *L = luaL_newstate();
+    lua_State *L = harness_lua_new();
 
-    luaL_openlibs(L);
-    if (luaL_dostring(L, lua_helpers) != LUA_OK)
+    if (!L)
         return 1;
     test_fields(L);
     test_push_and_round_trip(L);

@@ -41,9 +41,7 @@ t.test("help, README and the exposed names agree", function()
     for _ in pairs(props) do n = n + 1 end
     t.eq(#mt.__properties, n, kind .. ": as many properties as help names")
     for _, shared in ipairs({"xml", "info", "definition"}) do
-      if kind ~= "network" or shared ~= "definition" then
-        t.check(mt.__methods_table[shared], kind .. " has :" .. shared .. "()")
-      end
+      t.check(mt.__methods_table[shared], kind .. " has :" .. shared .. "()")
     end
   end
   -- every key a function accepts is in its help signature, as "key="
@@ -68,6 +66,68 @@ t.test("help, README and the exposed names agree", function()
   t.check(a and b, "README has the API markers")
   t.eq(readme:sub(a + #"<!-- api -->\n", b - 1), help.markdown(),
     "README's API section is help's (build/luavirt -e 'require(\"help\").update_readme(\"README.md\")')")
+end)
+
+-- A network as a table: defined from one, shown as one, refused by path.
+t.test("a network's table form", function()
+  local def = {name = "tblnet", bridge = {name = "virbr78", stp = false},
+    forward = {mode = "nat", nat = {port = {start = 1024, ["end"] = 65535}}},
+    domain = {name = "tbl.test", local_only = true},
+    dns = {hosts = {{ip = "192.168.178.5", hostnames = {"web", "www"}}}},
+    ips = {{address = "192.168.178.1", prefix = 24, dhcp = {
+      ranges = {{start = "192.168.178.100", ["end"] = "192.168.178.200",
+                 lease = {expiry = 2, unit = "hours"}}},
+      hosts = {{mac = "52:54:00:AA:00:01", name = "web", ip = "192.168.178.5"}}}},
+      {family = "ipv6", address = "fd00:178::1", prefix = 64}},
+    routes = {{address = "10.78.0.0", prefix = 16, gateway = "192.168.178.254"}}}
+  local xml = virt.to_xml("network", def)
+  t.check(xml:find("<port start='1024' end='65535'/>", 1, true), "to_xml: nat ports")
+  t.check(xml:find("<host mac='52:54:00:aa:00:01' name='web' ip='192.168.178.5'/>", 1, true),
+    "to_xml: the dhcp host, MAC in lower case")
+  t.check(xml:find("<ip family='ipv6' address='fd00:178::1' prefix='64'>", 1, true),
+    "to_xml: the IPv6 address")
+  local n = virt.define_network(def)
+  t.eq(n.name, "tblnet", "define_network from a table")
+  local got = n:definition()
+  t.eq(got.uuid, n.uuid, "definition: the uuid made up at define")
+  t.check(got.mac and got.mac:find("^52:54:00:"), "definition: the bridge MAC made up at define")
+  t.eq(got.bridge.stp, false, "definition: stp")
+  t.eq(got.forward.mode, "nat", "definition: forward mode")
+  t.eq(got.forward.nat.port["end"], 65535, "definition: nat port range")
+  t.eq(got.domain.local_only, true, "definition: domain localOnly")
+  t.eq(got.dns.hosts[1].hostnames[2], "www", "definition: dns host names")
+  t.eq(got.ips[1].dhcp.ranges[1].lease.unit, "hours", "definition: lease unit")
+  t.eq(got.ips[1].dhcp.hosts[1].mac, "52:54:00:aa:00:01", "definition: dhcp host MAC")
+  t.eq(got.ips[1].family, nil, "definition: no family where none was written")
+  t.eq(got.ips[2].family, "ipv6", "definition: ipv6 family")
+  t.eq(got.routes[1].gateway, "192.168.178.254", "definition: route gateway")
+  t.eq(virt.to_xml("network", got), n:xml(), "to_xml of the definition is its XML")
+  got.title = "edited"
+  t.eq(virt.define_network(got), n, "define_network(definition) redefines it")
+  t.eq(n:definition().title, "edited", "the edit is kept")
+  t.eq(n:definition().uuid, got.uuid, "same uuid")
+
+  t.raises("invalid", {"virt.define_network", "'ips[1].dhcp.rangs'"}, function()
+    virt.define_network{name = "bad1", ips = {{address = "10.1.1.1", prefix = 24,
+      dhcp = {rangs = {}}}}}
+  end)
+  t.raises("invalid", {"virt.define_network", "'bridge.stp' must be a boolean"}, function()
+    virt.define_network{name = "bad1", bridge = {stp = "on"}}
+  end)
+  t.raises("invalid", {"virt.define_network", "not in the subnet"}, function()
+    virt.define_network{name = "bad1", ips = {{address = "10.1.1.1", prefix = 24,
+      dhcp = {ranges = {{start = "10.2.0.2", ["end"] = "10.2.0.9"}}}}}}
+  end)
+  t.eq(virt.find_network("bad1"), nil, "a bad table changes nothing")
+  t.raises("invalid", {"virt.create_network", "'bogus'"}, function()
+    virt.create_network{name = "bad2", bogus = true}
+  end)
+  t.eq(virt.find_network("bad2"), nil, "nothing created")
+  t.raises("invalid", {"virt.to_xml", "'forward.mode'"}, function()
+    virt.to_xml("network", {name = "bad3", forward = {dev = "eth0"}})
+  end)
+  t.raises("invalid", {"network:definition", "'bogus'"}, function() n:definition{bogus = 1} end)
+  n:undefine()
 end)
 
 -- The shape every object shares, checked on one object of each kind.
@@ -129,6 +189,10 @@ t.test("all five objects share one shape", function()
     <bridge name='virbr77'/></network>]])
   t.eq(n.state, "inactive", "network state: net-list's word")
   check_shape(n, "network", {"name", "uuid", "state", "active", "persistent", "autostart"})
+  local ndef = n:definition()
+  t.eq(ndef.bridge.name, "virbr77", "network definition: bridge name")
+  t.eq(ndef.uuid, n.uuid, "network definition: uuid")
+  t.eq(virt.to_xml("network", ndef), n:xml(), "to_xml of the network definition")
   t.eq(virt.find_network("nosuch"), nil, "find_network: nil")
   t.raises("no-network", {"nosuch"}, function() virt.network("nosuch") end)
   t.eq(n:undefine(), n, "network undefine returns self")

@@ -138,6 +138,23 @@ t.test("transient network from net-create; uuid and name lookups", function()
   same_state(before, ns_state(), "after destroy")
 end)
 
+t.test("transient network from a table: started, shown as a table, stopped", function()
+  local before = ns_state()
+  local n = virt.create_network{name = "trt", bridge = {name = "lvtrt", stp = true, delay = 0},
+    ips = {{address = "10.62.0.1", netmask = "255.255.255.0",
+      dhcp = {ranges = {{start = "10.62.0.2", ["end"] = "10.62.0.254"}}}}}}
+  t.eq(n.active, true, "active")
+  t.eq(n.persistent, false, "transient")
+  t.eq(n.bridge, "lvtrt", "its bridge")
+  t.check(sh("ip -o link show lvtrt"):find("lvtrt", 1, true), "the bridge exists")
+  local def = n:definition()
+  t.eq(def.ips[1].dhcp.ranges[1]["end"], "10.62.0.254", "definition: the dhcp range")
+  t.eq(def.bridge.name, "lvtrt", "definition: the bridge")
+  n:destroy()
+  t.eq(virt.find_network("trt"), nil, "gone after destroy")
+  same_state(before, ns_state(), "after destroy")
+end)
+
 t.test("net-update adds and deletes a DHCP host, live and config", function()
   reset()
   local n = virt.network("default")

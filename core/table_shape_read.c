@@ -1,8 +1,8 @@
-/* dom_table_read.c - read a Lua table into a struct of dom_def.h by its
- * field list (dom_table_priv.h), naming the key path of anything wrong
- * ("domain table: unknown key 'disks[2].bsu'"). Only raw, non-allocating
- * Lua calls are used, so no Lua error can jump over our cleanup. */
-#include "dom_table_priv.h"
+/* table_shape_read.c - read a Lua table into a C struct by its field list
+ * (table_shape.h), naming the key path of anything wrong ("domain table:
+ * unknown key 'disks[2].bsu'"). Only raw, non-allocating Lua calls are
+ * used, so no Lua error can jump over our cleanup. */
+#include "table_shape.h"
 
 #include <assert.h>
 #include <limits.h>
@@ -14,7 +14,7 @@
 
 #include <uuid/uuid.h>
 
-#include "dom_def.h"
+#include "attrs.h"
 #include "strbuf.h"
 #include "units.h"
 
@@ -50,6 +50,7 @@ attrs_sort(struct lv_attrs *a)
 struct dt_ctx {
     lua_State *L;
     struct lv_err *err;
+    const char *what;    /* "domain table" */
     char path[256];      /* key path of the value being read: disks[2].source */
     size_t len;
 };
@@ -65,7 +66,7 @@ fail(struct dt_ctx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    lv_err_set(c->err, LV_E_INVALID, "domain table: %s", msg);
+    lv_err_set(c->err, LV_E_INVALID, "%s: %s", c->what, msg);
     return -1;
 }
 
@@ -422,14 +423,31 @@ read_field(struct dt_ctx *c, int idx, const struct dt_field *f, char *base)
     char *at = base + f->off;
     long long v;
     int b = 0;
+    bool given = true;
+    int nat = (f->flags & DT_F_NATURAL) != 0;
 
+    if (f->flags & DT_F_GIVEN)
+        memcpy(base + f->off2, &given, sizeof(given));
     switch (f->kind) {
     case DT_STR:
         return read_str(c, idx, (char **)at);
     case DT_INT:
-        if (read_integer(c, idx, INT_MIN, INT_MAX, &v) < 0)
+        if (read_integer(c, idx, nat ? 0 : INT_MIN, INT_MAX, &v) < 0)
             return -1;
         dt_set_int(at, (int)v);
+        return 0;
+    case DT_LONG: {
+        long l;
+        if (read_integer(c, idx, nat ? 0 : LONG_MIN, LONG_MAX, &v) < 0)
+            return -1;
+        l = (long)v;
+        memcpy(at, &l, sizeof(l));
+        return 0;
+    }
+    case DT_LLONG:
+        if (read_integer(c, idx, nat ? 0 : LLONG_MIN, LLONG_MAX, &v) < 0)
+            return -1;
+        memcpy(at, &v, sizeof(v));
         return 0;
     case DT_UINT: {
         unsigned u;
@@ -500,7 +518,7 @@ collect_keys(struct dt_ctx *c, int idx, const struct dt_struct *st,
             lua_pop(L, 2);
             return fail(c, "'%s' must have string keys, got a %s key "
                         "(a list where a table was expected?)",
-                        c->len ? c->path : "domain", kt);
+                        c->len ? c->path : c->what, kt);
         }
         k = lua_tostring(L, -2);
         f = find_field(st, k);
@@ -569,7 +587,8 @@ int
 dt_read_struct(lua_State *L, int idx, const struct dt_struct *st, void *base,
                struct lv_err *err)
 {
-    struct dt_ctx c = { .L = L, .err = err };
+    struct dt_ctx c = { .L = L, .err = err,
+                        .what = st->what ? st->what : "table" };
 
     return read_struct(&c, idx, st, base);
 }
