@@ -26,7 +26,13 @@ lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err)
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';
-            if (mkdir(p, mode) < 0 && errno != EEXIST) {
+            if (mkdir(p, mode) == 0) {
+                /* the mode asked for, whatever the caller's umask */
+                if (chmod(p, mode) < 0) {
+                    lv_err_sys(err, "cannot set the mode of directory '%s'", p);
+                    goto out;
+                }
+            } else if (errno != EEXIST) {
                 lv_err_sys(err, "cannot create directory '%s'", p);
                 goto out;
             }
@@ -39,6 +45,30 @@ lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err)
 out:
     free(p);
     return ret;
+}
+
+int
+lv_store_mkdir_private(const char *path, struct lv_err *err)
+{
+    struct stat st;
+
+    if (lv_store_mkdirs(path, 0700, err) < 0)
+        return -1;
+    if (lstat(path, &st) < 0) {
+        lv_err_sys(err, "cannot check directory '%s'", path);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        lv_err_set(err, LV_E_SYSTEM, "cannot use '%s': not a directory", path);
+        return -1;
+    }
+    /* one made by an older version, or by hand, with a looser mode */
+    if ((st.st_mode & 07777) != 0700 && st.st_uid == geteuid() &&
+        chmod(path, 0700) < 0) {
+        lv_err_sys(err, "cannot set the mode of directory '%s'", path);
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -140,7 +170,7 @@ lv_store_read(const char *path, size_t *len, struct lv_err *err)
 int
 lv_store_lock(const char *path, int exclusive, struct lv_err *err)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
     if (fd < 0) {
         lv_err_sys(err, "cannot open lock '%s'", path);

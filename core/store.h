@@ -8,8 +8,14 @@
 
 #include "err.h"
 
-/* mkdir -p with mode for the created parts. */
+/* mkdir -p with mode for the created parts (set with chmod: the umask
+ * does not change it). */
 int lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err);
+
+/* A run-time directory only luavirt's user may enter: mkdir -p with 0700
+ * for the created parts, and path itself 0700 even when it was there with
+ * a looser mode (when we own it). It must be a directory, not a link. */
+int lv_store_mkdir_private(const char *path, struct lv_err *err);
 
 /* Write data to path atomically: temp file in the same directory, fsync,
  * rename over path, fsync the directory. Nothing changes on failure. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,9 +55,13 @@ listen_unix(const char *path, struct lv_err *err)
         return -1;
     }
     unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+    /* the mode is set before anyone may connect (listen), and the run dir
+     * is 0700 already: the umask never decides who talks to QEMU */
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        chmod(path, 0600) < 0 || listen(fd, 4) < 0) {
         lv_err_sys(err, "cannot listen on '%s'", path);
         close(fd);
+        unlink(path);
         return -1;
     }
     return fd;
@@ -126,7 +131,7 @@ prepare_run_dir(const char *run_dir, struct dom_def *live, int transient,
                              .transient = transient };
     char idbuf[32];
 
-    if (lv_store_mkdirs(run_dir, 0755, err) < 0)
+    if (lv_store_mkdir_private(run_dir, err) < 0)
         return -1;
     clean_run_dir(run_dir);
     snprintf(st.reason, sizeof(st.reason), "starting up");

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -373,7 +374,7 @@ static int
 start_qemu(struct sup *s, struct lv_err *err)
 {
     char *log = lv_asprintf("%s/qemu.log", s->run_dir);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     struct lv_spawn_opts o = { -1, fd, fd, s->keep_fds, s->n_keep, 0,
                                SIGTERM, NULL };
     int ret = -1;
@@ -489,6 +490,9 @@ supervisor_main(int argc, char **argv)
     s.pidfd = -1;
     /* the starting shell may be gone (kill -9) when we report to it */
     signal(SIGPIPE, SIG_IGN);
+    /* what QEMU and the helpers create (console log, VNC and channel
+     * sockets) is the owner's only, like libvirtd's umask */
+    umask(077);
     if (argc < 8 || sup_helpers_parse(argv, argc, &qpos, &s.helpers) < 0) {
         fprintf(stderr, "luavirt: __supervise is internal to luavirt\n");
         return 2;

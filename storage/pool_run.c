@@ -111,7 +111,7 @@ save_live(const struct lv_conn *c, const struct pool_def *def,
     char *xml = NULL;
     int r = -1;
 
-    if (lv_store_mkdirs(d, 0755, err) < 0)
+    if (lv_store_mkdir_private(d, err) < 0)
         goto out;
     xml = pool_def_format_xml(def, 0, err);
     if (xml && lv_store_write_atomic(p, xml, strlen(xml), 0600, err) == 0)
@@ -604,8 +604,8 @@ pool_run_init(const struct lv_conn *c, struct lv_err *err)
     }
     if (access(booted, F_OK) != 0) {
         autostart_all(c);
-        if (lv_store_mkdirs(dir, 0755, err) < 0 ||
-            lv_store_write_atomic(booted, "", 0, 0644, err) < 0)
+        if (lv_store_mkdir_private(dir, err) < 0 ||
+            lv_store_write_atomic(booted, "", 0, 0600, err) < 0)
             goto out;
     }
     r = 0;
