@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -22,8 +23,7 @@ const struct lv_kind LV_KIND_POOL = { "storage", "pool", LV_E_NO_POOL,
 int
 lv_obj_name_ok(const char *name)
 {
-    return name && *name && name[0] != '.' && !strchr(name, '/') &&
-           strlen(name) <= 200;
+    return lv_name_check("object", name, NULL) == 0;
 }
 
 static char *

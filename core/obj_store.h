@@ -22,8 +22,7 @@ struct lv_kind {
 
 extern const struct lv_kind LV_KIND_DOMAIN, LV_KIND_NETWORK, LV_KIND_POOL;
 
-/* A name that can be stored: non-empty, at most 200 bytes, no '/', not
- * starting with '.' (libvirt's rule for object names). */
+/* A name that can be stored: the rule of names.h (lv_name_check). */
 int lv_obj_name_ok(const char *name);
 /* <lib>/<dir>/NAME.xml (malloc'd). */
 char *lv_obj_path(const struct lv_conn *c, const struct lv_kind *k, const char *name);
