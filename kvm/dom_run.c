@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "obj_store.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -53,6 +54,18 @@ char *
 dom_lock_path(const struct lv_conn *c, const char *name)
 {
     return lv_asprintf("%s/locks/dom-%s.lock", c->run_dir, name);
+}
+
+int
+dom_lock(const struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    return lv_obj_lock(c, &LV_KIND_DOMAIN, name, err);
+}
+
+void
+dom_unlock(const struct lv_conn *c, const char *name, int fd)
+{
+    lv_obj_unlock(c, &LV_KIND_DOMAIN, name, fd);
 }
 
 int

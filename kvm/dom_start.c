@@ -440,16 +440,13 @@ int
 dom_start(struct lv_conn *c, const char *name, const struct dom_start_opts *o,
           struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, name);
     struct dom_def *def = NULL;
     int fd = -1, ret = -1;
 
     /* a managed-saved guest resumes from its image (dom_save.c) */
-    if (!(o && o->incoming) && dom_managed_save_exists(c, name)) {
-        free(lock);
+    if (!(o && o->incoming) && dom_managed_save_exists(c, name))
         return dom_managed_save_start(c, name, o, err);
-    }
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, name, err);
     if (fd < 0)
         goto out;
     def = dom_store_load(c, name, err);
@@ -457,9 +454,8 @@ dom_start(struct lv_conn *c, const char *name, const struct dom_start_opts *o,
         goto out;
     ret = launch(c, def, 0, o, err);
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, name, fd);
     dom_def_free(def);
-    free(lock);
     return ret;
 }
 
@@ -467,12 +463,11 @@ int
 dom_create(struct lv_conn *c, const struct dom_def *in,
            const struct dom_start_opts *o, struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, in->name);
     struct dom_def *def = dom_def_copy(in);
     struct dom_def *old = NULL;
     int fd = -1, ret = -1;
 
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, in->name, err);
     if (fd < 0)
         goto out;
     if (check_not_running(c, in->name, err) < 0)
@@ -490,9 +485,8 @@ dom_create(struct lv_conn *c, const struct dom_def *in,
     /* a defined guest started from new XML runs it without saving it */
     ret = launch(c, def, old ? 0 : 1, o, err);
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, in->name, fd);
     dom_def_free(old);
     dom_def_free(def);
-    free(lock);
     return ret;
 }
