@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "obj_store.h"
 #include "pool_backend.h"
 #include "pool_store.h"
 #include "pool_xml.h"
@@ -458,7 +459,7 @@ pool_run_undefine(const struct lv_conn *c, const char *name,
     else
         r = pool_store_remove(c, def, err);
     pool_def_free(def);
-    lv_store_unlock(lock);
+    lv_obj_unlock(c, &LV_KIND_POOL, name, lock);   /* the lock file goes too */
     return r;
 }
 
