@@ -19,6 +19,7 @@
 #include "snap.h"
 #include "store.h"
 #include "strbuf.h"
+#include "test_hook.h"
 
 /* The name the uuid index records for uuid (when still defined), or NULL. */
 static char *
@@ -286,8 +287,10 @@ dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
             goto out;
         }
     }
-    if (uuid_index_set(c, def->uuid, def->name, err) < 0 ||
-        dom_store_save(c, def, err) < 0)
+    if (uuid_index_set(c, def->uuid, def->name, err) < 0)
+        goto out;
+    lv_test_stop_at("define-after-uuid");
+    if (dom_store_save(c, def, err) < 0)
         goto out;
     /* defining a running transient guest makes it persistent */
     if (dom_status_read(c, def->name, &st, NULL) == 0 &&
@@ -410,6 +413,7 @@ dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
     }
     if (dom_store_remove(c, name, err) < 0)
         goto out;
+    lv_test_stop_at("undefine-after-xml");
     uuid_index_set(c, def->uuid, NULL, NULL);
     if (remove_leftovers(c, name, flags, err) < 0) {
         lv_err_prefix(err, "domain '%s': undefined, but ", name);

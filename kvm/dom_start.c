@@ -33,6 +33,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "supervisor_helper.h"
+#include "test_hook.h"
 
 #define START_TIMEOUT_MS 120000
 
@@ -400,6 +401,7 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     /* the first child only forks the supervisor away and exits */
     if (lv_spawn_wait(pid, 10000, err) < 0)
         goto fail;
+    lv_test_stop_at("start-after-spawn");
     if (wait_ready(l.pipe[0], def->name,
                    o && o->timeout_ms > 0 ? o->timeout_ms : START_TIMEOUT_MS, err) < 0)
         goto out;  /* the supervisor has cleaned up after itself */

@@ -28,6 +28,7 @@
 #include "supervisor_helper.h"
 #include "supervisor_live.h"
 #include "supervisor_proc.h"
+#include "test_hook.h"
 
 #define SUP_QMP_TIMEOUT_MS 60000
 #define SUP_CMD_TIMEOUT_MS 10000
@@ -447,6 +448,16 @@ out:
     return ret;
 }
 
+/* The helpers, QEMU, and QEMU ready (finish_start writes the status). */
+static int
+start_all(struct sup *s, struct lv_err *err)
+{
+    if (sup_helpers_start(&s->helpers, s->name, err) < 0 || start_qemu(s, err) < 0)
+        return -1;
+    lv_test_stop_at("start-sup-after-qemu");
+    return finish_start(s, err);
+}
+
 static int
 supervise(struct sup *s)
 {
@@ -455,8 +466,7 @@ supervise(struct sup *s)
     const char *reason;
 
     s->st.sup_pid = getpid();
-    if (sup_helpers_start(&s->helpers, s->name, &err) < 0 ||
-        start_qemu(s, &err) < 0 || finish_start(s, &err) < 0) {
+    if (start_all(s, &err) < 0) {
         explain_failure(s, &err);
         lv_log_error("%s", err.msg);
         sup_read_transient(s->run_dir, &s->transient);

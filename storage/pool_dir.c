@@ -332,6 +332,8 @@ pool_dir_vol_create(const struct vol_create_req *req, struct lv_err *err)
                                 : (lv_err_sys(err, "volume '%s': cannot create '%s'",
                                               vol->name, vol->target.path), -1);
         }
+        if (r == 0)
+            lv_test_stop_at("vol-create-after-rename");
     }
 out:
     if (fd >= 0)
