@@ -71,12 +71,17 @@ lv_conn_open(const char *uri, struct lv_err *err)
     if (lv_store_mkdirs(sub, 0755, err) < 0)
         goto fail;
     free(sub);
+    sub = NULL;
+    /* the run dirs hold QMP sockets, pids and logs: the owner's only,
+     * whatever the umask (issue 11) */
+    if (lv_store_mkdir_private(c->run_dir, err) < 0)
+        goto fail;
     sub = lv_asprintf("%s/qemu", c->run_dir);
-    if (lv_store_mkdirs(sub, 0755, err) < 0)
+    if (lv_store_mkdir_private(sub, err) < 0)
         goto fail;
     free(sub);
     sub = lv_asprintf("%s/locks", c->run_dir);
-    if (lv_store_mkdirs(sub, 0755, err) < 0)
+    if (lv_store_mkdir_private(sub, err) < 0)
         goto fail;
     free(sub);
     return c;

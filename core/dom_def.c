@@ -2,6 +2,7 @@
  * name check, and the string tables of the domain model's enums
  * (dom_def.h). */
 #include "dom_def.h"
+#include "names.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -746,25 +747,6 @@ dom_def_new(void)
 int
 dom_def_check_name(const char *name, struct lv_err *err)
 {
-    if (!name || !*name) {
-        lv_err_set(err, LV_E_INVALID, "domain name: must not be empty");
-        return -1;
-    }
-    if (strlen(name) > 200) {
-        lv_err_set(err, LV_E_INVALID,
-                   "domain name '%.40s...': longer than 200 bytes", name);
-        return -1;
-    }
-    if (strchr(name, '/')) {
-        lv_err_set(err, LV_E_INVALID,
-                   "domain name '%s': must not contain '/'", name);
-        return -1;
-    }
-    if (name[0] == '.') {
-        lv_err_set(err, LV_E_INVALID,
-                   "domain name '%s': must not start with '.'", name);
-        return -1;
-    }
-    return 0;
+    return lv_name_check("domain", name, err);
 }
 

@@ -18,12 +18,13 @@ struct lv_kind {
     const char *what;          /* "domain", "network", "pool" */
     enum lv_errcode missing;   /* LV_E_NO_DOMAIN, ... */
     const char *missing_msg;   /* "no such domain" */
+    const char *lock;          /* lock file prefix: <run>/locks/<lock>-NAME.lock */
+    const char *run;           /* live state: <run>/<run>/NAME while active */
 };
 
 extern const struct lv_kind LV_KIND_DOMAIN, LV_KIND_NETWORK, LV_KIND_POOL;
 
-/* A name that can be stored: non-empty, at most 200 bytes, no '/', not
- * starting with '.' (libvirt's rule for object names). */
+/* A name that can be stored: the rule of names.h (lv_name_check). */
 int lv_obj_name_ok(const char *name);
 /* <lib>/<dir>/NAME.xml (malloc'd). */
 char *lv_obj_path(const struct lv_conn *c, const struct lv_kind *k, const char *name);
@@ -45,12 +46,28 @@ int lv_obj_remove(const struct lv_conn *c, const struct lv_kind *k, const char *
 /* The defined names, sorted (free with lv_store_names_free). */
 int lv_obj_names(const struct lv_conn *c, const struct lv_kind *k, char ***names,
                  size_t *n, struct lv_err *err);
-/* The name indexed for uuid (malloc'd) when it is still defined, or NULL. */
+/* The name indexed for uuid (malloc'd) when it is still defined with that
+ * uuid (its XML's <uuid>), or NULL. */
 char *lv_obj_uuid_lookup(const struct lv_conn *c, const struct lv_kind *k,
                          const char *uuid);
 /* Point uuid at name (NULL: drop the link). */
 int lv_obj_uuid_set(const struct lv_conn *c, const struct lv_kind *k, const char *uuid,
                     const char *name, struct lv_err *err);
+/* Take NAME's lock (<run>/locks/<k->lock>-NAME.lock, exclusive), then
+ * clean what a killed command under the same lock left: NAME.xml.tmp.PID
+ * files, uuid index links being made for NAME (.uuid/UUID.tmp.PID), and
+ * index links to NAME that NAME's definition no longer backs (it is gone
+ * or has another uuid). Returns the lock's fd, or -1 with err. */
+int lv_obj_lock(const struct lv_conn *c, const struct lv_kind *k, const char *name,
+                struct lv_err *err);
+/* Release NAME's lock (fd < 0: nothing); when NAME is neither defined nor
+ * active (no <run>/<k->run>/NAME) its lock file goes too, removed while
+ * still held (lockers re-check, see lv_store_lock). */
+void lv_obj_unlock(const struct lv_conn *c, const struct lv_kind *k, const char *name,
+                   int fd);
+/* Remove NAME's leftovers as lv_obj_lock does (the caller holds the lock). */
+void lv_obj_clean(const struct lv_conn *c, const struct lv_kind *k, const char *name);
+
 /* Autostart: 1 when marked, else 0; set or clear the mark. */
 int lv_obj_autostart_get(const struct lv_conn *c, const struct lv_kind *k,
                          const char *name);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "fdio.h"
+#include "log.h"
 #include "strbuf.h"
 
 int
@@ -31,7 +33,13 @@ lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err)
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';
-            if (mkdir(p, mode) < 0 && errno != EEXIST) {
+            if (mkdir(p, mode) == 0) {
+                /* the mode asked for, whatever the caller's umask */
+                if (chmod(p, mode) < 0) {
+                    lv_err_sys(err, "cannot set the mode of directory '%s'", p);
+                    goto out;
+                }
+            } else if (errno != EEXIST) {
                 lv_err_sys(err, "cannot create directory '%s'", p);
                 goto out;
             }
@@ -44,6 +52,30 @@ lv_store_mkdirs(const char *path, mode_t mode, struct lv_err *err)
 out:
     free(p);
     return ret;
+}
+
+int
+lv_store_mkdir_private(const char *path, struct lv_err *err)
+{
+    struct stat st;
+
+    if (lv_store_mkdirs(path, 0700, err) < 0)
+        return -1;
+    if (lstat(path, &st) < 0) {
+        lv_err_sys(err, "cannot check directory '%s'", path);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        lv_err_set(err, LV_E_SYSTEM, "cannot use '%s': not a directory", path);
+        return -1;
+    }
+    /* one made by an older version, or by hand, with a looser mode */
+    if ((st.st_mode & 07777) != 0700 && st.st_uid == geteuid() &&
+        chmod(path, 0700) < 0) {
+        lv_err_sys(err, "cannot set the mode of directory '%s'", path);
+        return -1;
+    }
+    return 0;
 }
 
 static int
@@ -69,12 +101,12 @@ out:
     return ret;
 }
 
-int
-lv_store_write_atomic(const char *path, const void *data, size_t len,
-                      mode_t mode, struct lv_err *err)
+char *
+lv_store_write_tmp(const char *path, const void *data, size_t len, mode_t mode,
+                   struct lv_err *err)
 {
     char *tmp = lv_asprintf("%s.tmp.%d", path, (int)getpid());
-    int fd = -1, ret = -1;
+    int fd = -1, ok = 0;
 
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0) {
@@ -95,20 +127,83 @@ lv_store_write_atomic(const char *path, const void *data, size_t len,
         goto out;
     }
     fd = -1;
+    ok = 1;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        tmp = NULL;
+    }
+    return tmp;
+}
+
+int
+lv_store_commit_tmp(char *tmp, const char *path, struct lv_err *err)
+{
+    int ret = -1;
+
     if (rename(tmp, path) < 0) {
         lv_err_sys(err, "cannot rename '%s' to '%s'", tmp, path);
+        unlink(tmp);
         goto out;
     }
     if (fsync_dir_of(path, err) < 0)
         goto out;
     ret = 0;
 out:
-    if (fd >= 0)
-        close(fd);
-    if (ret < 0)
-        unlink(tmp);
     free(tmp);
     return ret;
+}
+
+int
+lv_store_write_atomic(const char *path, const void *data, size_t len,
+                      mode_t mode, struct lv_err *err)
+{
+    char *tmp = lv_store_write_tmp(path, data, len, mode, err);
+
+    return tmp ? lv_store_commit_tmp(tmp, path, err) : -1;
+}
+
+/* "BASE.tmp.PID" -> PID, else 0 (BASE NULL: any base) */
+static pid_t
+tmp_pid(const char *entry, const char *base)
+{
+    const char *t = strstr(entry, ".tmp.");
+    char *end = NULL;
+    long pid;
+
+    if (!t || t == entry || (base && ((size_t)(t - entry) != strlen(base) ||
+                                      strncmp(entry, base, strlen(base)) != 0)))
+        return 0;
+    pid = strtol(t + 5, &end, 10);
+    return (*end == '\0' && pid > 0 && pid < 1L << 22) ? (pid_t)pid : 0;
+}
+
+int
+lv_store_remove_tmp(const char *dir, const char *base, int any_pid)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        pid_t pid = tmp_pid(de->d_name, base);
+        if (!pid || pid == getpid())
+            continue;
+        /* a live writer's file is its own; a dead one left it behind */
+        if (!any_pid && !(kill(pid, 0) < 0 && errno == ESRCH))
+            continue;
+        if (unlinkat(dirfd(d), de->d_name, 0) == 0) {
+            n++;
+            lv_log_debug("store: removed the leftover '%s/%s'", dir, de->d_name);
+        }
+    }
+    closedir(d);
+    return n;
 }
 
 char *
@@ -142,23 +237,50 @@ lv_store_read(const char *path, size_t *len, struct lv_err *err)
     return strbuf_steal(&b);
 }
 
+/* Is fd still the file at path? A lock file is removed only by a holder of
+ * its lock (lv_store_lock_remove): one who waited on the removed file must
+ * take the new one. */
+static int
+same_file(int fd, const char *path)
+{
+    struct stat a, b;
+
+    return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 int
 lv_store_lock(const char *path, int exclusive, struct lv_err *err)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    for (;;) {
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
-    if (fd < 0) {
-        lv_err_sys(err, "cannot open lock '%s'", path);
-        return -1;
-    }
-    while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-        if (errno != EINTR) {
-            lv_err_sys(err, "cannot lock '%s'", path);
-            close(fd);
+        if (fd < 0) {
+            lv_err_sys(err, "cannot open lock '%s'", path);
             return -1;
         }
+        while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+            if (errno != EINTR) {
+                lv_err_sys(err, "cannot lock '%s'", path);
+                close(fd);
+                return -1;
+            }
+        }
+        if (same_file(fd, path))
+            return fd;
+        close(fd);
     }
-    return fd;
+}
+
+void
+lv_store_lock_remove(const char *path, int fd)
+{
+    if (fd < 0)
+        return;
+    if (same_file(fd, path) && unlink(path) < 0 && errno != ENOENT)
+        lv_log_debug("store: cannot remove the lock '%s': %s", path,
+                     strerror(errno));
+    close(fd);
 }
 
 void

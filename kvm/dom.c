@@ -20,6 +20,7 @@
 #include "snap.h"
 #include "store.h"
 #include "strbuf.h"
+#include "test_hook.h"
 
 /* The name the uuid index records for uuid (when still defined), or NULL. */
 static char *
@@ -256,17 +257,14 @@ dom_get_def(struct lv_conn *c, const char *name, int inactive,
 int
 dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, def->name);
     char *owner = NULL;
     struct dom_def *old = NULL;
     struct dom_status st;
     int fd, ret = -1;
 
-    if (dom_check(c, def, err) < 0) {
-        free(lock);
+    if (dom_check(c, def, err) < 0)
         return -1;
-    }
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, def->name, err);
     if (fd < 0)
         goto out;
     owner = uuid_index_get(c, def->uuid);
@@ -289,8 +287,10 @@ dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
             goto out;
         }
     }
-    if (uuid_index_set(c, def->uuid, def->name, err) < 0 ||
-        dom_store_save(c, def, err) < 0)
+    if (uuid_index_set(c, def->uuid, def->name, err) < 0)
+        goto out;
+    lv_test_stop_at("define-after-uuid");
+    if (dom_store_save(c, def, err) < 0)
         goto out;
     /* defining a running transient guest makes it persistent */
     if (dom_status_read(c, def->name, &st, NULL) == 0 &&
@@ -302,10 +302,9 @@ dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
     }
     ret = 0;
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, def->name, fd);
     dom_def_free(old);
     free(owner);
-    free(lock);
     return ret;
 }
 
@@ -382,13 +381,12 @@ int
 dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
              struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, name);
     char *nvram = NULL;
     struct dom_def *def = NULL;
     struct dom_status st;
     int fd, ret = -1;
 
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, name, err);
     if (fd < 0)
         goto out;
     def = dom_store_load(c, name, err);
@@ -415,6 +413,7 @@ dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
     }
     if (dom_store_remove(c, name, err) < 0)
         goto out;
+    lv_test_stop_at("undefine-after-xml");
     uuid_index_set(c, def->uuid, NULL, NULL);
     if (remove_leftovers(c, name, flags, err) < 0) {
         lv_err_prefix(err, "domain '%s': undefined, but ", name);
@@ -437,10 +436,9 @@ dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
     }
     ret = 0;
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, name, fd);
     dom_def_free(def);
     free(nvram);
-    free(lock);
     return ret;
 }
 
@@ -448,16 +446,14 @@ int
 dom_rename(struct lv_conn *c, const char *name, const char *new_name,
            struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, name);
-    char *lock2 = dom_lock_path(c, new_name);
     struct dom_def *def = NULL;
     struct dom_status st;
     int fd = -1, fd2 = -1, autostart, ret = -1;
 
     if (dom_def_check_name(new_name, err) < 0)
         goto out;
-    fd = lv_store_lock(lock, 1, err);
-    if (fd < 0 || (fd2 = lv_store_lock(lock2, 1, err)) < 0)
+    fd = dom_lock(c, name, err);
+    if (fd < 0 || (fd2 = dom_lock(c, new_name, err)) < 0)
         goto out;
     def = dom_store_load(c, name, err);
     if (!def || dom_status_read(c, name, &st, err) < 0)
@@ -507,11 +503,9 @@ dom_rename(struct lv_conn *c, const char *name, const char *new_name,
 undo_nvram:
     dom_firmware_rename_nvram(c, def, name, NULL);
 out:
-    lv_store_unlock(fd2);
-    lv_store_unlock(fd);
+    dom_unlock(c, new_name, fd2);
+    dom_unlock(c, name, fd);
     dom_def_free(def);
-    free(lock2);
-    free(lock);
     return ret;
 }
 
@@ -540,12 +534,11 @@ int
 dom_set_description(struct lv_conn *c, const char *name, const char *text,
                     int title, int live, int config, struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, name);
     struct dom_def *def = NULL;
     struct dom_status st;
     int fd, ret = -1;
 
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, name, err);
     if (fd < 0 || dom_status_read(c, name, &st, err) < 0)
         goto out;
     if (!live && !config) {
@@ -580,8 +573,7 @@ dom_set_description(struct lv_conn *c, const char *name, const char *text,
     }
     ret = 0;
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, name, fd);
     dom_def_free(def);
-    free(lock);
     return ret;
 }

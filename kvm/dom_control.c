@@ -143,7 +143,7 @@ dom_reboot(struct lv_conn *c, const char *name, struct lv_err *err)
     if (dom_session_begin(&s, c, name, "reboot", DOM_SESSION_ACTIVE, err) < 0)
         return -1;
     flag = dom_run_file(c, name, "reboot-requested");
-    if (lv_store_write_atomic(flag, "1\n", 2, 0644, err) < 0)
+    if (lv_store_write_atomic(flag, "1\n", 2, 0600, err) < 0)
         goto out;
     r = run_qmp(&s, "system_powerdown", NULL, err);
     if (!r) {
@@ -174,7 +174,7 @@ dom_destroy(struct lv_conn *c, const char *name, int timeout_ms,
     if (timeout_ms <= 0)
         timeout_ms = 10000;
     flag = dom_run_file(c, name, "destroy-requested");
-    if (lv_store_write_atomic(flag, "1\n", 2, 0644, err) < 0)
+    if (lv_store_write_atomic(flag, "1\n", 2, 0600, err) < 0)
         goto out;
     pfd = lv_pidfd_open(st.sup_pid);
     /* the pid is the supervisor's only while it still holds the lock */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "obj_store.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -53,6 +54,18 @@ char *
 dom_lock_path(const struct lv_conn *c, const char *name)
 {
     return lv_asprintf("%s/locks/dom-%s.lock", c->run_dir, name);
+}
+
+int
+dom_lock(const struct lv_conn *c, const char *name, struct lv_err *err)
+{
+    return lv_obj_lock(c, &LV_KIND_DOMAIN, name, err);
+}
+
+void
+dom_unlock(const struct lv_conn *c, const char *name, int fd)
+{
+    lv_obj_unlock(c, &LV_KIND_DOMAIN, name, fd);
 }
 
 int
@@ -126,7 +139,7 @@ dom_status_write(const char *run_dir, const struct dom_status *st,
 {
     char *path = lv_asprintf("%s/status", run_dir);
     char *text = dom_status_format(st);
-    int r = lv_store_write_atomic(path, text, strlen(text), 0644, err);
+    int r = lv_store_write_atomic(path, text, strlen(text), 0600, err);
     free(text);
     free(path);
     return r;
@@ -182,7 +195,7 @@ dom_run_next_id(const struct lv_conn *c, struct lv_err *err)
     if (id < 1)
         id = 1;
     snprintf(buf, sizeof(buf), "%d\n", id + 1);
-    if (lv_store_write_atomic(path, buf, strlen(buf), 0644, err) < 0)
+    if (lv_store_write_atomic(path, buf, strlen(buf), 0600, err) < 0)
         id = -1;
 out:
     lv_store_unlock(fd);

@@ -37,6 +37,11 @@ int dom_run_remove(const struct lv_conn *c, const char *name, struct lv_err *err
 char *dom_run_file(const struct lv_conn *c, const char *name, const char *file);
 /* The per-name lock that serialises state changes of one domain. */
 char *dom_lock_path(const struct lv_conn *c, const char *name);
+/* Take it (cleaning what a killed command under it left: lv_obj_lock), and
+ * release it (its file goes when the domain is neither defined nor has a
+ * run dir: lv_obj_unlock; fd < 0 is nothing). */
+int dom_lock(const struct lv_conn *c, const char *name, struct lv_err *err);
+void dom_unlock(const struct lv_conn *c, const char *name, int fd);
 
 /* Read the status of name: active is decided by the supervisor's lock, not
  * by pids (a zombie QEMU looks alive to kill(0)). An absent run dir reads

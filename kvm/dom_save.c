@@ -202,7 +202,6 @@ int
 dom_save(struct lv_conn *c, const char *name, const char *path,
          struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, name);
     char *tmp = lv_asprintf("%s.part", path);
     int fd = -1, ret = -1;
 
@@ -210,13 +209,12 @@ dom_save(struct lv_conn *c, const char *name, const char *path,
         lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
         goto out;
     }
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, name, err);
     if (fd >= 0)
         ret = save_locked(c, name, path, tmp, err);
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, name, fd);
     free(tmp);
-    free(lock);
     return ret;
 }
 

@@ -12,7 +12,6 @@ int
 dom_session_begin(struct dom_session *s, struct lv_conn *c, const char *name,
                   const char *what, unsigned flags, struct lv_err *err)
 {
-    char *lock;
 
     memset(s, 0, sizeof(*s));
     s->c = c;
@@ -22,9 +21,7 @@ dom_session_begin(struct dom_session *s, struct lv_conn *c, const char *name,
         lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
         return -1;
     }
-    lock = dom_lock_path(c, name);
-    s->lock_fd = lv_store_lock(lock, 1, err);
-    free(lock);
+    s->lock_fd = dom_lock(c, name, err);
     if (s->lock_fd < 0 || dom_status_read(c, name, &s->st, err) < 0)
         goto fail;
     if (s->st.state == DOM_STATE_SHUTOFF && !dom_store_exists(c, name)) {
@@ -54,7 +51,7 @@ dom_session_end(struct dom_session *s)
 {
     qmp_close(s->q);
     s->q = NULL;
-    lv_store_unlock(s->lock_fd);
+    dom_unlock(s->c, s->name, s->lock_fd);
     s->lock_fd = -1;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "supervisor_helper.h"
+#include "test_hook.h"
 
 #define START_TIMEOUT_MS 120000
 
@@ -54,9 +56,13 @@ listen_unix(const char *path, struct lv_err *err)
         return -1;
     }
     unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0) {
+    /* the mode is set before anyone may connect (listen), and the run dir
+     * is 0700 already: the umask never decides who talks to QEMU */
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        chmod(path, 0600) < 0 || listen(fd, 4) < 0) {
         lv_err_sys(err, "cannot listen on '%s'", path);
         close(fd);
+        unlink(path);
         return -1;
     }
     return fd;
@@ -126,7 +132,7 @@ prepare_run_dir(const char *run_dir, struct dom_def *live, int transient,
                              .transient = transient };
     char idbuf[32];
 
-    if (lv_store_mkdirs(run_dir, 0755, err) < 0)
+    if (lv_store_mkdir_private(run_dir, err) < 0)
         return -1;
     clean_run_dir(run_dir);
     snprintf(st.reason, sizeof(st.reason), "starting up");
@@ -395,6 +401,7 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     /* the first child only forks the supervisor away and exits */
     if (lv_spawn_wait(pid, 10000, err) < 0)
         goto fail;
+    lv_test_stop_at("start-after-spawn");
     if (wait_ready(l.pipe[0], def->name,
                    o && o->timeout_ms > 0 ? o->timeout_ms : START_TIMEOUT_MS, err) < 0)
         goto out;  /* the supervisor has cleaned up after itself */
@@ -435,16 +442,13 @@ int
 dom_start(struct lv_conn *c, const char *name, const struct dom_start_opts *o,
           struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, name);
     struct dom_def *def = NULL;
     int fd = -1, ret = -1;
 
     /* a managed-saved guest resumes from its image (dom_save.c) */
-    if (!(o && o->incoming) && dom_managed_save_exists(c, name)) {
-        free(lock);
+    if (!(o && o->incoming) && dom_managed_save_exists(c, name))
         return dom_managed_save_start(c, name, o, err);
-    }
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, name, err);
     if (fd < 0)
         goto out;
     def = dom_store_load(c, name, err);
@@ -452,9 +456,8 @@ dom_start(struct lv_conn *c, const char *name, const struct dom_start_opts *o,
         goto out;
     ret = launch(c, def, 0, o, err);
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, name, fd);
     dom_def_free(def);
-    free(lock);
     return ret;
 }
 
@@ -462,12 +465,11 @@ int
 dom_create(struct lv_conn *c, const struct dom_def *in,
            const struct dom_start_opts *o, struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, in->name);
     struct dom_def *def = dom_def_copy(in);
     struct dom_def *old = NULL;
     int fd = -1, ret = -1;
 
-    fd = lv_store_lock(lock, 1, err);
+    fd = dom_lock(c, in->name, err);
     if (fd < 0)
         goto out;
     if (check_not_running(c, in->name, err) < 0)
@@ -485,9 +487,8 @@ dom_create(struct lv_conn *c, const struct dom_def *in,
     /* a defined guest started from new XML runs it without saving it */
     ret = launch(c, def, old ? 0 : 1, o, err);
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, in->name, fd);
     dom_def_free(old);
     dom_def_free(def);
-    free(lock);
     return ret;
 }

@@ -20,6 +20,7 @@
 #include "snap_priv.h"
 #include "store.h"
 #include "strbuf.h"
+#include "test_hook.h"
 
 #define SNAP_STATE_TIMEOUT_MS 30000
 
@@ -258,11 +259,7 @@ set_current(struct lv_conn *c, const char *dom, const char *name,
 static int
 lock_dom(struct lv_conn *c, const char *dom, struct lv_err *err)
 {
-    char *lock = dom_lock_path(c, dom);
-    int fd = lv_store_lock(lock, 1, err);
-
-    free(lock);
-    return fd;
+    return dom_lock(c, dom, err);
 }
 
 static struct snap_def *
@@ -318,9 +315,17 @@ create_locked(struct lv_conn *c, const char *dom, struct snap_def *s,
                          : st.state == DOM_STATE_SHUTOFF ? "shutoff"
                          : st.state == DOM_STATE_RUNNING ? "running" : "paused");
     s->memory = disk_only || !active ? SNAP_LOC_NO : SNAP_LOC_INTERNAL;
-    if ((disk_only ? snap_external_create(c, dom, def, active, s, err)
-                   : snap_internal_create(c, dom, def, active, s, err)) < 0)
+    /* marked before the images change, cleared once the metadata is
+     * stored: a kill in between is settled by the next command */
+    if (!disk_only && snap_pending_mark(c, dom, s->name, err) < 0)
         goto out;
+    if ((disk_only ? snap_external_create(c, dom, def, active, s, err)
+                   : snap_internal_create(c, dom, def, active, s, err)) < 0) {
+        if (!disk_only)
+            snap_pending_clear(c, dom, s->name);
+        goto out;
+    }
+    lv_test_stop_at("snapshot-after-job");
     dom_def_free(s->dom);
     s->dom = dom_def_copy(def);
     s->dom->id = -1;
@@ -328,10 +333,13 @@ create_locked(struct lv_conn *c, const char *dom, struct snap_def *s,
     parent = NULL;
     s->current = 1;
     if (store_save(c, dom, s, err) < 0) {
-        if (!disk_only)
-            snap_internal_delete(c, dom, def, active, s, &e2);
+        if (!disk_only && snap_internal_delete(c, dom, def, active, s, &e2) == 0)
+            snap_pending_clear(c, dom, s->name);
         goto out;
     }
+    lv_test_stop_at("snapshot-after-metadata");
+    if (!disk_only)
+        snap_pending_clear(c, dom, s->name);
     if (set_current(c, dom, s->name, err) < 0)
         goto out;
     ret = 0;
@@ -356,7 +364,7 @@ snap_create(struct lv_conn *c, const char *dom, const struct snap_create_opts *o
         goto out;
     disk_only = o->disk_only || s->memory == SNAP_LOC_NO || snap_is_external(s);
     fd = lock_dom(c, dom, err);
-    if (fd < 0)
+    if (fd < 0 || snap_pending_clean(c, dom, err) < 0)
         goto out;
     path = snap_path(c, dom, s->name);
     if (access(path, F_OK) == 0) {
@@ -373,7 +381,7 @@ snap_create(struct lv_conn *c, const char *dom, const struct snap_create_opts *o
         *name_out = lv_strdup(s->name);
     ret = 0;
 out:
-    lv_store_unlock(fd);
+    dom_unlock(c, dom, fd);
     free(path);
     snap_def_free(s);
     return ret;
@@ -426,7 +434,7 @@ revert_memory(struct lv_conn *c, const char *dom, const struct snap_def *s,
         after_load(c, dom, run, err) == 0)
         ret = 0;
     dom_def_free(def);
-    lv_store_unlock(fd);
+    dom_unlock(c, dom, fd);
     return ret;
 }
 
@@ -452,7 +460,7 @@ revert_disks(struct lv_conn *c, const char *dom, const struct snap_def *s,
     if (def)
         ret = snap_internal_revert(c, dom, def, 0, s, err);
     dom_def_free(def);
-    lv_store_unlock(fd);
+    dom_unlock(c, dom, fd);
     if (ret == 0 && want != SNAP_REVERT_AS_SAVED)
         ret = dom_start(c, dom, &so, err);
     return ret;
@@ -486,7 +494,7 @@ snap_revert(struct lv_conn *c, const char *dom, const char *name,
     }
     fd = lock_dom(c, dom, err);
     ret = fd < 0 ? -1 : set_current(c, dom, name, err);
-    lv_store_unlock(fd);
+    dom_unlock(c, dom, fd);
 out:
     snap_def_free(s);
     return ret;
@@ -628,7 +636,7 @@ snap_delete(struct lv_conn *c, const char *dom, const char *name,
     fd = lock_dom(c, dom, err);
     if (fd < 0)
         return -1;
-    if (snap_list(c, dom, &defs, &n, err) < 0)
+    if (snap_pending_clean(c, dom, err) < 0 || snap_list(c, dom, &defs, &n, err) < 0)
         goto out;
     if (!find(defs, n, name)) {
         lv_err_set(err, LV_E_NO_SNAPSHOT,
@@ -651,7 +659,7 @@ snap_delete(struct lv_conn *c, const char *dom, const char *name,
 out:
     snap_names_free(gone, ngone);
     snap_list_free(defs, n);
-    lv_store_unlock(fd);
+    dom_unlock(c, dom, fd);
     return ret;
 }
 

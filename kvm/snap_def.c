@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "strbuf.h"
 
 static const char *const loc_names[] = {
@@ -48,14 +49,7 @@ snap_state_valid(const char *s)
 int
 snap_def_check_name(const char *name, struct lv_err *err)
 {
-    if (!name || !*name || strlen(name) > 200 || strchr(name, '/') ||
-        name[0] == '.') {
-        lv_err_set(err, LV_E_INVALID,
-                   "snapshot '%s': invalid name: it must be 1-200 bytes, "
-                   "without '/', not starting with '.'", name ? name : "");
-        return -1;
-    }
-    return 0;
+    return lv_name_check("snapshot", name, err);
 }
 
 struct snap_def *

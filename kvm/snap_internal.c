@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "deadline.h"
 #include "dom_run.h"
@@ -12,7 +14,49 @@
 #include "snap_priv.h"
 #include "spawn.h"
 #include "strbuf.h"
+#include "test_hook.h"
 #include "qemu_img.h"
+
+/* A job id no other operation shares, even one of a killed command whose
+ * job QEMU still keeps (issue 11): luavirt-WHAT-PID-NANOSECONDS. */
+static void
+job_id_make(char *buf, size_t size, const char *what)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    snprintf(buf, size, "luavirt-%s-%d-%lld", what, (int)getpid(),
+             (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+}
+
+int
+snap_qmp_dismiss_stale(struct qmp *q, const char *dom, struct lv_err *err)
+{
+    json_t *r = dom_qmp_run(q, "query-jobs", NULL, err), *j;
+    size_t i;
+    int ret = 0;
+
+    if (!r)
+        return -1;
+    json_array_foreach(r, i, j) {
+        const char *id = json_string_value(json_object_get(j, "id"));
+        const char *status = json_string_value(json_object_get(j, "status"));
+        json_t *d;
+        if (!id || strncmp(id, "luavirt-", 8) != 0 || !status ||
+            strcmp(status, "concluded") != 0)
+            continue;
+        lv_log_debug("dom %s: dismissing the concluded job %s a killed command left",
+                     dom, id);
+        d = dom_qmp_run(q, "job-dismiss", json_pack("{s:s}", "id", id), err);
+        if (!d) {
+            ret = -1;
+            break;
+        }
+        json_decref(d);
+    }
+    json_decref(r);
+    return ret;
+}
 
 /* The job's error from query-jobs (malloc'd), or NULL if it succeeded. */
 static char *
@@ -44,11 +88,14 @@ snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
     char *msg = NULL;
     int ret = -1;
 
+    if (snap_qmp_dismiss_stale(q, dom, err) < 0)
+        return -1;
     json_object_set_new(args, "job-id", json_string(job_id));
     r = dom_qmp_run(q, cmd, json_incref(args), err);   /* the caller keeps args */
     if (!r)
         return -1;
     json_decref(r);
+    lv_test_stop_at("snapshot-job-started");
     for (;;) {
         const char *name, *id, *status;
         json_t *data;
@@ -191,18 +238,21 @@ running_job(struct lv_conn *c, const char *dom, const struct dom_def *def,
 {
     struct qmp *q = dom_qmp_connect(c, dom, err);
     json_t *nodes = NULL, *args;
+    char job_id[96];
     int ret = -1;
 
     if (!q)
         return -1;
+    job_id_make(job_id, sizeof(job_id),
+                strcmp(cmd, "snapshot-save") == 0 ? "snap" :
+                strcmp(cmd, "snapshot-load") == 0 ? "revert" : "snapdel");
     nodes = running_nodes(q, dom, def, err);
     if (!nodes)
         goto out;
     args = json_pack("{s:s, s:O}", "tag", tag, "devices", nodes);
     if (strcmp(cmd, "snapshot-delete") != 0)
         json_object_set(args, "vmstate", json_array_get(nodes, 0));
-    ret = snap_qmp_job(q, dom, cmd, args, "luavirt-snapshot",
-                       SNAP_JOB_TIMEOUT_MS, err);
+    ret = snap_qmp_job(q, dom, cmd, args, job_id, SNAP_JOB_TIMEOUT_MS, err);
     json_decref(args);
 out:
     json_decref(nodes);
@@ -311,4 +361,65 @@ snap_internal_delete(struct lv_conn *c, const char *dom,
     if (active)
         return running_job(c, dom, def, "snapshot-delete", s->name, err);
     return offline_op(def, "-d", s->name, err);
+}
+
+/* Does the image at path hold an internal snapshot tagged tag (qemu-img
+ * info's "snapshots")? 1, 0, or -1 with err. */
+static int
+image_has_tag(const char *path, const char *tag, struct lv_err *err)
+{
+    char *argv[] = { (char *)"qemu-img", (char *)"info", (char *)"--output=json",
+                     (char *)"-U", (char *)"--", (char *)path, NULL };
+    char *out = NULL, what[300];
+    json_t *j = NULL, *e;
+    size_t i;
+    int ret = -1;
+
+    snprintf(what, sizeof(what), "image '%s'", path);
+    if (qemu_img_capture(argv, &out, what, err) < 0)
+        goto out;
+    j = json_loads(out, 0, NULL);
+    if (!json_is_object(j)) {
+        lv_err_set(err, LV_E_QEMU, "%s: cannot read qemu-img info", what);
+        goto out;
+    }
+    ret = 0;
+    json_array_foreach(json_object_get(j, "snapshots"), i, e) {
+        const char *name = json_string_value(json_object_get(e, "name"));
+        if (name && strcmp(name, tag) == 0)
+            ret = 1;
+    }
+out:
+    json_decref(j);
+    free(out);
+    return ret;
+}
+
+int
+snap_internal_drop(struct lv_conn *c, const char *dom, const struct dom_def *def,
+                   int active, const char *tag, struct lv_err *err)
+{
+    struct lv_err e2 = LV_ERR_INIT;
+
+    /* no qcow2, no internal snapshot could have been begun */
+    if (check_qcow2(def, &e2) < 0)
+        return 0;
+    if (active)   /* deletes the tag where a node has it, nowhere else */
+        return running_job(c, dom, def, "snapshot-delete", tag, err);
+    for (size_t i = 0; i < def->n_disks; i++) {
+        const struct dom_disk *k = &def->disks[i];
+        char *argv[] = { (char *)"qemu-img", (char *)"snapshot", (char *)"-d",
+                         (char *)tag, (char *)k->source, NULL };
+        char what[300];
+        int has;
+        if (!snap_disk_wanted(k))
+            continue;
+        has = image_has_tag(k->source, tag, err);
+        if (has < 0)
+            return -1;
+        snprintf(what, sizeof(what), "disk '%s'", k->target_dev);
+        if (has && qemu_img_run(argv, what, err) < 0)
+            return -1;
+    }
+    return 0;
 }

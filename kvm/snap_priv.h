@@ -23,6 +23,9 @@
  * (query-jobs) and dismiss it. 0, or -1 with QEMU's reason. */
 int snap_qmp_job(struct qmp *q, const char *dom, const char *cmd, json_t *args,
                  const char *job_id, int timeout_ms, struct lv_err *err);
+/* Dismiss the concluded jobs of luavirt (ids "luavirt-...") that a killed
+ * command left in QEMU; snap_qmp_job does it before each job. 0 or -1. */
+int snap_qmp_dismiss_stale(struct qmp *q, const char *dom, struct lv_err *err);
 /* The top block node of disk k of the running guest (query-block, by the
  * device id), and its driver (qcow2, raw). Both malloc'd. */
 int snap_qmp_node(struct qmp *q, const char *dom, const struct dom_disk *k,
@@ -42,6 +45,23 @@ int snap_internal_revert(struct lv_conn *c, const char *dom,
 int snap_internal_delete(struct lv_conn *c, const char *dom,
                          const struct dom_def *def, int active,
                          const struct snap_def *sdef, struct lv_err *err);
+
+/* Remove the internal snapshot tag from the disks that hold it (a killed
+ * create's half-made snapshot): a snapshot-delete job on a running guest,
+ * qemu-img snapshot -d on the images holding it of a shut-off one. 0 when
+ * nothing holds it (any more), -1 with err. */
+int snap_internal_drop(struct lv_conn *c, const char *dom, const struct dom_def *def,
+                       int active, const char *tag, struct lv_err *err);
+
+/* Half-made snapshots (issue 11): a marker DIR/NAME.pending is written
+ * before an internal snapshot is taken and removed once its metadata is
+ * stored. snap_pending_clean, under the domain's lock, settles what a
+ * killed create left: a snapshot whose metadata was stored (the last
+ * step) is kept, any other is removed from the disks. */
+int snap_pending_mark(struct lv_conn *c, const char *dom, const char *name,
+                      struct lv_err *err);
+void snap_pending_clear(struct lv_conn *c, const char *dom, const char *name);
+int snap_pending_clean(struct lv_conn *c, const char *dom, struct lv_err *err);
 
 /* Disk-only external snapshot: an overlay per disk, the running guest
  * switched to it, live and persistent XML updated. */

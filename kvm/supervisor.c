@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,6 +28,7 @@
 #include "supervisor_helper.h"
 #include "supervisor_live.h"
 #include "supervisor_proc.h"
+#include "test_hook.h"
 
 #define SUP_QMP_TIMEOUT_MS 60000
 #define SUP_CMD_TIMEOUT_MS 10000
@@ -373,7 +375,7 @@ static int
 start_qemu(struct sup *s, struct lv_err *err)
 {
     char *log = lv_asprintf("%s/qemu.log", s->run_dir);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     struct lv_spawn_opts o = { -1, fd, fd, s->keep_fds, s->n_keep, 0,
                                SIGTERM, NULL };
     int ret = -1;
@@ -446,6 +448,16 @@ out:
     return ret;
 }
 
+/* The helpers, QEMU, and QEMU ready (finish_start writes the status). */
+static int
+start_all(struct sup *s, struct lv_err *err)
+{
+    if (sup_helpers_start(&s->helpers, s->name, err) < 0 || start_qemu(s, err) < 0)
+        return -1;
+    lv_test_stop_at("start-sup-after-qemu");
+    return finish_start(s, err);
+}
+
 static int
 supervise(struct sup *s)
 {
@@ -454,8 +466,7 @@ supervise(struct sup *s)
     const char *reason;
 
     s->st.sup_pid = getpid();
-    if (sup_helpers_start(&s->helpers, s->name, &err) < 0 ||
-        start_qemu(s, &err) < 0 || finish_start(s, &err) < 0) {
+    if (start_all(s, &err) < 0) {
         explain_failure(s, &err);
         lv_log_error("%s", err.msg);
         sup_read_transient(s->run_dir, &s->transient);
@@ -489,6 +500,9 @@ supervisor_main(int argc, char **argv)
     s.pidfd = -1;
     /* the starting shell may be gone (kill -9) when we report to it */
     signal(SIGPIPE, SIG_IGN);
+    /* what QEMU and the helpers create (console log, VNC and channel
+     * sockets) is the owner's only, like libvirtd's umask */
+    umask(077);
     if (argc < 8 || sup_helpers_parse(argv, argc, &qpos, &s.helpers) < 0) {
         fprintf(stderr, "luavirt: __supervise is internal to luavirt\n");
         return 2;

@@ -36,7 +36,7 @@ void
 sup_open_log(const char *run_dir)
 {
     char *path = lv_asprintf("%s/supervisor.log", run_dir);
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 
     if (fd >= 0) {
         lv_log_set_fd(fd);   /* kept for the life of the process */
@@ -90,7 +90,7 @@ sup_write_pidfile(const char *run_dir, pid_t pid)
     char buf[32];
 
     snprintf(buf, sizeof(buf), "%d\n", (int)pid);
-    if (lv_store_write_atomic(path, buf, strlen(buf), 0644, &err) < 0)
+    if (lv_store_write_atomic(path, buf, strlen(buf), 0600, &err) < 0)
         lv_log_warn("%s", err.msg);
     free(path);
 }

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "net_run.h"
+#include "obj_store.h"
 #include "net_store.h"
 #include "net_xml.h"
 #include "store.h"
@@ -111,10 +112,8 @@ out:
 static int
 lock_name(const struct lv_conn *c, const char *name, struct lv_err *err)
 {
-    char *p = net_lock_path(c, name);
-    int fd = lv_store_lock(p, 1, err);
-    free(p);
-    return fd;
+    /* net_lock_path's file, cleaned of what a killed define left */
+    return lv_obj_lock(c, &LV_KIND_NETWORK, name, err);
 }
 
 int
@@ -159,8 +158,7 @@ net_undefine(const struct lv_conn *c, const char *name, struct lv_err *err)
         goto out;
     r = 0;
 out:
-    if (fd >= 0)
-        lv_store_unlock(fd);
+    lv_obj_unlock(c, &LV_KIND_NETWORK, name, fd);   /* the lock file goes too */
     return r;
 }
 

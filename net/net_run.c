@@ -12,6 +12,7 @@
 
 #include "dnsmasq.h"
 #include "log.h"
+#include "obj_store.h"
 #include "net_store.h"
 #include "net_xml.h"
 #include "store.h"
@@ -47,7 +48,7 @@ net_run_global_lock(const struct lv_conn *c, struct lv_err *err)
 static int
 name_ok(const char *name)
 {
-    return name && *name && name[0] != '.' && !strchr(name, '/');
+    return lv_obj_name_ok(name);
 }
 
 int

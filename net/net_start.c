@@ -354,7 +354,7 @@ start_def(const struct lv_conn *c, struct net_def *def, struct lv_err *err)
     if ((gfd = net_run_global_lock(c, err)) < 0)
         return -1;
     s.dir = net_run_dir(c, def->name);
-    if (lv_store_mkdirs(s.dir, 0755, err) < 0)
+    if (lv_store_mkdir_private(s.dir, err) < 0)
         goto out;
     if (start_steps(&s, err) < 0 || net_run_save_live(c, def, err) < 0) {
         undo(&s);

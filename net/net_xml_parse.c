@@ -17,6 +17,7 @@
 #include <uuid/uuid.h>
 
 #include "mac.h"
+#include "names.h"
 #include "strbuf.h"
 
 _Static_assert(NET_PARSE_KEEP_UNKNOWN == XK_KEEP_UNKNOWN,
@@ -315,9 +316,10 @@ check_name(struct xk_ctx *c, xmlNode *root, const char *name)
 {
     if (!name)
         return xk_fail(c, root, "missing <name> in <network>");
-    if (!*name || strchr(name, '/') || name[0] == '.' || strlen(name) > 200)
-        return xk_fail(c, root, "invalid network name '%s': 1 to 200 bytes, "
-                       "no '/', not starting with '.'", name);
+    struct lv_err nerr = LV_ERR_INIT;
+
+    if (lv_name_check("network", name, &nerr) < 0)
+        return xk_fail(c, root, "%s", nerr.msg);
     return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "spawn.h"
 #include "store.h"
 #include "strbuf.h"
+#include "test_hook.h"
 #include "vol_argv.h"
 
 int
@@ -265,33 +266,83 @@ out:
     return r;
 }
 
+/* The hidden name a volume is built under: DIR/.NAME.tmp.PID (volume
+ * listings skip dot files). */
+static char *
+build_path(const char *final, const char *name)
+{
+    const char *slash = strrchr(final, '/');
+    int dirlen = slash ? (int)(slash - final) : 0;
+
+    return lv_asprintf("%.*s/.%s.tmp.%d", dirlen, final, name, (int)getpid());
+}
+
+static int
+vol_exists_error(const struct vol_create_req *req, struct lv_err *err)
+{
+    lv_err_set(err, LV_E_EXISTS, "volume '%s': storage volume name '%s' "
+               "already exists in pool '%s'", req->vol->name, req->vol->name,
+               req->pool->name);
+    return -1;
+}
+
 int
 pool_dir_vol_create(const struct vol_create_req *req, struct lv_err *err)
 {
     const struct vol_def *vol = req->vol;
     const char *fmt = vol->target.format ? vol->target.format : "raw";
-    int fd, r;
+    struct vol_create_req tr = *req;
+    struct vol_def *tv = NULL;
+    char *dir = NULL, *base = NULL;
+    struct stat st;
+    int fd = -1, r = -1;
 
-    /* O_EXCL reserves the name: two creators never share a file */
-    fd = open(vol->target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+    if (lstat(vol->target.path, &st) == 0)
+        return vol_exists_error(req, err);
+    /* built under a hidden name and renamed into place when whole, so a
+     * killed create leaves no half-made volume; what one left is removed
+     * here, under the pool's lock every creator holds */
+    tv = vol_def_copy(vol);
+    free(tv->target.path);
+    tv->target.path = build_path(vol->target.path, vol->name);
+    dir = lv_strndup(vol->target.path, (size_t)(strrchr(vol->target.path, '/') -
+                                                vol->target.path));
+    base = lv_asprintf(".%s", vol->name);
+    lv_store_remove_tmp(dir, base, 1);
+    tr.vol = tv;
+    fd = open(tv->target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
               vol->target.perms.mode >= 0 ? vol->target.perms.mode : 0600);
     if (fd < 0) {
-        if (errno == EEXIST)
-            lv_err_set(err, LV_E_EXISTS, "volume '%s': storage volume name "
-                       "'%s' already exists in pool '%s'", vol->name,
-                       vol->name, req->pool->name);
-        else
-            lv_err_sys(err, "volume '%s': cannot create '%s'", vol->name,
-                       vol->target.path);
-        return -1;
+        lv_err_sys(err, "volume '%s': cannot create '%s'", vol->name,
+                   tv->target.path);
+        goto out;
     }
+    lv_test_stop_at("vol-create-after-reserve");
     if (!req->from && !vol->backing && strcmp(fmt, "raw") == 0)
-        r = create_raw(vol, fd, err);
+        r = create_raw(tv, fd, err);
     else
-        r = create_qemu_img(req, err);
-    close(fd);
-    if (r < 0)
-        unlink(vol->target.path);
+        r = create_qemu_img(&tr, err);
+    if (r == 0) {
+        lv_test_stop_at("vol-create-after-img");
+        /* never over a file that appeared meanwhile (not ours: we hold
+         * the pool's lock) */
+        if (renameat2(AT_FDCWD, tv->target.path, AT_FDCWD, vol->target.path,
+                      RENAME_NOREPLACE) < 0) {
+            r = errno == EEXIST ? vol_exists_error(req, err)
+                                : (lv_err_sys(err, "volume '%s': cannot create '%s'",
+                                              vol->name, vol->target.path), -1);
+        }
+        if (r == 0)
+            lv_test_stop_at("vol-create-after-rename");
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    if (r < 0 && tv)
+        unlink(tv->target.path);
+    free(base);
+    free(dir);
+    vol_def_free(tv);
     return r;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "obj_store.h"
 #include "pool_backend.h"
 #include "pool_store.h"
 #include "pool_xml.h"
@@ -111,7 +112,7 @@ save_live(const struct lv_conn *c, const struct pool_def *def,
     char *xml = NULL;
     int r = -1;
 
-    if (lv_store_mkdirs(d, 0755, err) < 0)
+    if (lv_store_mkdir_private(d, err) < 0)
         goto out;
     xml = pool_def_format_xml(def, 0, err);
     if (xml && lv_store_write_atomic(p, xml, strlen(xml), 0600, err) == 0)
@@ -458,7 +459,7 @@ pool_run_undefine(const struct lv_conn *c, const char *name,
     else
         r = pool_store_remove(c, def, err);
     pool_def_free(def);
-    lv_store_unlock(lock);
+    lv_obj_unlock(c, &LV_KIND_POOL, name, lock);   /* the lock file goes too */
     return r;
 }
 
@@ -604,8 +605,8 @@ pool_run_init(const struct lv_conn *c, struct lv_err *err)
     }
     if (access(booted, F_OK) != 0) {
         autostart_all(c);
-        if (lv_store_mkdirs(dir, 0755, err) < 0 ||
-            lv_store_write_atomic(booted, "", 0, 0644, err) < 0)
+        if (lv_store_mkdir_private(dir, err) < 0 ||
+            lv_store_write_atomic(booted, "", 0, 0600, err) < 0)
             goto out;
     }
     r = 0;

@@ -12,6 +12,7 @@
 #include "obj_store.h"
 #include "pool_xml.h"
 #include "store.h"
+#include "names.h"
 #include "strbuf.h"
 
 #define K (&LV_KIND_POOL)
@@ -19,12 +20,7 @@
 int
 pool_store_check_name(const char *name, struct lv_err *err)
 {
-    if (!lv_obj_name_ok(name)) {
-        lv_err_set(err, LV_E_INVALID, "pool '%s': invalid pool name",
-                   name ? name : "");
-        return -1;
-    }
-    return 0;
+    return lv_name_check("pool", name, err);
 }
 
 int

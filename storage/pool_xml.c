@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 #include <uuid/uuid.h>
 
+#include "names.h"
 #include "storage_xml.h"
 #include "strbuf.h"
 #include "vol_def.h"
@@ -588,14 +589,14 @@ static int
 check_def(struct px *c, xmlNode *root, struct pool_def *def)
 {
     static const unsigned char zero[16];
+    struct lv_err nerr = LV_ERR_INIT;
 
     if (!def->name && uses_source_name(def->type) && def->source.name)
         def->name = lv_strdup(def->source.name);
-    if (!def->name || !def->name[0])
+    if (!def->name)
         return fail(c, root, "missing pool name element");
-    if (strchr(def->name, '/')) {
-        storage_xml_fail(c->err, LV_E_INVALID, c->src, root, "pool name '%s' "
-                      "cannot contain '/'", def->name);
+    if (lv_name_check("pool", def->name, &nerr) < 0) {
+        storage_xml_fail(c->err, LV_E_INVALID, c->src, root, "%s", nerr.msg);
         return -1;
     }
     if (uses_source_name(def->type) && !def->source.name)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "pool_backend.h"
 #include "pool_run.h"
 #include "pool_store.h"
@@ -114,12 +115,7 @@ out:
 static int
 check_vol_name(const char *name, struct lv_err *err)
 {
-    if (!name || !*name || strchr(name, '/') || name[0] == '.') {
-        lv_err_set(err, LV_E_INVALID, "volume '%s': invalid volume name",
-                   name ? name : "");
-        return -1;
-    }
-    return 0;
+    return lv_name_check("volume", name, err);
 }
 
 /* A relative backing path is a volume of the same pool; fill a missing

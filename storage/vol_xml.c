@@ -12,6 +12,7 @@
 
 #include <libxml/tree.h>
 
+#include "names.h"
 #include "storage_xml.h"
 #include "strbuf.h"
 
@@ -346,12 +347,12 @@ check_def(struct vx *c, xmlNode *root, struct vol_def *def, int has_cap)
 {
     const char *dflt = pool_vol_formats(c->pool) == 1 ? "raw" :
                        pool_vol_formats(c->pool) == 2 ? "none" : NULL;
+    struct lv_err nerr = LV_ERR_INIT;
 
-    if (!def->name || !def->name[0])
+    if (!def->name)
         return fail(c, root, "missing volume name element");
-    if (strchr(def->name, '/')) {
-        storage_xml_fail(c->err, LV_E_INVALID, c->src, root, "volume name "
-                         "'%s' cannot contain '/'", def->name);
+    if (lv_name_check("volume", def->name, &nerr) < 0) {
+        storage_xml_fail(c->err, LV_E_INVALID, c->src, root, "%s", nerr.msg);
         return -1;
     }
     if (!has_cap && !(c->flags & VOL_PARSE_NO_CAPACITY) &&

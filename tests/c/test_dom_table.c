@@ -325,7 +325,7 @@ test_errors(lua_State *L)
     check_error(L, "return { name = 'e', memory = 0 }",
                 "domain table: 'memory' must not be 0");
     check_error(L, "return { name = 'a/b', memory = 1 }",
-                "domain table: domain name 'a/b': must not contain '/'");
+                "domain table: domain 'a/b': invalid name: it contains '/'");
     check_error(L, "return { name = 'e', memory = '512 XB' }",
                 "domain table: 'memory': invalid size '512 XB': unknown unit "
                 "'XB' (use b, KB, KiB, MB, MiB, GB, GiB, TB, TiB)");

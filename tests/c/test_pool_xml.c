@@ -147,7 +147,8 @@ test_errors(void)
         { "<pool type='dir'><target><path>/x</path></target></pool>",
           LV_E_XML, "missing pool name element" },
         { "<pool type='dir'><name>a/b</name><target><path>/x</path>"
-          "</target></pool>", LV_E_INVALID, "cannot contain '/'" },
+          "</target></pool>", LV_E_INVALID,
+          "pool 'a/b': invalid name: it contains '/'" },
         { "<pool type='dir'>\n<name>a</name>\n<frobnicate/>\n</pool>",
           LV_E_XML, "pool XML line 3: unsupported element <frobnicate>" },
         { "<pool type='netfs'><name>a</name><source><host name='h'/>"

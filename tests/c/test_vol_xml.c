@@ -209,7 +209,7 @@ test_errors(struct pool_def *dir, struct pool_def *lvm)
           "</path></target></volume>", LV_E_INVALID,
           "target path 'a/b' is not absolute" },
         { "<volume><name>a/b</name><capacity>1</capacity></volume>",
-          LV_E_INVALID, "cannot contain '/'" },
+          LV_E_INVALID, "volume 'a/b': invalid name: it contains '/'" },
         { "<volume type='tape'><name>v</name><capacity>1</capacity>"
           "</volume>", LV_E_INVALID, "unknown volume type 'tape'" },
         { "<volume>\n<name>v</name>\n<capacity>1</capacity>\n<target>\n"

@@ -1,0 +1,16 @@
+/* test_hook.c - the kill -9 test hook (see test_hook.h). */
+#include "test_hook.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+lv_test_stop_at(const char *step)
+{
+    const char *want = getenv("LUAVIRT_TEST_STOP_AT");
+
+    if (want && strcmp(want, step) == 0)
+        kill(getpid(), SIGKILL);
+}
