@@ -219,8 +219,7 @@ test_errors(lua_State *L)
                  "network table: dhcp range 10.0.1.2 - 10.0.1.9 is not in "
                  "the subnet of 10.0.0.1/24");
     expect_error(L, "return { name = 'a/b' }",
-                 "network table: invalid network name 'a/b': 1 to 200 "
-                 "bytes, no '/', not starting with '.'");
+                 "network table: network 'a/b': invalid name: it contains '/'");
 }
 
 /* conformance XML -> def -> table -> def: the same XML again */
