@@ -113,6 +113,13 @@ M.kinds = {
       { "block_info", "d:block_info(target)", "a disk's sizes" },
       { "block_stats", "d:block_stats(target)", "a disk's counters" },
       { "block_resize", "d:block_resize(target, size)", "grow a disk while it runs" },
+      { "set_vcpus", "d:set_vcpus(n, {maximum=, live=, config=})", "plug/unplug vCPUs or set the count" },
+      { "vcpu_count", "d:vcpu_count()", "{maximum={config=, live=}, current={...}}" },
+      { "vcpu_info", "d:vcpu_info()", "each vCPU's host CPU, time, affinity" },
+      { "pin_vcpu", "d:pin_vcpu(vcpu, cpulist, {live=, config=})", "pin a vCPU to host CPUs" },
+      { "pin_emulator", "d:pin_emulator(cpulist, {live=, config=})", "pin QEMU's other threads" },
+      { "vcpu_pins", "d:vcpu_pins{config=}", "{{vcpu=, cpus=}, ...}" },
+      { "emulator_pin", "d:emulator_pin{config=}", "the emulator threads' CPU list" },
     },
   },
   network = {

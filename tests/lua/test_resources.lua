@@ -1,0 +1,157 @@
+-- test_resources.lua - a running guest's resources end to end under TCG:
+-- vCPU hotplug seen by the guest (lv-cmd cpus), pinning of its threads,
+-- the balloon seen by QEMU and the guest, domstats/cpu-stats, and the VNC
+-- display, screenshot and password; bad input changes nothing.
+local t = require("harness")
+local g = require("guest")
+
+-- A test guest with <vcpu current=cur>max</vcpu>, a virtio balloon and,
+-- with opts.vnc, <graphics type='vnc' autoport> (opts.vnc is extra
+-- attributes).
+local function xml(name, opts)
+  opts = opts or {}
+  local x = g.xml(name, {memory = opts.memory})
+  x = x:gsub("<vcpu placement='static'>1</vcpu>", string.format(
+    "<vcpu placement='static' current='%d'>%d</vcpu>", opts.cur or 1, opts.max or 2))
+  x = x:gsub("<memballoon model='none'/>", "<memballoon model='virtio'/>")
+  if opts.vnc then
+    x = x:gsub("</devices>", "<graphics type='vnc' port='-1' autoport='yes'" ..
+      opts.vnc .. "/></devices>")
+  end
+  return x
+end
+
+-- "LUAVIRT-CPUS 0-1 94520": the guest's online CPU list and MemTotal.
+local function guest_cpus(d)
+  local line = g.ask(d, "lv-cmd cpus", "LUAVIRT-CPUS")
+  local cpus, mem = line:match("^LUAVIRT%-CPUS (%S+) (%d+)")
+  return cpus, tonumber(mem)
+end
+
+local function host_cpus()
+  return virt.nodeinfo().cpus
+end
+
+t.test("setvcpus --live plugs a vCPU the guest sees; vcpucount and vcpuinfo follow", function()
+  local d = virt.define_domain(xml("cpu1"))
+  d:start()
+  d:wait_console(g.READY, 60)
+  t.eq((guest_cpus(d)), "0", "one CPU online at boot")
+  local code, out = g.cli("vcpucount cpu1")
+  t.eq(code, 0, "vcpucount")
+  t.eq(out, "maximum      config         2\nmaximum      live           2\n" ..
+    "current      config         1\ncurrent      live           1\n\n", "vcpucount layout")
+
+  code, out = g.cli("setvcpus cpu1 2 --live")
+  t.eq(code, 0, "setvcpus --live: " .. out)
+  local online = t.eventually(function()
+    local c = guest_cpus(d)
+    return c == "0-1" and c
+  end, 30)
+  t.eq(online, "0-1", "the guest has CPUs 0-1 online")
+  local c = d:vcpu_count()
+  t.eq(c.current.live, 2, "live count 2")
+  t.eq(c.current.config, 1, "config count unchanged")
+  code, out = g.cli("vcpucount cpu1 --active --live")
+  t.eq(out, "2\n\n", "vcpucount --active --live")
+
+  local info = d:vcpu_info()
+  t.eq(#info, 2, "vcpuinfo lists 2 vCPUs")
+  t.check(info[2].vcpu == 1 and info[2].thread > 0 and info[2].time >= 0,
+    "vcpu 1 has a thread")
+  code, out = g.cli("vcpuinfo cpu1")
+  t.check(out:find("VCPU:           1\nCPU:            %d+\nState:          running\n" ..
+    "CPU time:       [%d.]+s\nCPU Affinity:   [y-]+\n") ~= nil, "vcpuinfo layout: " .. out)
+
+  -- back to one: the guest lets vCPU 1 go
+  d:set_vcpus(1, {live = true})
+  t.eq(d:vcpu_count().current.live, 1, "unplugged")
+  t.eq((guest_cpus(d)), "0", "the guest has CPU 0 only")
+
+  -- errors: above the maximum, --maximum live, 0; nothing changes
+  local before = g.snapshot()
+  t.raises("invalid", {"cpu1", "above the maximum of 2"}, function()
+    d:set_vcpus(3, {live = true})
+  end)
+  t.raises("invalid", {"cpu1", "above the maximum of 2"}, function()
+    d:set_vcpus(3, {config = true})
+  end)
+  t.raises("invalid", {"cpu1", "maximum"}, function()
+    d:set_vcpus(4, {live = true, maximum = true})
+  end)
+  code, out, err = g.cli("setvcpus cpu1 0")
+  t.check(code == 1 and err:find("error:", 1, true), "setvcpus 0 refused: " .. err)
+  t.check(g.same_snapshot(before, g.snapshot()), "bad setvcpus changed nothing")
+
+  -- --config: the next boot's count
+  d:set_vcpus(2, {config = true})
+  t.check(d:xml{inactive = true}:find("<vcpu placement='static'>2</vcpu>", 1, true),
+    "config current 2 = max: " .. d:xml{inactive = true}:match("<vcpu[^\n]*"))
+  d:set_vcpus(3, {config = true, maximum = true})
+  t.check(d:xml{inactive = true}:find("current='2'>3</vcpu>", 1, true),
+    "config maximum 3: " .. d:xml{inactive = true}:match("<vcpu[^\n]*"))
+  t.eq(d:vcpu_count().maximum.live, 2, "live maximum unchanged")
+  d:destroy()
+
+  t.raises("state", {"cpu1", "not running"}, function()
+    d:set_vcpus(2, {live = true})
+  end)
+  d:undefine()
+end)
+
+t.test("vcpupin and emulatorpin set the threads' affinity and <cputune>", function()
+  local n = host_cpus()
+  local d = virt.define_domain(xml("pin1", {cur = 2, max = 2}))
+  d:start()
+  d:wait_console(g.READY, 60)
+  local code, out, err = g.cli("vcpupin pin1 1 0 --live")
+  t.eq(code, 0, "vcpupin --live: " .. err)
+  local info = d:vcpu_info()
+  t.eq(info[2].affinity, "0", "vcpu 1 runs on CPU 0 only")
+  t.eq(info[1].affinity, n > 1 and ("0-" .. (n - 1)) or "0", "vcpu 0 untouched")
+  -- the kernel's own view of the thread
+  local st = g.read(string.format("/proc/%d/task/%d/status", d:pid(), info[2].thread))
+  t.eq(st:match("Cpus_allowed_list:%s*(%S+)"), "0", "kernel: thread pinned")
+  code, out = g.cli("vcpupin pin1")
+  t.check(out:find("VCPU   CPU Affinity", 1, true) and out:find("\n 1      0\n", 1, true),
+    "vcpupin query: " .. out)
+
+  code, out, err = g.cli("emulatorpin pin1 0 --live")
+  t.eq(code, 0, "emulatorpin --live: " .. err)
+  st = g.read(string.format("/proc/%d/status", d:pid()))
+  t.eq(st:match("Cpus_allowed_list:%s*(%S+)"), "0", "kernel: QEMU's main thread pinned")
+  code, out = g.cli("emulatorpin pin1")
+  t.check(out:find("       *: 0", 1, true), "emulatorpin query: " .. out)
+
+  -- --config goes to <cputune> and applies at the next start
+  d:pin_vcpu(0, "0", {config = true})
+  d:pin_emulator("0", {config = true})
+  local x = d:xml{inactive = true}
+  t.check(x:find("<vcpupin vcpu='0' cpuset='0'/>", 1, true) and
+    x:find("<emulatorpin cpuset='0'/>", 1, true), "cputune in the definition: " ..
+    (x:match("<cputune>.-</cputune>") or "none"))
+
+  -- errors: a CPU the host lacks, a vCPU past the maximum, a bad list
+  local before = g.snapshot()
+  t.raises("invalid", {"pin1", "host has no CPU 4000"}, function()
+    d:pin_vcpu(0, "4000", {live = true, config = true})
+  end)
+  t.raises("invalid", {"pin1", "2 vcpus at most"}, function()
+    d:pin_vcpu(5, "0", {config = true})
+  end)
+  t.raises("invalid", {"pin1", "cpu list 'x'"}, function() d:pin_emulator("x") end)
+  t.check(g.same_snapshot(before, g.snapshot()), "bad pins changed nothing")
+  t.eq(d:vcpu_info()[1].affinity, n > 1 and ("0-" .. (n - 1)) or "0",
+    "vcpu 0 live affinity unchanged")
+
+  d:destroy()
+  d:start()
+  d:wait_console(g.READY, 60)
+  t.eq(d:vcpu_info()[1].affinity, "0", "<vcpupin> applied at start")
+  st = g.read(string.format("/proc/%d/status", d:pid()))
+  t.eq(st:match("Cpus_allowed_list:%s*(%S+)"), "0", "<emulatorpin> applied at start")
+  d:destroy()
+  d:undefine()
+end)
+
+t.done()
