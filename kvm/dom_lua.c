@@ -153,6 +153,10 @@ static const struct lv_api_keys dom_keys[] = {
     { "pin_emulator", 3, SCOPE },
     { "vcpu_pins", 2, "config" },
     { "emulator_pin", 2, "config" },
+    { "set_memory", 3, SCOPE },
+    { "set_max_memory", 3, SCOPE },
+    { "memory_stats", 2, "period" },
+    { "stats", 2, "state cpu_total balloon vcpu interface block" },
     { NULL, 0, NULL },
 };
 
@@ -176,14 +180,15 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[7];
+    static const luaL_Reg *tables[8];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
     tables[2] = dom_lua_net_methods();
     tables[3] = dom_lua_disk_methods();
     tables[4] = dom_lua_vcpu_methods();
-    tables[5] = NULL;
+    tables[5] = dom_lua_mem_methods();
+    tables[6] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

@@ -53,7 +53,8 @@ M.INDEX = {
   cmd_domdev = "attach-disk detach-disk change-media update-device domblklist domblkinfo domblkstat blockresize",
   cmd_domnet = "attach-interface detach-interface domiflist domifstat domif-setlink " ..
     "domif-getlink domifaddr",
-  cmd_domres = "setvcpus vcpucount vcpuinfo vcpupin emulatorpin",
+  cmd_domres = "setvcpus vcpucount vcpuinfo vcpupin emulatorpin setmem setmaxmem " ..
+    "dommemstat domstats cpu-stats",
 }
 
 local registry = nil

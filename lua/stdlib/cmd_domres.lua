@@ -174,4 +174,115 @@ table.insert(M, {
   end,
 })
 
+table.insert(M, {
+  name = "setmem", group = "domain",
+  help = "change memory allocation",
+  desc = "Change the current memory allocation in the guest domain.",
+  args = {DOMAIN, {name = "size", help = "new memory size, as scaled integer (default KiB)"}},
+  opts = with_affect(),
+  run = function(ctx, o)
+    local f = affect(ctx, o, "setmem")
+    ctx.domain(o.domain):set_memory(o.size, {live = f.live, config = f.config})
+  end,
+})
+
+table.insert(M, {
+  name = "setmaxmem", group = "domain",
+  help = "change maximum memory limit",
+  desc = "Change the maximum memory allocation limit in the guest domain.",
+  args = {DOMAIN, {name = "size",
+    help = "new maximum memory size, as scaled integer (default KiB)"}},
+  opts = with_affect(),
+  run = function(ctx, o)
+    local f = affect(ctx, o, "setmaxmem")
+    ctx.domain(o.domain):set_max_memory(o.size, {live = f.live, config = f.config})
+  end,
+})
+
+table.insert(M, {
+  name = "dommemstat", group = "monitor", json = true,
+  help = "get memory statistics for a domain",
+  desc = "Get memory statistics for a running domain.",
+  args = {DOMAIN},
+  opts = {{name = "period", value = true, int = true,
+    help = "period in seconds to set collection"}},
+  run = function(ctx, o)
+    local s, keys = ctx.domain(o.domain):memory_stats({period = o.period})
+    if o.json then return ctx.json(s) end
+    for _, k in ipairs(keys) do ctx.print(string.format("%s %s", k, s[k])) end
+  end,
+})
+
+local STATS_GROUPS = {
+  {"state", "state"}, {"cpu-total", "cpu_total"}, {"balloon", "balloon"},
+  {"vcpu", "vcpu"}, {"interface", "interface"}, {"block", "block"},
+}
+
+local function stats_opts()
+  local r = {}
+  for _, g in ipairs(STATS_GROUPS) do
+    table.insert(r, {name = g[1], help = "report domain " .. g[1] .. " statistics"})
+  end
+  table.insert(r, {name = "list-active", help = "list only active domains"})
+  table.insert(r, {name = "list-inactive", help = "list only inactive domains"})
+  table.insert(r, {name = "list-running", help = "list only running domains"})
+  return r
+end
+
+table.insert(M, {
+  name = "domstats", group = "monitor", json = true,
+  help = "get statistics about one or multiple domains",
+  desc = "Gets statistics about one or more (or all) domains.",
+  args = {{name = "domains", optional = true, rest = true,
+    help = "list of domains to get stats for"}},
+  opts = stats_opts(),
+  run = function(ctx, o)
+    local groups = {}
+    for _, g in ipairs(STATS_GROUPS) do
+      if o[g[1]] then groups[g[2]] = true end
+    end
+    local doms = {}
+    if o.domains and #o.domains > 0 then
+      for _, n in ipairs(o.domains) do table.insert(doms, ctx.domain(n)) end
+    else
+      for _, d in ipairs(ctx.virt.domains({all = true})) do
+        local active = d.active
+        if (not o["list-active"] or active) and (not o["list-inactive"] or not active)
+          and (not o["list-running"] or d.state == "running") then
+          table.insert(doms, d)
+        end
+      end
+    end
+    local all = {}
+    for _, d in ipairs(doms) do
+      local s, keys = d:stats(groups)
+      if o.json then
+        all[d.name] = s
+      else
+        ctx.print(string.format("Domain: '%s'", d.name))
+        for _, k in ipairs(keys) do ctx.print(string.format("  %s=%s", k, s[k])) end
+        ctx.print("")
+      end
+    end
+    if o.json then return ctx.json(all) end
+  end,
+})
+
+table.insert(M, {
+  name = "cpu-stats", group = "monitor", json = true,
+  help = "show domain cpu statistics",
+  desc = "Display per-CPU and total statistics about the domain's CPUs. " ..
+    "luavirt reads them from /proc without cgroups: only the totals.",
+  args = {DOMAIN},
+  opts = {{name = "total", help = "Show total statistics only"}},
+  run = function(ctx, o)
+    local s = ctx.domain(o.domain):cpu_stats()
+    if o.json then return ctx.json(s) end
+    ctx.print("Total:")
+    for _, k in ipairs({"cpu_time", "user_time", "system_time"}) do
+      ctx.print(string.format("\t%-12s %.9f seconds", k, s[k]))
+    end
+  end,
+})
+
 return M

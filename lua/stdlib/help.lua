@@ -120,6 +120,12 @@ M.kinds = {
       { "pin_emulator", "d:pin_emulator(cpulist, {live=, config=})", "pin QEMU's other threads" },
       { "vcpu_pins", "d:vcpu_pins{config=}", "{{vcpu=, cpus=}, ...}" },
       { "emulator_pin", "d:emulator_pin{config=}", "the emulator threads' CPU list" },
+      { "set_memory", "d:set_memory(size, {live=, config=})", "balloon to size (KiB or \"512M\")" },
+      { "set_max_memory", "d:set_max_memory(size, {live=, config=})", "set <memory>" },
+      { "memory_stats", "d:memory_stats{period=}", "dommemstat: table, keys in order" },
+      { "stats", "d:stats{state=, cpu_total=, balloon=, vcpu=, interface=, block=}",
+        "domstats: table, keys in order" },
+      { "cpu_stats", "d:cpu_stats()", "CPU seconds: cpu_time, user_time, system_time, vcpu_time" },
     },
   },
   network = {

@@ -154,4 +154,126 @@ t.test("vcpupin and emulatorpin set the threads' affinity and <cputune>", functi
   d:undefine()
 end)
 
+-- QEMU's balloon size of d in KiB (query-balloon's actual).
+local function balloon_kib(d)
+  local r = d:monitor_command('{"execute":"query-balloon"}')
+  return tonumber(r:match('"actual":%s*(%d+)')) // 1024
+end
+
+t.test("setmem --live shrinks the balloon; QEMU and the guest agree; dommemstat", function()
+  local d = virt.define_domain(xml("mem1", {memory = 256}))
+  d:start()
+  d:wait_console(g.READY, 60)
+  local _, total0 = guest_cpus(d)
+  t.eq(balloon_kib(d), 256 * 1024, "balloon starts at 256 MiB")
+  local code, out, err = g.cli("setmem mem1 160M --live")
+  t.eq(code, 0, "setmem --live: " .. err)
+  t.check(t.eventually(function() return balloon_kib(d) == 160 * 1024 end, 30),
+    "QEMU's balloon reaches 160 MiB: " .. balloon_kib(d))
+  local total
+  t.eventually(function()
+    _, total = guest_cpus(d)
+    return total <= total0 - 90 * 1024
+  end, 30)
+  -- the guest gave 96 MiB back: its MemTotal dropped by that much (±6 MiB)
+  t.check(math.abs((total0 - total) - 96 * 1024) <= 6 * 1024,
+    string.format("guest MemTotal %d -> %d kB", total0, total))
+  t.check(d:xml():find("<currentMemory unit='KiB'>163840</currentMemory>", 1, true),
+    "live currentMemory recorded")
+
+  code, out = g.cli("dommemstat mem1 --period 1")
+  t.eq(code, 0, "dommemstat")
+  t.check(out:find("^actual 163840\n") and out:find("\nrss %d+\n"),
+    "dommemstat actual and rss: " .. out)
+  -- with polling on, the guest's own figures follow
+  local s = t.eventually(function()
+    local m = d:memory_stats()
+    return m.usable and m.available and m
+  end, 30)
+  t.check(s and math.abs(s.available - total) <= 1024,
+    "dommemstat available is the guest's MemTotal: " .. tostring(s and s.available))
+
+  -- errors: above the maximum, a bad size, 0; nothing changes
+  local before = g.snapshot()
+  t.raises("invalid", {"mem1", "above the maximum of 256 MiB"}, function()
+    d:set_memory("300M", {live = true})
+  end)
+  code, out, err = g.cli("setmem mem1 12X")
+  t.check(code == 1 and err:find("12X", 1, true), "bad size refused: " .. err)
+  t.raises("invalid", {"mem1", "0"}, function() d:set_memory("0") end)
+  t.raises("invalid", {"mem1", "running", "--config"}, function()
+    d:set_max_memory("512M", {live = true})
+  end)
+  t.check(g.same_snapshot(before, g.snapshot()), "bad setmem changed nothing")
+  t.eq(balloon_kib(d), 160 * 1024, "balloon unchanged")
+
+  -- --config: the definition's <memory> and <currentMemory>
+  code, out, err = g.cli("setmaxmem mem1 512M --config")
+  t.eq(code, 0, "setmaxmem --config: " .. err)
+  d:set_memory("384M", {config = true})
+  local x = d:xml{inactive = true}
+  t.check(x:find("<memory unit='KiB'>524288</memory>", 1, true) and
+    x:find("<currentMemory unit='KiB'>393216</currentMemory>", 1, true),
+    "config memory: " .. x:match("<memory.-</currentMemory>"))
+  t.raises("invalid", {"mem1", "above the maximum of 512 MiB"}, function()
+    d:set_memory("1G", {config = true})
+  end)
+  d:destroy()
+  t.raises("state", {"mem1", "not running"}, function() d:memory_stats() end)
+  d:undefine()
+end)
+
+t.test("domstats in virsh's layout and as d:stats(); cpu-stats", function()
+  local img = g.root .. "/st1.qcow2"
+  os.execute("qemu-img create -q -f qcow2 " .. img .. " 16M")
+  local x = xml("st1"):gsub("</devices>", "<disk type='file' device='disk'><driver " ..
+    "name='qemu' type='qcow2'/><source file='" .. img .. "'/><target dev='vda' " ..
+    "bus='virtio'/></disk></devices>")
+  local d = virt.define_domain(x)
+  virt.define_domain(xml("st2"))
+  d:start()
+  d:wait_console(g.READY, 60)
+  local code, out = g.cli("domstats st1")
+  t.eq(code, 0, "domstats")
+  t.check(out:find("^Domain: 'st1'\n  state.state=1\n  state.reason=1\n  cpu.time=%d+\n" ..
+    "  cpu.user=%d+\n  cpu.system=%d+\n  balloon.current=131072\n" ..
+    "  balloon.maximum=131072\n"), "domstats head: " .. out)
+  t.check(out:find("\n  vcpu.current=1\n  vcpu.maximum=2\n  vcpu.0.state=1\n" ..
+    "  vcpu.0.time=%d+\n  net.count=0\n  block.count=1\n  block.0.name=vda\n" ..
+    "  block.0.path=" .. img:gsub("%p", "%%%0") .. "\n  block.0.rd.reqs=[1-9]%d*\n"),
+    "domstats vcpu, net, block: " .. out)
+  t.check(out:find("\n  block.0.capacity=16777216\n", 1, true), "block capacity")
+  t.check(out:sub(-2) == "\n\n", "a blank line ends each domain")
+
+  local s, keys = d:stats{vcpu = true}
+  t.eq(s["vcpu.current"], 1, "d:stats vcpu.current")
+  t.eq(keys[1], "vcpu.current", "only the vcpu group, in order")
+  t.eq(s["state.state"], nil, "no state group asked")
+  t.check(s["vcpu.0.time"] > 0, "vcpu 0 has used CPU time")
+
+  -- all domains, the shut-off one with its definition's sizes
+  code, out = g.cli("domstats --state --balloon --vcpu")
+  t.check(out:find("Domain: 'st2'\n  state.state=5\n  state.reason=0\n" ..
+    "  balloon.current=131072\n  balloon.maximum=131072\n  vcpu.current=1\n" ..
+    "  vcpu.maximum=2\n", 1, true), "inactive domain's stats: " .. out)
+  t.check(out:find("Domain: 'st1'", 1, true), "running domain listed too")
+  code, out = g.cli("domstats --list-inactive --state")
+  t.eq(out, "Domain: 'st2'\n  state.state=5\n  state.reason=0\n\n\n", "--list-inactive")
+
+  code, out = g.cli("cpu-stats st1 --total")
+  t.eq(code, 0, "cpu-stats")
+  t.check(out:find("^Total:\n\tcpu_time +[%d.]+ seconds\n\tuser_time +[%d.]+ seconds\n" ..
+    "\tsystem_time +[%d.]+ seconds\n"), "cpu-stats layout: " .. out)
+  local c = d:cpu_stats()
+  t.check(c.cpu_time > 0 and c.vcpu_time > 0 and c.vcpu_time <= c.cpu_time + 0.05,
+    string.format("cpu %.3f s, vcpus %.3f s", c.cpu_time, c.vcpu_time))
+
+  t.raises("state", {"st2", "not running"}, function() virt.domain("st2"):cpu_stats() end)
+  code, out, err = g.cli("domstats nosuch")
+  t.check(code == 1 and err:find("nosuch", 1, true), "unknown domain: " .. err)
+  d:destroy()
+  d:undefine()
+  virt.domain("st2"):undefine()
+end)
+
 t.done()
