@@ -188,7 +188,8 @@ dom_lua_open(lua_State *L)
     tables[3] = dom_lua_disk_methods();
     tables[4] = dom_lua_vcpu_methods();
     tables[5] = dom_lua_mem_methods();
-    tables[6] = NULL;
+    tables[6] = dom_lua_display_methods();
+    tables[7] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

@@ -54,7 +54,7 @@ M.INDEX = {
   cmd_domnet = "attach-interface detach-interface domiflist domifstat domif-setlink " ..
     "domif-getlink domifaddr",
   cmd_domres = "setvcpus vcpucount vcpuinfo vcpupin emulatorpin setmem setmaxmem " ..
-    "dommemstat domstats cpu-stats",
+    "dommemstat domstats cpu-stats vncdisplay domdisplay screenshot",
 }
 
 local registry = nil

@@ -285,4 +285,41 @@ table.insert(M, {
   end,
 })
 
+table.insert(M, {
+  name = "vncdisplay", group = "domain",
+  help = "vnc display",
+  desc = "Output the IP address and port number for the VNC display.",
+  args = {DOMAIN},
+  run = function(ctx, o)
+    ctx.print(ctx.domain(o.domain):vnc_display())
+  end,
+})
+
+table.insert(M, {
+  name = "domdisplay", group = "domain",
+  help = "domain display connection URI",
+  desc = "Output the URI which can be used to connect to the graphical display " ..
+    "of the domain via VNC, SPICE or RDP.",
+  args = {DOMAIN},
+  opts = {{name = "type", value = true, choices = {"vnc", "spice"},
+    help = "select particular graphical display"}},
+  run = function(ctx, o)
+    ctx.print(ctx.domain(o.domain):display(o.type))
+  end,
+})
+
+table.insert(M, {
+  name = "screenshot", group = "domain",
+  help = "take a screenshot of a current domain console and store it into a file",
+  desc = "Take a screenshot of a current domain console and store it into a file.",
+  args = {DOMAIN, {name = "file", optional = true, help = "where to store the screenshot"}},
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    local file = o.file or string.format("%s-%s.ppm", d.name, os.date("%Y-%m-%d-%H:%M:%S"))
+    d:screenshot(file)
+    ctx.print(string.format("Screenshot saved to %s, with type of image/x-portable-pixmap",
+      file))
+  end,
+})
+
 return M

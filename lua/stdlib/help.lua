@@ -126,6 +126,9 @@ M.kinds = {
       { "stats", "d:stats{state=, cpu_total=, balloon=, vcpu=, interface=, block=}",
         "domstats: table, keys in order" },
       { "cpu_stats", "d:cpu_stats()", "CPU seconds: cpu_time, user_time, system_time, vcpu_time" },
+      { "vnc_display", "d:vnc_display()", "\":N\"" },
+      { "display", "d:display(type)", "\"vnc://127.0.0.1:N\"" },
+      { "screenshot", "d:screenshot(file)", "write the screen as PPM" },
     },
   },
   network = {

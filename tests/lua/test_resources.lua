@@ -276,4 +276,59 @@ t.test("domstats in virsh's layout and as d:stats(); cpu-stats", function()
   virt.domain("st2"):undefine()
 end)
 
+-- The security types a VNC server at port offers (RFB 3.8 handshake):
+-- "1" none, "2" VNC password.
+local function vnc_security(port)
+  local out = g.sh("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" .. port .. " && " ..
+    "head -c 12 <&3 >/dev/null && printf \"RFB 003.008\\n\" >&3 && " ..
+    "head -c 2 <&3 | od -An -tu1'")
+  return (out:match("^%s*1%s+(%d+)"))
+end
+
+t.test("VNC: autoport displays differ; vncdisplay, domdisplay, screenshot; " ..
+       "the password stays off the command line", function()
+  local a = virt.define_domain(xml("vnc1", {vnc = " passwd='s3cr3tpw'"}))
+  local b = virt.define_domain(xml("vnc2", {vnc = ""}))
+  a:start()
+  b:start()
+  a:wait_console(g.READY, 60)
+  local code, out, err = g.cli("vncdisplay vnc1")
+  t.eq(code, 0, "vncdisplay: " .. err)
+  local na = tonumber(out:match("^:(%d+)\n"))
+  t.check(na, "vncdisplay prints :N: " .. out)
+  local nb = tonumber(b:vnc_display():match("^:(%d+)$"))
+  t.check(na and nb and na ~= nb, string.format("two autoport guests: :%s and :%s",
+    tostring(na), tostring(nb)))
+  code, out = g.cli("domdisplay vnc1")
+  t.eq(out, string.format("vnc://127.0.0.1:%d\n\n", na or -1), "domdisplay")
+  t.eq(b:display("vnc"), string.format("vnc://127.0.0.1:%d", nb or -1), "d:display")
+  t.raises("invalid", {"vnc1", "no spice display"}, function() a:display("spice") end)
+
+  -- the password went over QMP: QEMU asks for it, its argv does not hold it
+  local cmdline = g.read("/proc/" .. a:pid() .. "/cmdline")
+  t.check(not cmdline:find("s3cr3tpw", 1, true), "password not in /proc/PID/cmdline")
+  t.check(cmdline:find("password=on", 1, true), "VNC started with password=on")
+  t.eq(vnc_security(5900 + na), "2", "vnc1 asks for the VNC password")
+  t.eq(vnc_security(5900 + nb), "1", "vnc2 asks for nothing")
+
+  local shot = g.root .. "/shot.ppm"
+  code, out, err = g.cli("screenshot vnc1 " .. shot)
+  t.eq(code, 0, "screenshot: " .. err)
+  t.eq(out, "Screenshot saved to " .. shot .. ", with type of image/x-portable-pixmap\n\n",
+    "screenshot message")
+  local img = g.read(shot)
+  local w, h, body = img:match("^P6\n(%d+) (%d+)\n255\n()")
+  t.check(w and tonumber(w) > 0 and tonumber(h) > 0, "PPM header: " .. img:sub(1, 20))
+  t.eq(#img - body + 1, tonumber(w or 0) * tonumber(h or 0) * 3, "PPM pixel data size")
+
+  -- errors: no VNC, shut off, an unwritable file (nothing left behind)
+  local c = virt.define_domain(xml("novnc"))
+  t.raises("state", {"novnc", "not running"}, function() c:vnc_display() end)
+  c:start()
+  t.raises("invalid", {"novnc", "no VNC display"}, function() c:vnc_display() end)
+  t.raises("system", {"/nonexistent/x.ppm"}, function() a:screenshot("/nonexistent/x.ppm") end)
+  for _, d in ipairs({a, b, c}) do d:destroy(); d:undefine() end
+  t.raises("no-domain", {"vnc1"}, function() virt.domain("vnc1"):vnc_display() end)
+end)
+
 t.done()
