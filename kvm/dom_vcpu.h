@@ -60,8 +60,10 @@ int dom_vcpu_pins(struct lv_conn *c, const char *name, int config,
                   char ***vcpus, size_t *n, char **emulator, struct lv_err *err);
 void dom_vcpu_pins_free(char **vcpus, size_t n, char *emulator);
 
-/* Apply the <cputune> pins of def to a starting guest's threads (the
- * supervisor, right after QEMU is up). */
+/* Apply the <cputune> pins of def (and <vcpu cpuset=>) to the guest's
+ * threads: by the supervisor right after QEMU is up, and after vCPUs are
+ * plugged (a vCPU without a pin gets <vcpu cpuset=> or all host CPUs, not
+ * the emulator's). */
 int dom_vcpu_apply_tune(struct qmp *q, const struct dom_def *def, pid_t qemu_pid,
                         struct lv_err *err);
 

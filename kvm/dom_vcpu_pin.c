@@ -93,30 +93,48 @@ pin_emulator(pid_t pid, const struct dom_vcpu_thread *t, size_t nt,
     return ret;
 }
 
+/* The CPUs of a vCPU without a <vcpupin>: <vcpu cpuset=>, else all the
+ * host's (a vCPU plugged after emulatorpin would otherwise inherit the
+ * emulator's CPUs from the thread that made it). */
+static void
+default_set(const struct dom_def *def, cpu_set_t *set)
+{
+    struct lv_err ignored = LV_ERR_INIT;
+
+    if (def->vcpu_cpuset && lv_cpuset_parse(def->vcpu_cpuset, set, &ignored) == 0)
+        return;
+    CPU_ZERO(set);
+    for (int i = 0; i < lv_cpuset_host_cpus() && i < CPU_SETSIZE; i++)
+        CPU_SET(i, set);
+}
+
 int
 dom_vcpu_apply_tune(struct qmp *q, const struct dom_def *def, pid_t qemu_pid,
                     struct lv_err *err)
 {
     struct dom_vcpu_thread *t = NULL;
+    const char *emu = def->emulatorpin_cpuset ? def->emulatorpin_cpuset
+                                              : def->vcpu_cpuset;
     size_t nt = 0;
-    cpu_set_t set;
+    cpu_set_t set, dflt;
     int ret = -1;
 
-    if (def->n_vcpupins == 0 && !def->emulatorpin_cpuset)
+    if (def->n_vcpupins == 0 && !emu)
         return 0;
     if (dom_vcpu_threads(q, &t, &nt, err) < 0)
         return -1;
+    default_set(def, &dflt);
     for (size_t i = 0; i < nt; i++) {
         const char *pin = pin_of(def, t[i].vcpu);
-        if (pin && (lv_cpuset_parse(pin, &set, err) < 0 ||
-                    set_affinity(t[i].tid, &set, err) < 0)) {
+        if (pin ? lv_cpuset_parse(pin, &set, err) < 0 ||
+                  set_affinity(t[i].tid, &set, err) < 0
+                : emu && set_affinity(t[i].tid, &dflt, err) < 0) {
             lv_err_prefix(err, "vcpu %u: ", t[i].vcpu);
             goto out;
         }
     }
-    if (def->emulatorpin_cpuset &&
-        (lv_cpuset_parse(def->emulatorpin_cpuset, &set, err) < 0 ||
-         pin_emulator(qemu_pid, t, nt, &set, err) < 0)) {
+    if (emu && (lv_cpuset_parse(emu, &set, err) < 0 ||
+                pin_emulator(qemu_pid, t, nt, &set, err) < 0)) {
         lv_err_prefix(err, "emulator: ");
         goto out;
     }

@@ -42,6 +42,8 @@ t.test("setvcpus --live plugs a vCPU the guest sees; vcpucount and vcpuinfo foll
   t.eq(out, "maximum      config         2\nmaximum      live           2\n" ..
     "current      config         1\ncurrent      live           1\n\n", "vcpucount layout")
 
+  -- the emulator's CPUs do not pass on to a vCPU plugged later
+  d:pin_emulator("0", {live = true})
   code, out = g.cli("setvcpus cpu1 2 --live")
   t.eq(code, 0, "setvcpus --live: " .. out)
   local online = t.eventually(function()
@@ -59,6 +61,9 @@ t.test("setvcpus --live plugs a vCPU the guest sees; vcpucount and vcpuinfo foll
   t.eq(#info, 2, "vcpuinfo lists 2 vCPUs")
   t.check(info[2].vcpu == 1 and info[2].thread > 0 and info[2].time >= 0,
     "vcpu 1 has a thread")
+  local n = host_cpus()
+  t.eq(info[2].affinity, n > 1 and ("0-" .. (n - 1)) or "0",
+    "the plugged vCPU may run on every host CPU")
   code, out = g.cli("vcpuinfo cpu1")
   t.check(out:find("VCPU:           1\nCPU:            %d+\nState:          running\n" ..
     "CPU time:       [%d.]+s\nCPU Affinity:   [y-]+\n") ~= nil, "vcpuinfo layout: " .. out)
