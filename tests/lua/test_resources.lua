@@ -5,7 +5,8 @@
 local t = require("harness")
 local g = require("guest")
 
--- A test guest with <vcpu current=cur>max</vcpu>, a virtio balloon and,
+-- A test guest with <vcpu current=cur>max</vcpu>, a virtio balloon (its
+-- <stats period=> from opts.period) and,
 -- with opts.vnc, <graphics type='vnc' autoport> (opts.vnc is extra
 -- attributes).
 local function xml(name, opts)
@@ -13,7 +14,9 @@ local function xml(name, opts)
   local x = g.xml(name, {memory = opts.memory})
   x = x:gsub("<vcpu placement='static'>1</vcpu>", string.format(
     "<vcpu placement='static' current='%d'>%d</vcpu>", opts.cur or 1, opts.max or 2))
-  x = x:gsub("<memballoon model='none'/>", "<memballoon model='virtio'/>")
+  x = x:gsub("<memballoon model='none'/>", opts.period and
+    ("<memballoon model='virtio'><stats period='" .. opts.period .. "'/></memballoon>")
+    or "<memballoon model='virtio'/>")
   if opts.vnc then
     x = x:gsub("</devices>", "<graphics type='vnc' port='-1' autoport='yes'" ..
       opts.vnc .. "/></devices>")
@@ -166,9 +169,13 @@ local function balloon_kib(d)
 end
 
 t.test("setmem --live shrinks the balloon; QEMU and the guest agree; dommemstat", function()
-  local d = virt.define_domain(xml("mem1", {memory = 256}))
+  local d = virt.define_domain(xml("mem1", {memory = 256, period = 3}))
   d:start()
   d:wait_console(g.READY, 60)
+  -- <stats period='3'/>: the supervisor started the guest's statistics polling
+  local poll = d:monitor_command('{"execute":"qom-get","arguments":{"path":' ..
+    '"/machine/peripheral/balloon0","property":"guest-stats-polling-interval"}}')
+  t.check(poll:find('"return":%s*3'), "stats period applied at start: " .. poll)
   local _, total0 = guest_cpus(d)
   t.eq(balloon_kib(d), 256 * 1024, "balloon starts at 256 MiB")
   local code, out, err = g.cli("setmem mem1 160M --live")
@@ -193,7 +200,7 @@ t.test("setmem --live shrinks the balloon; QEMU and the guest agree; dommemstat"
   -- with polling on, the guest's own figures follow
   local s = t.eventually(function()
     local m = d:memory_stats()
-    return m.usable and m.available and m
+    return m.usable and m.available and math.abs(m.available - total) <= 1024 and m
   end, 30)
   t.check(s and math.abs(s.available - total) <= 1024,
     "dommemstat available is the guest's MemTotal: " .. tostring(s and s.available))
