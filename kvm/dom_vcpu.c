@@ -13,6 +13,7 @@
 #include "cpuset.h"
 #include "deadline.h"
 #include "dom_store.h"
+#include "dom_xml.h"
 #include "log.h"
 #include "procstat.h"
 #include "strbuf.h"
@@ -184,13 +185,14 @@ live_set(struct dom_res_op *op, unsigned n, struct lv_err *err)
     struct qmp *q = dom_res_op_qmp(op, err);
     json_t *reply = NULL;
     struct slot *s = NULL;
-    size_t ns = 0, cur = 0;
+    size_t ns = 0, cur = 0, before;
     int ret = -1;
 
     if (!q || !(s = get_slots(q, &reply, &ns, err)))
         goto out;
     for (size_t i = 0; i < ns; i++)
         cur += qom_path(&s[i]) != NULL;
+    before = cur;
     if (n > ns) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot set %u vcpus: above the "
                    "maximum of %zu", op->name, n, ns);
@@ -212,9 +214,11 @@ live_set(struct dom_res_op *op, unsigned n, struct lv_err *err)
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot unplug vcpu 0", op->name);
         goto out;
     }
-    op->live_def->vcpus_current = n == op->live_def->vcpus ? 0 : n;
     ret = 0;
 out:
+    /* what the guest has now, even after a failure half way */
+    if (s && cur != before)
+        op->live_def->vcpus_current = cur == op->live_def->vcpus ? 0 : (unsigned)cur;
     free(s);
     json_decref(reply);
     return ret;
@@ -271,8 +275,19 @@ dom_vcpu_set(struct lv_conn *c, const char *name, unsigned n,
     /* config first: it can only fail on input, before the guest changes */
     if (op.config && config_set(&op, n, maximum, err) < 0)
         goto out;
-    if (op.live && live_set(&op, n, err) < 0)
-        goto out;
+    if (op.live) {
+        unsigned was = op.live_def->vcpus_current;
+        if (live_set(&op, n, err) < 0) {
+            /* some vCPUs may have come or gone: the live XML says how many */
+            if (op.live_def->vcpus_current != was) {
+                char *path = dom_run_file(c, name, "live.xml");
+                struct lv_err e2 = LV_ERR_INIT;
+                dom_store_save_file(path, op.live_def, DOM_FORMAT_SECURE, &e2);
+                free(path);
+            }
+            goto out;
+        }
+    }
     if (op.live && dom_vcpu_apply_tune(op.s.q, op.live_def, op.s.st.qemu_pid, err) < 0)
         goto out;
     ret = dom_res_op_commit(&op, err);

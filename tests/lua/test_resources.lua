@@ -57,6 +57,8 @@ t.test("setvcpus --live plugs a vCPU the guest sees; vcpucount and vcpuinfo foll
   local c = d:vcpu_count()
   t.eq(c.current.live, 2, "live count 2")
   t.eq(c.current.config, 1, "config count unchanged")
+  t.check(d:xml():find("<vcpu placement='static'>2</vcpu>", 1, true),
+    "live XML: 2 vcpus: " .. d:xml():match("<vcpu[^\n]*"))
   code, out = g.cli("vcpucount cpu1 --active --live")
   t.eq(out, "2\n\n", "vcpucount --active --live")
 
@@ -74,6 +76,8 @@ t.test("setvcpus --live plugs a vCPU the guest sees; vcpucount and vcpuinfo foll
   -- back to one: the guest lets vCPU 1 go
   d:set_vcpus(1, {live = true})
   t.eq(d:vcpu_count().current.live, 1, "unplugged")
+  t.check(d:xml():find("current='1'>2</vcpu>", 1, true),
+    "live XML: current 1: " .. d:xml():match("<vcpu[^\n]*"))
   t.eq((guest_cpus(d)), "0", "the guest has CPU 0 only")
 
   -- errors: above the maximum, --maximum live, 0; nothing changes
