@@ -35,14 +35,16 @@ l_set_vcpus(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
-    struct dom_res_scope s = scope_opt(L, 3);
-    int maximum = lv_lua_opt_bool(L, 3, "maximum", 0);
+    struct dom_vcpu_req r = {
+        .scope = scope_opt(L, 3),
+        .maximum = lv_lua_opt_bool(L, 3, "maximum", 0),
+    };
     struct lv_err err = LV_ERR_INIT;
 
     if (n < 1 || n > 4096)
         return luaL_argerror(L, 2, "vcpu count must be 1 to 4096");
-    return chain(L, dom_vcpu_set(lv_lua_conn(L), name, (unsigned)n, &s, maximum, &err),
-                 &err);
+    r.n = (unsigned)n;
+    return chain(L, dom_vcpu_set(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 static void
@@ -118,13 +120,16 @@ l_pin_vcpu(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     lua_Integer vcpu = luaL_checkinteger(L, 2);
-    const char *list = luaL_checkstring(L, 3);
-    struct dom_res_scope s = scope_opt(L, 4);
+    struct dom_vcpu_pin_req r = {
+        .cpulist = luaL_checkstring(L, 3),
+        .scope = scope_opt(L, 4),
+    };
     struct lv_err err = LV_ERR_INIT;
 
     if (vcpu < 0 || vcpu > 4095)
         return luaL_argerror(L, 2, "vcpu number must be 0 to 4095");
-    return chain(L, dom_vcpu_pin(lv_lua_conn(L), name, (int)vcpu, list, &s, &err), &err);
+    r.vcpu = (int)vcpu;
+    return chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 /* d:pin_emulator(cpulist, {live=, config=}) -> d */
@@ -132,11 +137,14 @@ static int
 l_pin_emulator(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
-    const char *list = luaL_checkstring(L, 2);
-    struct dom_res_scope s = scope_opt(L, 3);
+    struct dom_vcpu_pin_req r = {
+        .vcpu = -1,
+        .cpulist = luaL_checkstring(L, 2),
+        .scope = scope_opt(L, 3),
+    };
     struct lv_err err = LV_ERR_INIT;
 
-    return chain(L, dom_vcpu_pin(lv_lua_conn(L), name, -1, list, &s, &err), &err);
+    return chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 /* Both queries: the pins, live unless {config=true}. */
@@ -145,26 +153,25 @@ pins(lua_State *L, int emulator_only)
 {
     const char *name = dom_lua_check(L, 1);
     int config = lv_lua_opt_bool(L, 2, "config", 0);
-    char **v = NULL, *emu = NULL;
-    size_t n = 0;
+    struct dom_vcpu_pins p;
     struct lv_err err = LV_ERR_INIT;
 
-    if (dom_vcpu_pins(lv_lua_conn(L), name, config, &v, &n, &emu, &err) < 0)
+    if (dom_vcpu_pins_get(lv_lua_conn(L), name, config, &p, &err) < 0)
         return lv_lua_raise(L, &err);
     if (emulator_only) {
-        lua_pushstring(L, emu);
+        lua_pushstring(L, p.emulator);
     } else {
-        lua_createtable(L, (int)n, 0);
-        for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, (int)p.n, 0);
+        for (size_t i = 0; i < p.n; i++) {
             lua_createtable(L, 0, 2);
             lua_pushinteger(L, (lua_Integer)i);
             lua_setfield(L, -2, "vcpu");
-            lua_pushstring(L, v[i]);
+            lua_pushstring(L, p.vcpus[i]);
             lua_setfield(L, -2, "cpus");
             lua_rawseti(L, -2, (lua_Integer)i + 1);
         }
     }
-    dom_vcpu_pins_free(v, n, emu);
+    dom_vcpu_pins_free(&p);
     return 1;
 }
 

@@ -198,14 +198,14 @@ int
 dom_mem_set(struct lv_conn *c, const char *name, uint64_t kib,
             const struct dom_res_scope *scope, struct lv_err *err)
 {
-    struct dom_res_op op;
+    struct dom_res_op op = { .c = c, .name = name };
     int ret = -1;
 
     if (kib == 0) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot set memory to 0", name);
         return -1;
     }
-    if (dom_res_op_begin(&op, c, name, scope, "set memory", err) < 0)
+    if (dom_res_op_begin(&op, scope, "set memory", err) < 0)
         return -1;
     if (op.config && kib > dom_def_mem_total_kib(op.conf_def)) {
         above(name, "memory", kib, dom_def_mem_total_kib(op.conf_def), err);
@@ -231,7 +231,7 @@ int
 dom_mem_set_max(struct lv_conn *c, const char *name, uint64_t kib,
                 const struct dom_res_scope *scope, struct lv_err *err)
 {
-    struct dom_res_op op;
+    struct dom_res_op op = { .c = c, .name = name };
     struct dom_def *d;
     int ret = -1;
 
@@ -240,7 +240,7 @@ dom_mem_set_max(struct lv_conn *c, const char *name, uint64_t kib,
                    "to 0", name);
         return -1;
     }
-    if (dom_res_op_begin(&op, c, name, scope, "set the maximum memory", err) < 0)
+    if (dom_res_op_begin(&op, scope, "set the maximum memory", err) < 0)
         return -1;
     if (op.live) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot change the maximum "

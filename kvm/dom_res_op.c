@@ -34,10 +34,11 @@ resolve_scope(struct dom_res_op *op, const struct dom_res_scope *scope,
 }
 
 int
-dom_res_op_begin(struct dom_res_op *op, struct lv_conn *c, const char *name,
-                 const struct dom_res_scope *scope, const char *what,
-                 struct lv_err *err)
+dom_res_op_begin(struct dom_res_op *op, const struct dom_res_scope *scope,
+                 const char *what, struct lv_err *err)
 {
+    struct lv_conn *c = op->c;
+    const char *name = op->name;
     char *path;
 
     memset(op, 0, sizeof(*op));

@@ -23,12 +23,12 @@ struct dom_res_op {
     struct dom_def *conf_def;   /* the persistent definition, when config */
 };
 
-/* Lock name and load what scope covers; what ("set vcpus") names the
+/* Lock op->name (op->c and op->name set by the caller, the rest is
+ * reset) and load what scope covers; what ("set vcpus") names the
  * operation in errors: --live on a shut-off guest is LV_E_STATE, --config
  * of a transient one LV_E_INVALID. On failure op holds nothing. */
-int dom_res_op_begin(struct dom_res_op *op, struct lv_conn *c, const char *name,
-                     const struct dom_res_scope *scope, const char *what,
-                     struct lv_err *err);
+int dom_res_op_begin(struct dom_res_op *op, const struct dom_res_scope *scope,
+                     const char *what, struct lv_err *err);
 /* The guest's QMP connection (opened once; op owns it). */
 struct qmp *dom_res_op_qmp(struct dom_res_op *op, struct lv_err *err);
 /* Write the changed definitions: the persistent one, then live.xml. */

@@ -255,17 +255,18 @@ config_set(struct dom_res_op *op, unsigned n, int maximum, struct lv_err *err)
 }
 
 int
-dom_vcpu_set(struct lv_conn *c, const char *name, unsigned n,
-             const struct dom_res_scope *scope, int maximum, struct lv_err *err)
+dom_vcpu_set(struct lv_conn *c, const char *name, const struct dom_vcpu_req *req,
+             struct lv_err *err)
 {
-    struct dom_res_op op;
-    int ret = -1;
+    struct dom_res_op op = { .c = c, .name = name };
+    unsigned n = req->n;
+    int maximum = req->maximum, ret = -1;
 
     if (n == 0) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot set 0 vcpus", name);
         return -1;
     }
-    if (dom_res_op_begin(&op, c, name, scope, "set vcpus", err) < 0)
+    if (dom_res_op_begin(&op, &req->scope, "set vcpus", err) < 0)
         return -1;
     if (maximum && op.live) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot change the maximum "

@@ -13,13 +13,19 @@
 #include "dom_res_op.h"
 #include "qmp.h"
 
-/* setvcpus: n vCPUs. Live: vCPUs plugged (device_add of the free slots of
- * query-hotpluggable-cpus, lowest first) or unplugged (device_del of the
- * highest, waiting for the guest to release each; vCPU 0 stays); config:
- * <vcpu current=>. maximum (config only) sets <vcpu> itself. Above the
- * maximum, 0, or --maximum --live is LV_E_INVALID; nothing changes. */
-int dom_vcpu_set(struct lv_conn *c, const char *name, unsigned n,
-                 const struct dom_res_scope *scope, int maximum,
+/* What setvcpus asks. */
+struct dom_vcpu_req {
+    unsigned n;
+    int maximum;                   /* set <vcpu> itself (config only) */
+    struct dom_res_scope scope;
+};
+
+/* setvcpus: req->n vCPUs. Live: vCPUs plugged (device_add of the free
+ * slots of query-hotpluggable-cpus, lowest first) or unplugged (device_del
+ * of the highest, waiting for the guest to release each; vCPU 0 stays);
+ * config: <vcpu current=>, or <vcpu> with maximum. Above the maximum, 0,
+ * or --maximum --live is LV_E_INVALID; nothing changes. */
+int dom_vcpu_set(struct lv_conn *c, const char *name, const struct dom_vcpu_req *req,
                  struct lv_err *err);
 
 /* vcpucount: -1 where a value does not apply (live of a shut-off guest,
@@ -43,22 +49,32 @@ struct dom_vcpu_info {
 int dom_vcpu_info(struct lv_conn *c, const char *name,
                   struct dom_vcpu_info **out, size_t *n, struct lv_err *err);
 
-/* vcpupin (vcpu >= 0) or emulatorpin (vcpu -1) to cpulist: live by
- * sched_setaffinity of the vCPU's thread (of every non-vCPU thread of
- * QEMU for the emulator), config in <cputune>; both record it. A CPU the
- * host lacks, a vCPU past the maximum: LV_E_INVALID, nothing changed. */
-int dom_vcpu_pin(struct lv_conn *c, const char *name, int vcpu,
-                 const char *cpulist, const struct dom_res_scope *scope,
-                 struct lv_err *err);
+/* What vcpupin and emulatorpin ask (strings borrowed). */
+struct dom_vcpu_pin_req {
+    int vcpu;                      /* -1: the emulator */
+    const char *cpulist;           /* "0-3,^2" */
+    struct dom_res_scope scope;
+};
+
+/* vcpupin or emulatorpin: live by sched_setaffinity of the vCPU's thread
+ * (of every non-vCPU thread of QEMU for the emulator), config in
+ * <cputune>; both record it. A CPU the host lacks, a vCPU past the
+ * maximum: LV_E_INVALID, nothing changed. */
+int dom_vcpu_pin(struct lv_conn *c, const char *name,
+                 const struct dom_vcpu_pin_req *req, struct lv_err *err);
 
 /* The pinning as vcpupin/emulatorpin show it: for each vCPU up to the
- * maximum the CPU list (malloc'd array of malloc'd strings), and the
- * emulator's (malloc'd). Live: the threads' affinity (a vCPU not plugged:
- * its recorded pin or all host CPUs); config: <cputune>, else all host
- * CPUs. Free with dom_vcpu_pins_free. */
-int dom_vcpu_pins(struct lv_conn *c, const char *name, int config,
-                  char ***vcpus, size_t *n, char **emulator, struct lv_err *err);
-void dom_vcpu_pins_free(char **vcpus, size_t n, char *emulator);
+ * maximum its CPU list, and the emulator's (all malloc'd). Live: the
+ * threads' affinity (a vCPU not plugged: its recorded pin or all host
+ * CPUs); config: <cputune>, else all host CPUs. */
+struct dom_vcpu_pins {
+    char **vcpus;
+    size_t n;
+    char *emulator;
+};
+int dom_vcpu_pins_get(struct lv_conn *c, const char *name, int config,
+                      struct dom_vcpu_pins *out, struct lv_err *err);
+void dom_vcpu_pins_free(struct dom_vcpu_pins *p);
 
 /* Apply the <cputune> pins of def (and <vcpu cpuset=>) to the guest's
  * threads: by the supervisor right after QEMU is up, and after vCPUs are

@@ -169,10 +169,12 @@ out:
 }
 
 int
-dom_vcpu_pin(struct lv_conn *c, const char *name, int vcpu, const char *cpulist,
-             const struct dom_res_scope *scope, struct lv_err *err)
+dom_vcpu_pin(struct lv_conn *c, const char *name, const struct dom_vcpu_pin_req *req,
+             struct lv_err *err)
 {
-    struct dom_res_op op;
+    struct dom_res_op op = { .c = c, .name = name };
+    int vcpu = req->vcpu;
+    const char *cpulist = req->cpulist;
     char what[64], norm[LV_CPUSET_BUFLEN];
     cpu_set_t set;
     int ret = -1;
@@ -186,7 +188,7 @@ dom_vcpu_pin(struct lv_conn *c, const char *name, int vcpu, const char *cpulist,
         lv_err_prefix(err, "domain '%s': cannot %s: ", name, what);
         return -1;
     }
-    if (dom_res_op_begin(&op, c, name, scope, what, err) < 0)
+    if (dom_res_op_begin(&op, &req->scope, what, err) < 0)
         return -1;
     for (int k = 0; k < 2; k++) {
         const struct dom_def *d = k ? op.live_def : op.conf_def;
@@ -253,8 +255,8 @@ out:
 }
 
 int
-dom_vcpu_pins(struct lv_conn *c, const char *name, int config, char ***vcpus,
-              size_t *n, char **emulator, struct lv_err *err)
+dom_vcpu_pins_get(struct lv_conn *c, const char *name, int config,
+                  struct dom_vcpu_pins *out, struct lv_err *err)
 {
     struct dom_session s;
     struct dom_def *def = NULL;
@@ -288,25 +290,28 @@ dom_vcpu_pins(struct lv_conn *c, const char *name, int config, char ***vcpus,
     if (!emu)
         emu = def->emulatorpin_cpuset ? lv_strdup(def->emulatorpin_cpuset)
             : def->vcpu_cpuset ? lv_strdup(def->vcpu_cpuset) : all_host_cpus();
-    *vcpus = v;
-    *n = nv;
-    *emulator = emu;
+    *out = (struct dom_vcpu_pins){ .vcpus = v, .n = nv, .emulator = emu };
     v = NULL;
     emu = NULL;
     ret = 0;
 out:
-    dom_vcpu_pins_free(v, nv, emu);
+    if (v)
+        for (size_t i = 0; i < nv; i++)
+            free(v[i]);
+    free(v);
+    free(emu);
     dom_def_free(def);
     dom_session_end(&s);
     return ret;
 }
 
 void
-dom_vcpu_pins_free(char **vcpus, size_t n, char *emulator)
+dom_vcpu_pins_free(struct dom_vcpu_pins *p)
 {
-    if (vcpus)
-        for (size_t i = 0; i < n; i++)
-            free(vcpus[i]);
-    free(vcpus);
-    free(emulator);
+    if (p->vcpus)
+        for (size_t i = 0; i < p->n; i++)
+            free(p->vcpus[i]);
+    free(p->vcpus);
+    free(p->emulator);
+    memset(p, 0, sizeof(*p));
 }
