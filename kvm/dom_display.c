@@ -106,7 +106,7 @@ out:
 /* Is the file at path a PPM that QEMU finished? (screendump answers once
  * it has written it; our fd is write-only, as QEMU's fdset wants.) */
 static int
-check_ppm(const char *path, struct lv_err *err)
+check_ppm(const char *name, const char *path, struct lv_err *err)
 {
     char head[3] = "";
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -115,7 +115,8 @@ check_ppm(const char *path, struct lv_err *err)
     if (fd >= 0)
         close(fd);
     if (r != 2 || memcmp(head, "P6", 2) != 0) {
-        lv_err_set(err, LV_E_QEMU, "screenshot '%s': QEMU wrote no PPM image", path);
+        lv_err_set(err, LV_E_QEMU, "domain '%s': screenshot '%s': QEMU wrote no PPM "
+                   "image", name, path);
         return -1;
     }
     return 0;
@@ -140,7 +141,7 @@ dom_display_screenshot(struct lv_conn *c, const char *name, const char *path,
     else if (errno == EEXIST)
         fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) {
-        lv_err_sys(err, "screenshot '%s': cannot open it", path);
+        lv_err_sys(err, "domain '%s': cannot write screenshot '%s'", name, path);
         goto out;
     }
     /* QEMU opens /dev/fdset/N with our fd: the file needs no access of its */
@@ -153,7 +154,7 @@ dom_display_screenshot(struct lv_conn *c, const char *name, const char *path,
         lv_err_prefix(err, "screenshot '%s': ", path);
         goto out;
     }
-    ret = check_ppm(path, err);
+    ret = check_ppm(name, path, err);
 out:
     if (set >= 0 && s.q) {
         struct lv_err e2 = LV_ERR_INIT;

@@ -342,7 +342,7 @@ t.test("VNC: autoport displays differ; vncdisplay, domdisplay, screenshot; " ..
   t.raises("state", {"novnc", "not running"}, function() c:vnc_display() end)
   c:start()
   t.raises("invalid", {"novnc", "no VNC display"}, function() c:vnc_display() end)
-  t.raises("system", {"/nonexistent/x.ppm"}, function() a:screenshot("/nonexistent/x.ppm") end)
+  t.raises("system", {"vnc1", "/nonexistent/x.ppm"}, function() a:screenshot("/nonexistent/x.ppm") end)
   for _, d in ipairs({a, b, c}) do d:destroy(); d:undefine() end
   t.raises("no-domain", {"vnc1"}, function() virt.domain("vnc1"):vnc_display() end)
 end)
