@@ -149,6 +149,15 @@ static const struct lv_api_keys dom_keys[] = {
     { "addresses", 2, "source" },
     { "create_snapshot", 2, "name description xml" },
     { "create_snapshot", 3, "disk_only atomic" },
+    { "set_vcpus", 3, "maximum " SCOPE },
+    { "pin_vcpu", 4, SCOPE },
+    { "pin_emulator", 3, SCOPE },
+    { "vcpu_pins", 2, "config" },
+    { "emulator_pin", 2, "config" },
+    { "set_memory", 3, SCOPE },
+    { "set_max_memory", 3, SCOPE },
+    { "memory_stats", 2, "period" },
+    { "stats", 2, "state cpu_total balloon vcpu interface block" },
     { NULL, 0, NULL },
 };
 
@@ -172,14 +181,17 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[6];
+    static const luaL_Reg *tables[9];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
     tables[2] = dom_lua_net_methods();
     tables[3] = dom_lua_disk_methods();
     tables[4] = dom_lua_clone_methods();
-    tables[5] = NULL;
+    tables[5] = dom_lua_vcpu_methods();
+    tables[6] = dom_lua_mem_methods();
+    tables[7] = dom_lua_display_methods();
+    tables[8] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

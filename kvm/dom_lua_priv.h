@@ -30,5 +30,8 @@ const struct lv_api_keys *dom_lua_module_keys(void);
  * (dom_lua_save.c). */
 void dom_lua_register_snapshot_user(lua_State *L);
 const luaL_Reg *dom_lua_save_methods(void);     /* dom_lua_save.c: snapshots, save */
+const luaL_Reg *dom_lua_vcpu_methods(void);     /* dom_lua_vcpu.c: vCPUs, pinning */
+const luaL_Reg *dom_lua_mem_methods(void);      /* dom_lua_mem.c: memory, stats */
+const luaL_Reg *dom_lua_display_methods(void);  /* dom_lua_display.c: VNC, screenshot */
 
 #endif

@@ -433,6 +433,7 @@ finish_start(struct sup *s, struct lv_err *err)
     s->qmp = qmp_connect_while(path, s->name, SUP_QMP_TIMEOUT_MS, s->pidfd, err);
     if (!s->qmp)
         goto out;
+    s->st.qemu_pid = s->qemu_pid;   /* <cputune> pins its threads */
     if (sup_apply_live_settings(s->qmp, s->run_dir, s->name, &s->st, err) < 0)
         goto out;
     if (!s->paused) {

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "dom_def.h"
+#include "dom_mem.h"
+#include "dom_vcpu.h"
 #include "dom_xml.h"
 #include "log.h"
 #include "store.h"
@@ -167,7 +169,9 @@ sup_apply_live_settings(struct qmp *q, const char *run_dir, const char *name,
     def = dom_def_parse_xml(xml, len, path, DOM_PARSE_KEEP_UNKNOWN, err);
     if (!def)
         goto out;
-    if (set_passwords(q, def, err) < 0 || set_links(q, def, err) < 0) {
+    if (set_passwords(q, def, err) < 0 || set_links(q, def, err) < 0 ||
+        dom_vcpu_apply_tune(q, def, st->qemu_pid, err) < 0 ||
+        dom_mem_apply_period(q, def, err) < 0) {
         lv_err_prefix(err, "domain '%s': ", name);
         goto out;
     }

@@ -29,6 +29,7 @@ local MODULES = {
   "cmd_network", "cmd_pool", "cmd_volume", "cmd_snapshot", "cmd_recipes",
   "cmd_domsave",
   "cmd_domnet", "cmd_clone",
+  "cmd_domres",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -53,6 +54,8 @@ M.INDEX = {
   cmd_domdev = "attach-disk detach-disk change-media update-device domblklist domblkinfo domblkstat blockresize",
   cmd_domnet = "attach-interface detach-interface domiflist domifstat domif-setlink " ..
     "domif-getlink domifaddr",
+  cmd_domres = "setvcpus vcpucount vcpuinfo vcpupin emulatorpin setmem setmaxmem " ..
+    "dommemstat domstats cpu-stats vncdisplay domdisplay screenshot",
 }
 
 local registry = nil
