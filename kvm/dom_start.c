@@ -16,8 +16,10 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "dom_dac.h"
 #include "dom_disk.h"
 #include "dom_firmware.h"
+#include "dom_jail.h"
 #include "dom_net.h"
 #include "dom_run.h"
 #include "dom_save.h"
@@ -128,6 +130,8 @@ prepare_run_dir(const char *run_dir, struct dom_def *live, int transient,
 
     if (lv_store_mkdirs(run_dir, 0755, err) < 0)
         return -1;
+    /* files a QEMU killed with its supervisor still holds go back first */
+    dom_dac_restore(run_dir);
     clean_run_dir(run_dir);
     snprintf(st.reason, sizeof(st.reason), "starting up");
     snprintf(idbuf, sizeof(idbuf), "%d\n", live->id);
@@ -155,7 +159,8 @@ prepare_run_dir(const char *run_dir, struct dom_def *live, int transient,
 }
 
 static char *
-supervisor_flags(const struct dom_def *given, int paused, int transient)
+supervisor_flags(const struct dom_def *given, int paused, int transient,
+                 int jail)
 {
     struct strbuf b = STRBUF_INIT;
     struct dom_def def = *given;   /* the three actions only, never freed */
@@ -169,6 +174,8 @@ supervisor_flags(const struct dom_def *given, int paused, int transient)
         strbuf_adds(&b, ",paused");
     if (transient)
         strbuf_adds(&b, ",transient");
+    if (jail)
+        strbuf_adds(&b, ",jail");
     return strbuf_steal(&b);
 }
 
@@ -294,6 +301,7 @@ struct launch {
     int *taps;             /* per interface, -1 where none (dom_net.h) */
     size_t n_taps;
     struct dom_tpm_run tpm;  /* swtpm's socket and argv (dom_tpm.h) */
+    struct dom_jail jail;    /* whom QEMU runs as (dom_jail.h) */
 };
 
 static void
@@ -319,14 +327,14 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
        const struct dom_start_opts *o, struct lv_err *err)
 {
     struct launch l = { NULL, NULL, NULL, -1, -1, { -1, -1 }, NULL, 0,
-                        DOM_TPM_RUN_INIT };
-    struct lv_spawn_opts so = { -1, -1, -1, NULL, 0, 1, 0, NULL };
+                        DOM_TPM_RUN_INIT, { 0 } };
+    struct lv_spawn_opts so = { -1, -1, -1, NULL, 0, 1, 0, NULL, NULL, NULL };
     char *path = NULL, *flags = NULL;
     int *keep = NULL, nk = 0, accel, ret = -1;
     pid_t pid;
 
     accel = dom_start_accel(c, def, err);
-    if (accel < 0)
+    if (accel < 0 || dom_jail_get(c, &l.jail, err) < 0)
         goto out;
     /* issue 3: no two guests open one writable image (dom_disk.h) */
     if (dom_disk_check_conflicts(c, def, err) < 0)
@@ -346,6 +354,9 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     if (prepare_run_dir(l.run_dir, def, transient, err) < 0)
         goto out;
     if (dom_tpm_prepare(c, def, l.run_dir, &l.tpm, err) < 0)
+        goto fail;
+    /* a confined QEMU: what it opens by path becomes its user's */
+    if (dom_dac_grant_def(l.run_dir, &l.jail, def, err) < 0)
         goto fail;
     path = lv_asprintf("%s/qmp.sock", l.run_dir);
     l.qmp_fd = listen_unix(path, err);
@@ -379,7 +390,7 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     nk += (int)dom_net_fds_collect(l.taps, l.n_taps, keep + nk);
     keep[nk] = l.pipe[1];
     keep[nk + 1] = l.tpm.ctrl_fd;
-    flags = supervisor_flags(def, o && o->paused, transient);
+    flags = supervisor_flags(def, o && o->paused, transient, l.jail.on);
     l.sargv = supervisor_argv(l.run_dir, def->name, l.pipe[1], keep, nk, flags, l.qemu);
     if (l.tpm.argv)
         l.sargv = sup_helpers_insert(l.sargv, l.tpm.ctrl_fd, l.tpm.transient_dir,
@@ -402,6 +413,7 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     goto out;
 fail:
     if (l.run_dir) {
+        dom_dac_restore(l.run_dir);
         clean_run_dir(l.run_dir);
         if (transient)
             rmdir(l.run_dir);

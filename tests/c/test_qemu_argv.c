@@ -272,6 +272,16 @@ test_accel(void)
     CHECK(argv_has(a, "socket,id=charmonitor,path=/tmp/rd/qmp.sock,server=on,wait=off"),
           "monitor path without fd");
     CHECK(argv_has(a, "none"), "no graphics: -display none");
+    {
+        /* libvirt's seccomp sandbox, right before -msg as in its .args */
+        size_t n = 0;
+        while (a && a[n])
+            n++;
+        CHECK(n > 4 && !strcmp(a[n - 4], "-sandbox") &&
+              !strcmp(a[n - 3], "on,obsolete=deny,elevateprivileges=deny,"
+                                "spawn=deny,resourcecontrol=deny") &&
+              !strcmp(a[n - 2], "-msg"), "-sandbox on,... before -msg");
+    }
     lv_argv_free(a);
     o.accel_kvm = 0;
     a = qemu_argv_build(d, &o, &err);
