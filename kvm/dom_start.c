@@ -21,6 +21,7 @@
 #include "dom_firmware.h"
 #include "dom_jail.h"
 #include "dom_net.h"
+#include "dom_paths.h"
 #include "dom_run.h"
 #include "dom_save.h"
 #include "dom_store.h"
@@ -341,6 +342,9 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
         goto out;
     /* the firmware the descriptors choose, and the guest's NVRAM file */
     if (dom_firmware_fill(c, def, err) < 0 || dom_firmware_prepare(c, def, err) < 0)
+        goto out;
+    /* every path QEMU opens, resolved once and checked (dom_paths.h) */
+    if (dom_paths_resolve(c, def, err) < 0)
         goto out;
     dom_tpm_fill_live(def);
     def->id = dom_run_next_id(c, err);
