@@ -71,7 +71,13 @@ lv_store_write_atomic(const char *path, const void *data, size_t len,
     char *tmp = lv_asprintf("%s.tmp.%d", path, (int)getpid());
     int fd = -1, ret = -1;
 
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    /* a fresh file, never one found there: a run dir is writable by the
+     * confined QEMU's group (kvm/dom_dac.h), which could plant a link */
+    if (unlink(tmp) < 0 && errno != ENOENT) {
+        lv_err_sys(err, "cannot write '%s': cannot remove '%s'", path, tmp);
+        goto out;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {
         lv_err_sys(err, "cannot write '%s'", path);
         goto out;
@@ -140,7 +146,7 @@ lv_store_read(const char *path, size_t *len, struct lv_err *err)
 int
 lv_store_lock(const char *path, int exclusive, struct lv_err *err)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 
     if (fd < 0) {
         lv_err_sys(err, "cannot open lock '%s'", path);

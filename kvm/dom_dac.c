@@ -11,6 +11,7 @@
 
 #include "dom_run.h"
 #include "log.h"
+#include "storage/path_policy.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -180,6 +181,15 @@ dom_dac_grant_live(const struct lv_conn *c, const char *name, const char *path,
     run_dir = dom_run_dir(c, name);
     r = dom_dac_grant(run_dir, &j, path, readonly, what, err);
     free(run_dir);
+    if (r == 0 && path_policy_under(path, "/dev")) {
+        /* a device node must also appear in QEMU's private /dev */
+        struct dom_status st;
+        if (dom_status_read(c, name, &st, err) < 0 ||
+            dom_jail_ns_add(&j, st.qemu_pid, path, err) < 0) {
+            lv_err_prefix(err, "%s: ", what);
+            return -1;
+        }
+    }
     return r;
 }
 

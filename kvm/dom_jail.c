@@ -106,6 +106,8 @@ dom_jail_enter(const void *arg)
 
     if (!j || !j->on)
         return 0;
+    if (j->private_dev && dom_jail_ns_enter(j) < 0)
+        return -1;
     /* while CAP_SETPCAP is still ours: nothing can be gained back */
     for (int cap = 0; cap < 64; cap++)
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
@@ -142,7 +144,9 @@ dom_jail_check(const struct dom_jail *j, const char *path, int mode,
         return -1;
     }
     if (pid == 0) {
-        if (dom_jail_enter(j) < 0)
+        struct dom_jail plain = *j;
+        plain.private_dev = 0;   /* the host's view of path */
+        if (dom_jail_enter(&plain) < 0)
             _exit(255);
         _exit(access(path, mode) == 0 ? 0 : errno & 0xff);
     }

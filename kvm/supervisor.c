@@ -20,6 +20,7 @@
 #include "dom_def.h"
 #include "dom_jail.h"
 #include "dom_run.h"
+#include "dom_store.h"
 #include "dom_xml.h"
 #include "log.h"
 #include "qmp.h"
@@ -377,16 +378,30 @@ cleanup_run_dir(struct sup *s, const char *reason)
                      strerror(errno));
 }
 
+/* The device nodes of QEMU's private /dev, from the live definition. */
+static int
+jail_devices(struct sup *s, struct lv_err *err)
+{
+    char *path = lv_asprintf("%s/live.xml", s->run_dir);
+    struct dom_def *def = dom_store_load_file(path, s->name, err);
+    int r = def ? dom_jail_ns_prepare(&s->jail, def, err) : -1;
+
+    dom_def_free(def);
+    free(path);
+    return r;
+}
+
 static int
 start_qemu(struct sup *s, struct lv_err *err)
 {
     char *log = lv_asprintf("%s/qemu.log", s->run_dir);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     struct lv_spawn_opts o = { -1, fd, fd, s->keep_fds, s->n_keep, 0,
                                SIGTERM, NULL, dom_jail_enter, &s->jail };
     int ret = -1;
 
-    if (s->jailed && dom_jail_lookup(&s->jail, err) < 0) {
+    if (s->jailed && (dom_jail_lookup(&s->jail, err) < 0 ||
+                      jail_devices(s, err) < 0)) {
         lv_err_prefix(err, "domain '%s': cannot confine QEMU: ", s->name);
         goto out;
     }

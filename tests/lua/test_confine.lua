@@ -217,6 +217,57 @@ t.test("vol-create-as --backing-vol /etc/shadow is refused", function()
   g.cli("pool-undefine p1")
 end)
 
+t.test("QEMU has a private /dev with only what it needs", function()
+  local d = virt.define_domain(g.xml("devns"))
+  d:start()
+  d:wait_console(READY, 90)
+  local pid = qemu_pid("devns")
+  t.check(g.sh("readlink /proc/" .. pid .. "/ns/mnt") ~= g.sh("readlink /proc/self/ns/mnt"),
+    "QEMU has a mount namespace of its own")
+  local devs = " " .. g.sh("ls /proc/" .. pid .. "/root/dev"):gsub("%s+", " ") .. " "
+  for _, n in ipairs{"null", "zero", "urandom", "ptmx", "pts"} do
+    t.check(devs:find(" " .. n .. " ", 1, true), "/dev/" .. n .. " there: " .. devs)
+  end
+  for _, n in ipairs{"mem", "kmsg", "loop0", "tty0", "console"} do
+    t.check(not devs:find(" " .. n .. " ", 1, true), "/dev/" .. n .. " not there")
+  end
+  t.check(g.sh("ls /dev"):find("loop0", 1, true), "the host's /dev is unchanged")
+  t.check(d:console_log():find(READY, 1, true), "console (a host pty) works")
+  d:destroy()
+  d:undefine()
+end)
+
+t.test("block device disks appear in QEMU's /dev, at start and hotplugged", function()
+  local a, b = IMG .. "/blk-a.raw", IMG .. "/blk-b.raw"
+  sh_ok("truncate -s 16M " .. a .. " " .. b)
+  local la = g.sh("losetup -f --show " .. a):match("^(/dev/loop%d+)")
+  local lb = la and g.sh("losetup -f --show " .. b):match("^(/dev/loop%d+)")
+  if not (la and lb) then
+    if la then os.execute("losetup -d " .. la) end
+    return t.skip("no loop devices")
+  end
+  local ok, err = pcall(function()
+    local was = owner(la)
+    local d = virt.define_domain(g.xml("blk"))
+    d:attach_disk({source = la, target = "vda", format = "raw", config = true})
+    d:start()
+    d:wait_console(READY, 90)
+    local pid = qemu_pid("blk")
+    t.check(g.sh("stat -c %F /proc/" .. pid .. "/root" .. la):find("block", 1, true),
+      la .. " in QEMU's /dev")
+    t.check(g.ask(d, "lv-cmd blocks", "LUAVIRT-BLOCKS"):find("vda", 1, true), "guest sees vda")
+    d:attach_disk({source = lb, target = "vdb", format = "raw", live = true})
+    t.check(g.sh("stat -c %F /proc/" .. pid .. "/root" .. lb):find("block", 1, true),
+      lb .. " made in QEMU's /dev at hotplug")
+    t.check(g.ask(d, "lv-cmd blocks", "LUAVIRT-BLOCKS"):find("vdb", 1, true), "guest sees vdb")
+    d:destroy()
+    t.eq(owner(la), was, "host node given back")
+    d:undefine()
+  end)
+  os.execute("losetup -d " .. la .. " " .. lb)
+  if not ok then error(err, 0) end
+end)
+
 t.test("session scope runs QEMU unchanged, as the caller", function()
   local f = g.root .. "/sess.xml"
   g.write(f, g.xml("sess"))
