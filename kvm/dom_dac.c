@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dom_run.h"
+#include "host_mem.h"
 #include "log.h"
 #include "storage/path_policy.h"
 #include "store.h"
@@ -61,7 +62,7 @@ dom_dac_grant(const char *run_dir, const struct dom_jail *j, const char *path,
         return -1;
     }
     if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) && !S_ISSOCK(st.st_mode) &&
-        !S_ISCHR(st.st_mode))
+        !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))
         return 0;    /* a directory source (vvfat) is QEMU's to read */
     if (st.st_uid != j->uid && !(readonly && user_can_read(&st, j))) {
         if (record(run_dir, &st, path, err) < 0) {
@@ -83,6 +84,18 @@ dom_dac_grant(const char *run_dir, const struct dom_jail *j, const char *path,
     return 0;
 }
 
+/* The unix sockets of a network disk's hosts (nbd+unix): QEMU connects. */
+static int
+grant_hosts(const char *run_dir, const struct dom_jail *j,
+            const struct dom_disk_host *h, size_t n, const char *what,
+            struct lv_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (h[i].socket && dom_dac_grant(run_dir, j, h[i].socket, 0, what, err) < 0)
+            return -1;
+    return 0;
+}
+
 static int
 grant_disk(const char *run_dir, const struct dom_jail *j,
            const struct dom_disk *k, struct lv_err *err)
@@ -91,6 +104,12 @@ grant_disk(const char *run_dir, const struct dom_jail *j,
     int ro = k->readonly || k->device == DOM_DISK_CDROM;
 
     snprintf(what, sizeof(what), "disk '%s'", k->target_dev ? k->target_dev : "?");
+    if (grant_hosts(run_dir, j, k->hosts, k->n_hosts, what, err) < 0)
+        return -1;
+    for (size_t i = 0; i < k->n_chain; i++)
+        if (grant_hosts(run_dir, j, k->chain[i].hosts, k->chain[i].n_hosts, what,
+                        err) < 0)
+            return -1;
     if (k->type == DOM_DISK_NETWORK || k->type == DOM_DISK_DIR || !k->source)
         return 0;
     if (dom_dac_grant(run_dir, j, k->source, ro, what, err) < 0)
@@ -191,6 +210,34 @@ dom_dac_grant_live(const struct lv_conn *c, const char *name, const char *path,
         }
     }
     return r;
+}
+
+int
+dom_dac_hugepages(const struct dom_jail *j, const char *name,
+                  struct host_mem *hm, struct lv_err *err)
+{
+    for (size_t i = 0; j->on && i < hm->n_hugetlbfs; i++) {
+        char *top = lv_asprintf("%s/luavirt", hm->hugetlbfs[i].path);
+        char *dir = lv_asprintf("%s/%s", top, name);
+        int r = 0;
+        if ((mkdir(top, 0755) < 0 && errno != EEXIST) ||
+            (mkdir(dir, 0700) < 0 && errno != EEXIST) ||
+            chown(dir, j->uid, j->gid) < 0) {
+            lv_err_sys(err, "domain '%s': cannot make '%s' for its huge pages",
+                       name, dir);
+            r = -1;
+        } else if (strlen(dir) >= sizeof(hm->hugetlbfs[i].path)) {
+            lv_err_set(err, LV_E_INVALID, "domain '%s': '%s' is too long", name, dir);
+            r = -1;
+        } else {
+            memcpy(hm->hugetlbfs[i].path, dir, strlen(dir) + 1);
+        }
+        free(dir);
+        free(top);
+        if (r < 0)
+            return -1;
+    }
+    return 0;
 }
 
 void

@@ -36,6 +36,15 @@ int dom_dac_grant_live(const struct lv_conn *c, const char *name,
                        const char *path, int readonly, const char *what,
                        struct lv_err *err);
 
+struct host_mem;
+
+/* Huge pages of a confined QEMU: it makes its files in a directory of its
+ * own, <mount>/luavirt/NAME (like libvirt's <mount>/libvirt/qemu/ID-NAME),
+ * made here for each hugetlbfs mount of hm, whose paths are changed to
+ * them. A no-op when j is off. 0, or -1 with err. */
+int dom_dac_hugepages(const struct dom_jail *j, const char *name,
+                      struct host_mem *hm, struct lv_err *err);
+
 /* Give every file recorded in run_dir back to its owner (the last one
  * first: the oldest record of a path wins) and drop the record. Best
  * effort, logged; nothing recorded: nothing done. */

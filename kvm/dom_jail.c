@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,31 +98,51 @@ dom_jail_get(const struct lv_conn *c, struct dom_jail *j, struct lv_err *err)
     return dom_jail_lookup(j, err);
 }
 
+/* <locked/> memory: libvirt raises RLIMIT_MEMLOCK for QEMU; a host that
+ * denies that (no CAP_SYS_RESOURCE, as in a container) leaves QEMU the
+ * one capability mlock needs, CAP_IPC_LOCK, and nothing else. 1 if kept. */
+static int
+memlock(const struct dom_jail *j)
+{
+    struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+    if (!j->memlock || setrlimit(RLIMIT_MEMLOCK, &rl) == 0)
+        return 0;
+    return 1;
+}
+
 int
 dom_jail_enter(const void *arg)
 {
     const struct dom_jail *j = arg;
     struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct d[2];
+    int keep;
 
     if (!j || !j->on)
         return 0;
     if (j->private_dev && dom_jail_ns_enter(j) < 0)
         return -1;
+    keep = memlock(j);
     /* while CAP_SETPCAP is still ours: nothing can be gained back */
     for (int cap = 0; cap < 64; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+        if (!(keep && cap == CAP_IPC_LOCK) &&
+            prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
             return -1;
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
         errno != EINVAL)
         return -1;
-    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 ||
+    if (prctl(PR_SET_KEEPCAPS, keep, 0, 0, 0) < 0 ||
         setgroups((size_t)j->n_groups, j->groups) < 0 ||
         setresgid(j->gid, j->gid, j->gid) < 0 ||
         setresuid(j->uid, j->uid, j->uid) < 0)
         return -1;
     memset(d, 0, sizeof(d));
+    if (keep)
+        d[0].effective = d[0].permitted = d[0].inheritable = 1u << CAP_IPC_LOCK;
     if (syscall(SYS_capset, &h, d) < 0)
+        return -1;
+    if (keep && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_IPC_LOCK, 0, 0) < 0)
         return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return -1;
@@ -159,7 +180,14 @@ dom_jail_check(const struct dom_jail *j, const char *path, int mode,
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
         return 0;
     errno = WIFEXITED(st) && WEXITSTATUS(st) != 255 ? WEXITSTATUS(st) : EPERM;
-    lv_err_sys(err, "'%s' is not %s by user '%s'", path,
-               (mode & W_OK) ? "writable" : "readable", DOM_JAIL_USER);
+    if (errno == EACCES)   /* say what to do, as the fix is the user's */
+        lv_err_set(err, LV_E_SYSTEM, "'%s' is not %s by user '%s' (%s): it and "
+                   "every directory above it must be open to that user (the "
+                   "directories at least o+x, as for libvirt-qemu)", path,
+                   (mode & W_OK) ? "writable" : "readable", DOM_JAIL_USER,
+                   strerror(EACCES));
+    else
+        lv_err_sys(err, "'%s' is not %s by user '%s'", path,
+                   (mode & W_OK) ? "writable" : "readable", DOM_JAIL_USER);
     return -1;
 }

@@ -32,6 +32,9 @@ struct dom_jail {
     int n_groups;
     /* a private mount namespace with its own /dev, as libvirt's
      * namespaces=mount: only the nodes QEMU needs (dom_jail_ns.c) */
+    int memlock;           /* <memoryBacking><locked/>: RLIMIT_MEMLOCK
+                            * raised as libvirt does; where the host denies
+                            * that, QEMU keeps CAP_IPC_LOCK alone */
     int private_dev;
     struct dom_jail_dev devs[DOM_JAIL_MAX_DEVS];
     int n_devs;

@@ -61,6 +61,7 @@ dom_jail_ns_prepare(struct dom_jail *j, const struct dom_def *def,
     char what[96];
 
     j->n_devs = 0;
+    j->memlock = def->mem_backing.locked;
     for (size_t i = 0; i < def->n_disks; i++) {
         const struct dom_disk *k = &def->disks[i];
         snprintf(what, sizeof(what), "disk '%s'", k->target_dev ? k->target_dev : "?");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "dom_chr_sock.h"
 #include "dom_dac.h"
 #include "dom_disk.h"
 #include "dom_firmware.h"
@@ -303,6 +304,8 @@ struct launch {
     size_t n_taps;
     struct dom_tpm_run tpm;  /* swtpm's socket and argv (dom_tpm.h) */
     struct dom_jail jail;    /* whom QEMU runs as (dom_jail.h) */
+    int *chr_fds;            /* chardev sockets made for it (dom_chr_sock.h) */
+    size_t n_chrs;
 };
 
 static void
@@ -317,6 +320,7 @@ launch_free(struct launch *l)
             close(l->pipe[i]);
     dom_net_close_fds(l->taps, l->n_taps);
     dom_tpm_run_clear(&l->tpm);
+    dom_chr_sock_close(l->chr_fds, l->n_chrs);
     lv_argv_free(l->qemu);
     lv_argv_free(l->sargv);
     free(l->run_dir);
@@ -328,7 +332,7 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
        const struct dom_start_opts *o, struct lv_err *err)
 {
     struct launch l = { NULL, NULL, NULL, -1, -1, { -1, -1 }, NULL, 0,
-                        DOM_TPM_RUN_INIT, { 0 } };
+                        DOM_TPM_RUN_INIT, { 0 }, NULL, 0 };
     struct lv_spawn_opts so = { -1, -1, -1, NULL, 0, 1, 0, NULL, NULL, NULL };
     char *path = NULL, *flags = NULL;
     int *keep = NULL, nk = 0, accel, ret = -1;
@@ -362,6 +366,9 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     /* a confined QEMU: what it opens by path becomes its user's */
     if (dom_dac_grant_def(l.run_dir, &l.jail, def, err) < 0)
         goto fail;
+    l.n_chrs = def->n_chrs;
+    if (dom_chr_sock_prepare(l.run_dir, &l.jail, def, &l.chr_fds, err) < 0)
+        goto fail;
     path = lv_asprintf("%s/qmp.sock", l.run_dir);
     l.qmp_fd = listen_unix(path, err);
     free(path);
@@ -373,8 +380,12 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
         struct host_mem hm;
         struct qemu_argv_opts qo = { .run_dir = l.run_dir, .qmp_fd = l.qmp_fd,
                                      .qmp_sup_fd = l.sup_fd, .accel_kvm = accel,
-                                     .tap_fds = l.taps, .host_mem = &hm };
+                                     .tap_fds = l.taps, .chr_fds = l.chr_fds,
+                                     .host_mem = &hm };
         host_mem_probe(&hm);
+        if (def->mem_backing.hugepages &&
+            dom_dac_hugepages(&l.jail, def->name, &hm, err) < 0)
+            goto fail;
         l.qemu = qemu_argv_build(def, &qo, err);
     }
     if (!l.qemu)
@@ -388,10 +399,13 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     }
     /* QEMU's fds (QMP listeners first, then taps), the ready pipe, then
      * swtpm's socket, which only the supervisor's helper gets */
-    keep = lv_calloc(4 + l.n_taps, sizeof(int));
+    keep = lv_calloc(4 + l.n_taps + l.n_chrs, sizeof(int));
     keep[nk++] = l.qmp_fd;
     keep[nk++] = l.sup_fd;
     nk += (int)dom_net_fds_collect(l.taps, l.n_taps, keep + nk);
+    for (size_t i = 0; l.chr_fds && i < l.n_chrs; i++)
+        if (l.chr_fds[i] >= 0)
+            keep[nk++] = l.chr_fds[i];
     keep[nk] = l.pipe[1];
     keep[nk + 1] = l.tpm.ctrl_fd;
     flags = supervisor_flags(def, o && o->paused, transient, l.jail.on);
