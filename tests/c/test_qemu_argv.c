@@ -456,6 +456,36 @@ test_chardev_backends(void)
     lv_argv_free(a);
 }
 
+/* A confined QEMU gets its listening unix chardev sockets as fds made by
+ * luavirt (kvm/dom_chr_sock.c); a connecting one and a display keep the path. */
+static void
+test_chardev_fds(void)
+{
+    const char *xml = DOM_HEAD
+        "<channel type='unix'><source mode='connect' path='/s'/>"
+        "<target type='virtio' name='u'/></channel>"
+        "<channel type='unix'><source mode='bind' path='/l.sock'/>"
+        "<target type='virtio' name='l'/></channel>" DOM_TAIL;
+    struct lv_err err = LV_ERR_INIT;
+    int fds[2] = { 7, 9 };
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1,
+                                .chr_fds = fds };
+    struct dom_def *d = dom_def_parse_xml(xml, strlen(xml), "t.xml", 0, &err);
+    char **a = d ? qemu_argv_build(d, &o, &err) : NULL;
+
+    CHECK(a != NULL, "chardev fds: %s", err.msg);
+    CHECK(argv_has(a, "socket,id=charchannel1,fd=9,server=on,wait=off"),
+          "listening socket passed as fd");
+    CHECK(argv_has(a, "socket,id=charchannel0,path=/s"), "connecting socket by path");
+    lv_argv_free(a);
+    o.for_display = 1;
+    a = d ? qemu_argv_build(d, &o, &err) : NULL;
+    CHECK(argv_has(a, "socket,id=charchannel1,path=/l.sock,server=on,wait=off"),
+          "for display: the path");
+    lv_argv_free(a);
+    dom_def_free(d);
+}
+
 /* virtio-serial ports as libvirt assigns them: from 1, on the controller
  * the address names, a new controller when the ports run out. */
 static void
@@ -665,6 +695,7 @@ main(void)
     test_network_errors();
     test_disk_errors_and_console();
     test_chardev_backends();
+    test_chardev_fds();
     test_vserial_ports();
     test_redirdev_panic();
     test_memory();
