@@ -133,6 +133,12 @@ install: $(BUILD)/luavirt
 	cp -r lua $(DESTDIR)$(PREFIX)/share/luavirt/
 	cd $(BUILD)/lua && find . -name '*.luac' -exec install -D -m 644 {} \
 	    $(DESTDIR)$(PREFIX)/share/luavirt/lua/{} \;
+	@# the user system-scope QEMUs run as (kvm/dom_jail.h), like libvirt-qemu;
+	@# luavirt also makes it on first use
+	$(Q)if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
+	    ! getent passwd luavirt-qemu >/dev/null; then \
+	    /usr/sbin/useradd --system --no-create-home --home-dir /nonexistent \
+	        --shell /usr/sbin/nologin --user-group luavirt-qemu; fi
 
 clean:
 	rm -rf build build-check

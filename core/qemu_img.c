@@ -124,7 +124,7 @@ qemu_img_run_progress(char *const argv[], const char *what,
                       qemu_img_progress_fn fn, void *arg, struct lv_err *err)
 {
     int po[2] = { -1, -1 }, efd = -1, st, ret = -1;
-    struct lv_spawn_opts o = { -1, -1, -1, NULL, 0, 0, 0, NULL };
+    struct lv_spawn_opts o = { -1, -1, -1, NULL, 0, 0, 0, NULL, NULL, NULL };
     char *errtext = NULL;
     pid_t pid;
 

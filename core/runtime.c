@@ -258,7 +258,7 @@ l_run_editor(lua_State *L)
     const char *path = luaL_checkstring(L, 1);
     const char *ed = getenv("VISUAL");
     struct lv_err err = LV_ERR_INIT;
-    struct lv_spawn_opts o = { 0, 1, 2, NULL, 0, 0, 0, NULL };
+    struct lv_spawn_opts o = { 0, 1, 2, NULL, 0, 0, 0, NULL, NULL, NULL };
     char *words = NULL, *save = NULL;
     char *argv[32];
     int n = 0, st;

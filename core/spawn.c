@@ -74,6 +74,9 @@ child_exec(const char *file, char *const argv[], const struct lv_spawn_opts *o,
 
     if (o->new_session)
         setsid();
+    /* before the death signal: a change of credentials clears it */
+    if (o->child_setup && o->child_setup(o->child_arg) != 0)
+        goto fail;
     if (o->pdeathsig)
         prctl(PR_SET_PDEATHSIG, o->pdeathsig);
     /* Move every source out of 0..2 first, so that a dup2 onto one
@@ -117,7 +120,7 @@ pid_t
 lv_spawn(char *const argv[], const struct lv_spawn_opts *opts,
          struct lv_err *err)
 {
-    struct lv_spawn_opts def = { -1, -1, -1, NULL, 0, 0, 0, NULL };
+    struct lv_spawn_opts def = { -1, -1, -1, NULL, 0, 0, 0, NULL, NULL, NULL };
     char file[4096];
     int pfd[2] = { -1, -1 };
     pid_t pid = -1;
@@ -236,7 +239,7 @@ lv_spawn_capture(char *const argv[], char **out, char **err_out,
     int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
     int rfds[2] = { -1, -1 };
     struct strbuf bufs[2] = { STRBUF_INIT, STRBUF_INIT };
-    struct lv_spawn_opts o = { -1, -1, -1, NULL, 0, 0, 0, NULL };
+    struct lv_spawn_opts o = { -1, -1, -1, NULL, 0, 0, 0, NULL, NULL, NULL };
     pid_t pid;
     int ret = -1;
 

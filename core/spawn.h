@@ -16,6 +16,12 @@ struct lv_spawn_opts {
     int new_session;       /* setsid() in the child */
     int pdeathsig;         /* signal the child gets when its parent dies; 0 none */
     char *const *envp;     /* NULL: the current environ */
+    /* Run in the child after setsid, before the fds are arranged and
+     * before exec (a privilege drop, kvm/dom_jail.h): only
+     * async-signal-safe calls; a non-zero return fails the spawn with the
+     * errno it left. NULL: none. */
+    int (*child_setup)(const void *arg);
+    const void *child_arg;
 };
 
 /* Start argv[0] (a path, or a name looked up in PATH) with argv. Returns

@@ -69,8 +69,10 @@ lv_store_mkdir_private(const char *path, struct lv_err *err)
         lv_err_set(err, LV_E_SYSTEM, "cannot use '%s': not a directory", path);
         return -1;
     }
-    /* one made by an older version, or by hand, with a looser mode */
-    if ((st.st_mode & 07777) != 0700 && st.st_uid == geteuid() &&
+    /* one made by an older version, or by hand, with a looser mode; 0710
+     * is how a confined QEMU's group passes through (kvm/dom_dac.c) */
+    if ((st.st_mode & 07777) != 0700 && (st.st_mode & 07777) != 0710 &&
+        st.st_uid == geteuid() &&
         chmod(path, 0700) < 0) {
         lv_err_sys(err, "cannot set the mode of directory '%s'", path);
         return -1;
@@ -108,7 +110,13 @@ lv_store_write_tmp(const char *path, const void *data, size_t len, mode_t mode,
     char *tmp = lv_asprintf("%s.tmp.%d", path, (int)getpid());
     int fd = -1, ok = 0;
 
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    /* a fresh file, never one found there: a run dir is writable by the
+     * confined QEMU's group (kvm/dom_dac.h), which could plant a link */
+    if (unlink(tmp) < 0 && errno != ENOENT) {
+        lv_err_sys(err, "cannot write '%s': cannot remove '%s'", path, tmp);
+        goto out;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {
         lv_err_sys(err, "cannot write '%s'", path);
         goto out;
@@ -253,7 +261,7 @@ int
 lv_store_lock(const char *path, int exclusive, struct lv_err *err)
 {
     for (;;) {
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
         if (fd < 0) {
             lv_err_sys(err, "cannot open lock '%s'", path);

@@ -14,9 +14,11 @@
 
 
 #include "deadline.h"
+#include "dom_dac.h"
 #include "dom.h"
 #include "dom_disk_priv.h"
 #include "dom_pci_live.h"
+#include "dom_paths.h"
 #include "dom_xml.h"
 #include "log.h"
 #include "strbuf.h"
@@ -105,6 +107,18 @@ cache_flags(const char *mode, int *direct, int *noflush, const char **wc)
             return 0;
         }
     return -1;
+}
+
+/* A confined QEMU opens k's image as its own user: hand it over first
+ * (dom_dac.h; given back when QEMU stops). */
+static int
+grant_image(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
+{
+    char what[96];
+
+    snprintf(what, sizeof(what), "domain '%s': disk '%s'", op->name, k->target_dev);
+    return dom_dac_grant_live(op->c, op->name, k->source,
+                              k->readonly || k->device == DOM_DISK_CDROM, what, err);
 }
 
 /* blockdev-add the nodes of k's image; *top gets the node to attach. */
@@ -224,7 +238,7 @@ hotplug(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
         return -1;
     }
     if (!(dev = device_json(op->live_def, k, "", err)) ||
-        !(q = dom_disk_op_qmp(op, err)) ||
+        !(q = dom_disk_op_qmp(op, err)) || grant_image(op, k, err) < 0 ||
         dom_pci_hotplug_bus(q, op->live_def, dev, err) < 0 ||
         add_nodes(q, k, &top, err) < 0)
         goto out;
@@ -356,7 +370,9 @@ dom_disk_attach(struct lv_conn *c, const char *name, const struct dom_disk_spec 
         disk_from_spec(&k, spec, err) < 0)
         goto out;
     if (op.live) {
-        if (check_share(&op, &k, err) < 0 || hotplug(&op, &k, err) < 0)
+        /* QEMU gets the resolved path, checked (dom_paths.h) */
+        if (dom_paths_resolve_disk(c, name, &k, err) < 0 ||
+            check_share(&op, &k, err) < 0 || hotplug(&op, &k, err) < 0)
             goto out;
         plugged = 1;
         if (op.conf_def && disk_from_spec(&k2, &(struct dom_disk_spec){
@@ -462,7 +478,7 @@ live_media(struct dom_disk_op *op, const struct dom_disk *k, const char *source,
         nk.type = source_type(source);
         nk.driver_type = (char *)fmt;
         nk.readonly = 1;
-        if (add_nodes(q, &nk, &top, err) < 0)
+        if (grant_image(op, &nk, err) < 0 || add_nodes(q, &nk, &top, err) < 0)
             goto out;
         if (dom_qmp_ok(q, "blockdev-insert-medium", json_pack("{s:s, s:s}", "id", id,
                    "node-name", top), err) < 0) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dom_dac.h"
 #include "obj_store.h"
 #include "store.h"
 #include "strbuf.h"
@@ -237,6 +238,8 @@ dom_run_remove(const struct lv_conn *c, const char *name, struct lv_err *err)
     size_t n = 0;
     int r = -1;
 
+    /* a QEMU killed with its supervisor leaves images handed over */
+    dom_dac_restore(dir);
     if (lv_store_list_dir(dir, "", 0, &files, &n, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {

@@ -17,9 +17,13 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "dom_chr_sock.h"
+#include "dom_dac.h"
 #include "dom_disk.h"
 #include "dom_firmware.h"
+#include "dom_jail.h"
 #include "dom_net.h"
+#include "dom_paths.h"
 #include "dom_run.h"
 #include "dom_save.h"
 #include "dom_store.h"
@@ -134,6 +138,8 @@ prepare_run_dir(const char *run_dir, struct dom_def *live, int transient,
 
     if (lv_store_mkdir_private(run_dir, err) < 0)
         return -1;
+    /* files a QEMU killed with its supervisor still holds go back first */
+    dom_dac_restore(run_dir);
     clean_run_dir(run_dir);
     snprintf(st.reason, sizeof(st.reason), "starting up");
     snprintf(idbuf, sizeof(idbuf), "%d\n", live->id);
@@ -161,7 +167,8 @@ prepare_run_dir(const char *run_dir, struct dom_def *live, int transient,
 }
 
 static char *
-supervisor_flags(const struct dom_def *given, int paused, int transient)
+supervisor_flags(const struct dom_def *given, int paused, int transient,
+                 int jail)
 {
     struct strbuf b = STRBUF_INIT;
     struct dom_def def = *given;   /* the three actions only, never freed */
@@ -175,6 +182,8 @@ supervisor_flags(const struct dom_def *given, int paused, int transient)
         strbuf_adds(&b, ",paused");
     if (transient)
         strbuf_adds(&b, ",transient");
+    if (jail)
+        strbuf_adds(&b, ",jail");
     return strbuf_steal(&b);
 }
 
@@ -300,6 +309,9 @@ struct launch {
     int *taps;             /* per interface, -1 where none (dom_net.h) */
     size_t n_taps;
     struct dom_tpm_run tpm;  /* swtpm's socket and argv (dom_tpm.h) */
+    struct dom_jail jail;    /* whom QEMU runs as (dom_jail.h) */
+    int *chr_fds;            /* chardev sockets made for it (dom_chr_sock.h) */
+    size_t n_chrs;
 };
 
 static void
@@ -314,6 +326,7 @@ launch_free(struct launch *l)
             close(l->pipe[i]);
     dom_net_close_fds(l->taps, l->n_taps);
     dom_tpm_run_clear(&l->tpm);
+    dom_chr_sock_close(l->chr_fds, l->n_chrs);
     lv_argv_free(l->qemu);
     lv_argv_free(l->sargv);
     free(l->run_dir);
@@ -325,20 +338,23 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
        const struct dom_start_opts *o, struct lv_err *err)
 {
     struct launch l = { NULL, NULL, NULL, -1, -1, { -1, -1 }, NULL, 0,
-                        DOM_TPM_RUN_INIT };
-    struct lv_spawn_opts so = { -1, -1, -1, NULL, 0, 1, 0, NULL };
+                        DOM_TPM_RUN_INIT, { 0 }, NULL, 0 };
+    struct lv_spawn_opts so = { -1, -1, -1, NULL, 0, 1, 0, NULL, NULL, NULL };
     char *path = NULL, *flags = NULL;
     int *keep = NULL, nk = 0, accel, ret = -1;
     pid_t pid;
 
     accel = dom_start_accel(c, def, err);
-    if (accel < 0)
+    if (accel < 0 || dom_jail_get(c, &l.jail, err) < 0)
         goto out;
     /* issue 3: no two guests open one writable image (dom_disk.h) */
     if (dom_disk_check_conflicts(c, def, err) < 0)
         goto out;
     /* the firmware the descriptors choose, and the guest's NVRAM file */
     if (dom_firmware_fill(c, def, err) < 0 || dom_firmware_prepare(c, def, err) < 0)
+        goto out;
+    /* every path QEMU opens, resolved once and checked (dom_paths.h) */
+    if (dom_paths_resolve(c, def, err) < 0)
         goto out;
     dom_tpm_fill_live(def);
     def->id = dom_run_next_id(c, err);
@@ -353,6 +369,12 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
         goto out;
     if (dom_tpm_prepare(c, def, l.run_dir, &l.tpm, err) < 0)
         goto fail;
+    /* a confined QEMU: what it opens by path becomes its user's */
+    if (dom_dac_grant_def(l.run_dir, &l.jail, def, err) < 0)
+        goto fail;
+    l.n_chrs = def->n_chrs;
+    if (dom_chr_sock_prepare(l.run_dir, &l.jail, def, &l.chr_fds, err) < 0)
+        goto fail;
     path = lv_asprintf("%s/qmp.sock", l.run_dir);
     l.qmp_fd = listen_unix(path, err);
     free(path);
@@ -364,8 +386,12 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
         struct host_mem hm;
         struct qemu_argv_opts qo = { .run_dir = l.run_dir, .qmp_fd = l.qmp_fd,
                                      .qmp_sup_fd = l.sup_fd, .accel_kvm = accel,
-                                     .tap_fds = l.taps, .host_mem = &hm };
+                                     .tap_fds = l.taps, .chr_fds = l.chr_fds,
+                                     .host_mem = &hm };
         host_mem_probe(&hm);
+        if (def->mem_backing.hugepages &&
+            dom_dac_hugepages(&l.jail, def->name, &hm, err) < 0)
+            goto fail;
         l.qemu = qemu_argv_build(def, &qo, err);
     }
     if (!l.qemu)
@@ -379,13 +405,16 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     }
     /* QEMU's fds (QMP listeners first, then taps), the ready pipe, then
      * swtpm's socket, which only the supervisor's helper gets */
-    keep = lv_calloc(4 + l.n_taps, sizeof(int));
+    keep = lv_calloc(4 + l.n_taps + l.n_chrs, sizeof(int));
     keep[nk++] = l.qmp_fd;
     keep[nk++] = l.sup_fd;
     nk += (int)dom_net_fds_collect(l.taps, l.n_taps, keep + nk);
+    for (size_t i = 0; l.chr_fds && i < l.n_chrs; i++)
+        if (l.chr_fds[i] >= 0)
+            keep[nk++] = l.chr_fds[i];
     keep[nk] = l.pipe[1];
     keep[nk + 1] = l.tpm.ctrl_fd;
-    flags = supervisor_flags(def, o && o->paused, transient);
+    flags = supervisor_flags(def, o && o->paused, transient, l.jail.on);
     l.sargv = supervisor_argv(l.run_dir, def->name, l.pipe[1], keep, nk, flags, l.qemu);
     if (l.tpm.argv)
         l.sargv = sup_helpers_insert(l.sargv, l.tpm.ctrl_fd, l.tpm.transient_dir,
@@ -409,6 +438,7 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     goto out;
 fail:
     if (l.run_dir) {
+        dom_dac_restore(l.run_dir);
         clean_run_dir(l.run_dir);
         if (transient)
             rmdir(l.run_dir);

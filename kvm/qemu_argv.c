@@ -487,6 +487,11 @@ add_devices(struct qemu_argv_ctx *c)
         qemu_argv_redirdevs(c) < 0 || qemu_argv_balloon(c) < 0 ||
         qemu_argv_rngs(c) < 0 || qemu_argv_panics(c) < 0)
         return -1;
+    /* QEMU's seccomp filter, as libvirt's qemu driver asks for it on every
+     * QEMU that has one (kvm/dom_jail.h does the rest of the confinement) */
+    qemu_argv_add(c, "-sandbox");
+    qemu_argv_add(c, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+                     "resourcecontrol=deny");
     qemu_argv_add(c, "-msg");
     qemu_argv_add(c, "timestamp=on");
     return 0;

@@ -22,6 +22,10 @@ struct qemu_argv_opts {
                             * 0: -accel tcg */
     const int *tap_fds;    /* per interface index, -1 where none; NULL:
                             * none at all */
+    const int *chr_fds;    /* per chardev index (def->chrs): a listening
+                            * unix socket at its <source path> made by the
+                            * caller (a confined QEMU cannot make it), -1
+                            * where none; NULL: QEMU makes every socket */
     int for_display;       /* 1: for people (domxml-to-native) or a
                             * check: no fds needed, tap fds print as
                             * "-1", a firmware='efi' not yet chosen

@@ -59,9 +59,15 @@ backend_unix(struct qemu_argv_ctx *c, const struct dom_chr *ch,
 {
     const char *id = u->id, *what = u->what;
     int server = !ch->source_mode || !strcmp(ch->source_mode, "bind");
+    int fd = -1;
+
+    if (c->o->chr_fds && ch >= c->def->chrs && ch < c->def->chrs + c->def->n_chrs)
+        fd = c->o->chr_fds[ch - c->def->chrs];
 
     strbuf_addf(b, "socket,id=%s", id);
-    if (ch->source_path) {
+    if (ch->source_path && server && fd >= 0 && !c->o->for_display) {
+        strbuf_addf(b, ",fd=%d", fd);   /* made by luavirt (kvm/dom_chr_sock.c) */
+    } else if (ch->source_path) {
         add_path(b, "path", ch->source_path);
     } else if (c->o->run_dir && server) {
         strbuf_adds(b, ",path=");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dom_dac.h"
 #include "dom_run.h"
 #include "dom_store.h"
 #include "dom_xml.h"
@@ -163,6 +164,11 @@ switch_live(struct lv_conn *c, const char *dom, const struct dom_def *def,
         if (snap_qmp_node(q, dom, &def->disks[x->idx[i]], &top, &drv, err) < 0)
             goto out;
         free(drv);
+        /* a confined QEMU opens the overlay as its user (dom_dac.h) */
+        if (dom_dac_grant_live(c, dom, x->overlay[i], 0, "snapshot overlay", err) < 0) {
+            free(top);
+            goto out;
+        }
         x->node[i] = lv_asprintf("ov%u-%ld-%zu", seq++, (long)getpid() % 100000, i);
         /* no backing: blockdev-snapshot attaches the current top */
         r = dom_qmp_run(q, "blockdev-add", json_pack(

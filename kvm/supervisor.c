@@ -17,8 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dom_dac.h"
 #include "dom_def.h"
+#include "dom_jail.h"
 #include "dom_run.h"
+#include "dom_store.h"
 #include "dom_xml.h"
 #include "log.h"
 #include "qmp.h"
@@ -39,6 +42,8 @@ struct sup {
     int ready_fd;
     int paused;
     int transient;
+    int jailed;                  /* QEMU runs confined (dom_jail.h) */
+    struct dom_jail jail;
     enum dom_lifecycle_action on_poweroff, on_reboot, on_crash;
     int keep_fds[64];
     int n_keep;
@@ -99,6 +104,8 @@ parse_flags(struct sup *s, const char *flags)
             s->paused = 1;
         else if (strcmp(f, "transient") == 0)
             s->transient = 1;
+        else if (strcmp(f, "jail") == 0)
+            s->jailed = 1;
         else if (strncmp(f, "poweroff=", 9) == 0)
             ret |= parse_action(f + 9, &s->on_poweroff);
         else if (strncmp(f, "reboot=", 7) == 0)
@@ -350,6 +357,8 @@ cleanup_run_dir(struct sup *s, const char *reason)
         "sup.lock", "swtpm.log", NULL
     };
 
+    /* the images QEMU was handed go back to their owners */
+    dom_dac_restore(s->run_dir);
     for (int i = 0; files[i]; i++)
         sup_unlink(s->run_dir, files[i]);
     s->st.state = DOM_STATE_SHUTOFF;
@@ -371,15 +380,33 @@ cleanup_run_dir(struct sup *s, const char *reason)
                      strerror(errno));
 }
 
+/* The device nodes of QEMU's private /dev, from the live definition. */
+static int
+jail_devices(struct sup *s, struct lv_err *err)
+{
+    char *path = lv_asprintf("%s/live.xml", s->run_dir);
+    struct dom_def *def = dom_store_load_file(path, s->name, err);
+    int r = def ? dom_jail_ns_prepare(&s->jail, def, err) : -1;
+
+    dom_def_free(def);
+    free(path);
+    return r;
+}
+
 static int
 start_qemu(struct sup *s, struct lv_err *err)
 {
     char *log = lv_asprintf("%s/qemu.log", s->run_dir);
-    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     struct lv_spawn_opts o = { -1, fd, fd, s->keep_fds, s->n_keep, 0,
-                               SIGTERM, NULL };
+                               SIGTERM, NULL, dom_jail_enter, &s->jail };
     int ret = -1;
 
+    if (s->jailed && (dom_jail_lookup(&s->jail, err) < 0 ||
+                      jail_devices(s, err) < 0)) {
+        lv_err_prefix(err, "domain '%s': cannot confine QEMU: ", s->name);
+        goto out;
+    }
     if (fd < 0) {
         lv_err_sys(err, "domain '%s': cannot open '%s'", s->name, log);
         goto out;

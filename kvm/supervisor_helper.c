@@ -123,7 +123,7 @@ sup_helpers_start(struct sup_helpers *hs, const char *name, struct lv_err *err)
 {
     for (size_t i = 0; i < hs->n; i++) {
         struct sup_helper *h = &hs->h[i];
-        struct lv_spawn_opts o = { -1, -1, -1, &h->fd, 1, 0, SIGTERM, NULL };
+        struct lv_spawn_opts o = { -1, -1, -1, &h->fd, 1, 0, SIGTERM, NULL, NULL, NULL };
         h->pid = lv_spawn(h->argv, &o, err);
         close(h->fd);   /* the helper has its own copy now */
         h->fd = -1;

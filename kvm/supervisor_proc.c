@@ -36,7 +36,7 @@ void
 sup_open_log(const char *run_dir)
 {
     char *path = lv_asprintf("%s/supervisor.log", run_dir);
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 
     if (fd >= 0) {
         lv_log_set_fd(fd);   /* kept for the life of the process */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "path_policy.h"
 #include "pool_backend.h"
 #include "pool_run.h"
 #include "pool_store.h"
@@ -145,10 +146,17 @@ resolve_backing(const struct pool_def *pool, const struct pool_backend *be,
         free(b->path);
         b->path = p ? p : lv_strdup(bv->target.path);
         vol_def_free(bv);
-    } else if (stat(b->path, &st) < 0) {
-        lv_err_sys(err, "volume '%s': backing store '%s'", def->name,
-                   b->path);
-        return -1;
+    } else {
+        /* resolved once, and never a host file such as /etc/shadow
+         * (path_policy.h) */
+        char *what = lv_asprintf("volume '%s': backing store", def->name);
+        char *r = NULL;
+        int bad = path_policy_resolve(b->path, PATH_USE_IMAGE, what, &r, err);
+        free(what);
+        if (bad < 0)
+            return -1;
+        free(b->path);
+        b->path = r;
     }
     /* probe only for what the caller left out (each run costs ~5 ms) */
     if (b->format && strcmp(b->format, "none") != 0 && def->capacity > 0)

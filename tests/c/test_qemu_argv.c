@@ -272,6 +272,16 @@ test_accel(void)
     CHECK(argv_has(a, "socket,id=charmonitor,path=/tmp/rd/qmp.sock,server=on,wait=off"),
           "monitor path without fd");
     CHECK(argv_has(a, "none"), "no graphics: -display none");
+    {
+        /* libvirt's seccomp sandbox, right before -msg as in its .args */
+        size_t n = 0;
+        while (a && a[n])
+            n++;
+        CHECK(n > 4 && !strcmp(a[n - 4], "-sandbox") &&
+              !strcmp(a[n - 3], "on,obsolete=deny,elevateprivileges=deny,"
+                                "spawn=deny,resourcecontrol=deny") &&
+              !strcmp(a[n - 2], "-msg"), "-sandbox on,... before -msg");
+    }
     lv_argv_free(a);
     o.accel_kvm = 0;
     a = qemu_argv_build(d, &o, &err);
@@ -444,6 +454,36 @@ test_chardev_backends(void)
     CHECK(!a && strstr(err.msg, "channel 'charchannel0': type 'spicevmc' needs "
                        "<graphics type='spice'>"), "spicevmc without spice: %s", err.msg);
     lv_argv_free(a);
+}
+
+/* A confined QEMU gets its listening unix chardev sockets as fds made by
+ * luavirt (kvm/dom_chr_sock.c); a connecting one and a display keep the path. */
+static void
+test_chardev_fds(void)
+{
+    const char *xml = DOM_HEAD
+        "<channel type='unix'><source mode='connect' path='/s'/>"
+        "<target type='virtio' name='u'/></channel>"
+        "<channel type='unix'><source mode='bind' path='/l.sock'/>"
+        "<target type='virtio' name='l'/></channel>" DOM_TAIL;
+    struct lv_err err = LV_ERR_INIT;
+    int fds[2] = { 7, 9 };
+    struct qemu_argv_opts o = { .run_dir = "/tmp/rd", .qmp_fd = -1, .qmp_sup_fd = -1,
+                                .chr_fds = fds };
+    struct dom_def *d = dom_def_parse_xml(xml, strlen(xml), "t.xml", 0, &err);
+    char **a = d ? qemu_argv_build(d, &o, &err) : NULL;
+
+    CHECK(a != NULL, "chardev fds: %s", err.msg);
+    CHECK(argv_has(a, "socket,id=charchannel1,fd=9,server=on,wait=off"),
+          "listening socket passed as fd");
+    CHECK(argv_has(a, "socket,id=charchannel0,path=/s"), "connecting socket by path");
+    lv_argv_free(a);
+    o.for_display = 1;
+    a = d ? qemu_argv_build(d, &o, &err) : NULL;
+    CHECK(argv_has(a, "socket,id=charchannel1,path=/l.sock,server=on,wait=off"),
+          "for display: the path");
+    lv_argv_free(a);
+    dom_def_free(d);
 }
 
 /* virtio-serial ports as libvirt assigns them: from 1, on the controller
@@ -655,6 +695,7 @@ main(void)
     test_network_errors();
     test_disk_errors_and_console();
     test_chardev_backends();
+    test_chardev_fds();
     test_vserial_ports();
     test_redirdev_panic();
     test_memory();

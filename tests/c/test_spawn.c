@@ -49,7 +49,7 @@ test_std_fds_swap(void)
     int p[2];
     struct lv_err err = LV_ERR_INIT;
     char *argv[] = { (char *)"echo", (char *)"through-fd0", NULL };
-    struct lv_spawn_opts o = { -1, -1, -1, NULL, 0, 0, 0, NULL };
+    struct lv_spawn_opts o = { -1, -1, -1, NULL, 0, 0, 0, NULL, NULL, NULL };
     char buf[64] = "";
     ssize_t n;
     pid_t pid;
@@ -92,7 +92,7 @@ test_only_kept_fds(void)
     int leaked = fcntl(src, F_DUPFD, 50);            /* no CLOEXEC */
     int kept = fcntl(src, F_DUPFD_CLOEXEC, 60);
     char *argv[] = { (char *)"ls", (char *)"/proc/self/fd", NULL };
-    struct lv_spawn_opts o = { -1, -1, -1, &kept, 1, 0, 0, NULL };
+    struct lv_spawn_opts o = { -1, -1, -1, &kept, 1, 0, 0, NULL, NULL, NULL };
     int po[2];
     struct lv_err err = LV_ERR_INIT;
     char buf[256] = "", want[32], bad[32];

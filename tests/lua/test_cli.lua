@@ -27,8 +27,10 @@ local function spurt(path, data)
   f:close()
 end
 
+-- searchable by others, like /var/lib/luavirt: a system-scope QEMU runs
+-- as luavirt-qemu and must reach its run dir below
 local function mktemp_dir()
-  local p = io.popen("mktemp -d /tmp/luavirt-cli.XXXXXX")
+  local p = io.popen("d=$(mktemp -d /tmp/luavirt-cli.XXXXXX) && chmod 711 $d && echo $d")
   local d = p:read("l")
   p:close()
   return d

@@ -15,7 +15,9 @@ end
 
 -- Wait until the counter passes n (the log of this run).
 local function wait_count_above(d, n, secs)
-  d:wait_console("LUAVIRT-COUNTER " .. (n + 1), secs or 60)
+  -- the whole line: the serial port delivers it a byte at a time, and a
+  -- restored run's log may hold nothing but this half-written line
+  g.line(d, "LUAVIRT-COUNTER " .. (n + 1), 0, secs or 60)
   return last_count(d)
 end
 
