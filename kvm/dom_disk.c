@@ -112,7 +112,7 @@ cache_flags(const char *mode, int *direct, int *noflush, const char **wc)
 /* A confined QEMU opens k's image as its own user: hand it over first
  * (dom_dac.h; given back when QEMU stops). */
 static int
-grant_image(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
+grant_image(struct dom_edit_op *op, const struct dom_disk *k, struct lv_err *err)
 {
     char what[96];
 
@@ -225,7 +225,7 @@ device_json(const struct dom_def *def, const struct dom_disk *k, const char *nod
 }
 
 static int
-hotplug(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
+hotplug(struct dom_edit_op *op, const struct dom_disk *k, struct lv_err *err)
 {
     struct qmp *q;
     char *top = NULL;
@@ -238,7 +238,7 @@ hotplug(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
         return -1;
     }
     if (!(dev = device_json(op->live_def, k, "", err)) ||
-        !(q = dom_disk_op_qmp(op, err)) || grant_image(op, k, err) < 0 ||
+        !(q = dom_edit_op_qmp(op, err)) || grant_image(op, k, err) < 0 ||
         dom_pci_hotplug_bus(q, op->live_def, dev, err) < 0 ||
         add_nodes(q, k, &top, err) < 0)
         goto out;
@@ -255,61 +255,22 @@ out:
     return ret;
 }
 
-static const char *
-str_or(json_t *j)
-{
-    const char *s = json_string_value(j);
-    return s ? s : "";
-}
-
-/* device_del, then wait for QEMU's DEVICE_DELETED for id: the guest has to
- * let the device go (ACPI/PCIe hotplug), which takes a while under TCG. */
 static int
-unplug_device(struct dom_disk_op *op, struct qmp *q, const char *id,
-              struct lv_err *err)
-{
-    long long deadline = lv_deadline(DOM_UNPLUG_TIMEOUT_MS);
-
-    if (dom_qmp_ok(q, "device_del", json_pack("{s:s}", "id", id), err) < 0)
-        return -1;
-    for (;;) {
-        int left = lv_deadline_left(deadline);
-        json_t *ev;
-        if (left == 0) {
-            lv_err_set(err, LV_E_TIMEOUT, "domain '%s': device '%s': the guest did "
-                       "not release it within %d s; it may still go later",
-                       op->name, id, DOM_UNPLUG_TIMEOUT_MS / 1000);
-            return -1;
-        }
-        ev = qmp_next_event(q, left, err);
-        if (!ev) {
-            if (err && err->code == LV_E_TIMEOUT)
-                continue;
-            return -1;
-        }
-        if (!strcmp(str_or(json_object_get(ev, "event")), "DEVICE_DELETED") &&
-            !strcmp(str_or(json_object_get(json_object_get(ev, "data"), "device")),
-                    id)) {
-            json_decref(ev);
-            return 0;
-        }
-        json_decref(ev);
-    }
-}
-
-static int
-hot_unplug(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
+hot_unplug(struct dom_edit_op *op, const struct dom_disk *k, struct lv_err *err)
 {
     char *id = dom_disk_qdev_id(k), *top = NULL;
-    struct qmp *q = dom_disk_op_qmp(op, err);
+    char *what = lv_asprintf("device '%s'", id);
+    struct dom_unplug u = { .name = op->name, .id = id, .what = what };
+    struct qmp *q = dom_edit_op_qmp(op, err);
     int ret = -1;
 
     if (!q || dom_disk_top_node(q, op->name, id, &top, err) < 0 ||
-        unplug_device(op, q, id, err) < 0)
+        dom_qmp_unplug(q, &u, err) < 0)
         goto out;
     dom_disk_del_nodes(q, op->name, top);
     ret = 0;
 out:
+    free(what);
     free(top);
     free(id);
     return ret;
@@ -330,7 +291,7 @@ check_target_free(const struct dom_def *def, const char *name, const char *targe
 
 /* The one-writer rule for a disk about to be opened by a running guest. */
 static int
-check_share(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err)
+check_share(struct dom_edit_op *op, const struct dom_disk *k, struct lv_err *err)
 {
     struct dom_def *d = dom_def_new();
     int r;
@@ -348,9 +309,9 @@ check_share(struct dom_disk_op *op, const struct dom_disk *k, struct lv_err *err
 
 int
 dom_disk_attach(struct lv_conn *c, const char *name, const struct dom_disk_spec *spec,
-                const struct dom_disk_scope *scope, struct lv_err *err)
+                const struct dom_scope *scope, struct lv_err *err)
 {
-    struct dom_disk_op op;
+    struct dom_edit_op op = { .c = c, .name = name };
     struct dom_disk k = { 0 }, k2 = { 0 };
     char what[96];
     int plugged = 0, ret = -1;
@@ -363,7 +324,7 @@ dom_disk_attach(struct lv_conn *c, const char *name, const struct dom_disk_spec 
         return -1;
     }
     snprintf(what, sizeof(what), "attach disk '%s'", spec->target);
-    if (dom_disk_op_begin(&op, c, name, scope, what, err) < 0)
+    if (dom_edit_op_begin(&op, scope, what, err) < 0)
         return -1;
     if (check_target_free(op.live_def, name, spec->target, "live", err) < 0 ||
         check_target_free(op.conf_def, name, spec->target, "persistent", err) < 0 ||
@@ -388,7 +349,7 @@ dom_disk_attach(struct lv_conn *c, const char *name, const struct dom_disk_spec 
     } else {
         def_add_disk(op.conf_def, &k);
     }
-    if (dom_disk_op_commit(&op, err) < 0)
+    if (dom_edit_op_commit(&op, err) < 0)
         goto out;
     ret = 0;
 out:
@@ -407,7 +368,7 @@ out:
         tmp->n_disks = 2;
         dom_def_free(tmp);
     }
-    dom_disk_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 
@@ -422,15 +383,15 @@ disk_index(const struct dom_def *def, const char *target)
 
 int
 dom_disk_detach(struct lv_conn *c, const char *name, const char *target,
-                const struct dom_disk_scope *scope, struct lv_err *err)
+                const struct dom_scope *scope, struct lv_err *err)
 {
-    struct dom_disk_op op;
+    struct dom_edit_op op = { .c = c, .name = name };
     char what[96];
     long li = -1, ci = -1;
     int ret = -1;
 
     snprintf(what, sizeof(what), "detach disk '%s'", target);
-    if (dom_disk_op_begin(&op, c, name, scope, what, err) < 0)
+    if (dom_edit_op_begin(&op, scope, what, err) < 0)
         return -1;
     if (op.live && (li = disk_index(op.live_def, target)) < 0) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': no disk with target '%s' in "
@@ -449,9 +410,9 @@ dom_disk_detach(struct lv_conn *c, const char *name, const char *target,
     }
     if (ci >= 0)
         dom_disk_remove_at(op.conf_def, (size_t)ci);
-    ret = dom_disk_op_commit(&op, err);
+    ret = dom_edit_op_commit(&op, err);
 out:
-    dom_disk_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 
@@ -459,11 +420,11 @@ out:
  * does), remove the old medium and delete its nodes, add and insert the
  * new one, close the tray. */
 static int
-live_media(struct dom_disk_op *op, const struct dom_disk *k, const char *source,
+live_media(struct dom_edit_op *op, const struct dom_disk *k, const char *source,
            const char *fmt, struct lv_err *err)
 {
     char *id = dom_disk_qdev_id(k), *old = NULL, *top = NULL;
-    struct qmp *q = dom_disk_op_qmp(op, err);
+    struct qmp *q = dom_edit_op_qmp(op, err);
     struct dom_disk nk = *k;
     int ret = -1;
 
@@ -530,16 +491,16 @@ find_removable(const struct dom_def *def, const char *name, const char *key,
 
 int
 dom_disk_change_media(struct lv_conn *c, const char *name, const char *key,
-                      const char *source, const struct dom_disk_scope *scope,
+                      const char *source, const struct dom_scope *scope,
                       struct lv_err *err)
 {
-    struct dom_disk_op op;
+    struct dom_edit_op op = { .c = c, .name = name };
     struct dom_disk *lk = NULL, *ck = NULL;
     char *fmt = NULL, what[96];
     int ret = -1;
 
     snprintf(what, sizeof(what), "change the medium of '%s'", key);
-    if (dom_disk_op_begin(&op, c, name, scope, what, err) < 0)
+    if (dom_edit_op_begin(&op, scope, what, err) < 0)
         return -1;
     if ((op.live && !(lk = find_removable(op.live_def, name, key, "live", err))) ||
         (op.config && !(ck = find_removable(op.conf_def, name, key, "persistent", err))))
@@ -556,16 +517,16 @@ dom_disk_change_media(struct lv_conn *c, const char *name, const char *key,
         set_media(lk, source, fmt);
     if (ck)
         set_media(ck, source, fmt);
-    ret = dom_disk_op_commit(&op, err);
+    ret = dom_edit_op_commit(&op, err);
 out:
     free(fmt);
-    dom_disk_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 
 int
 dom_disk_update_device(struct lv_conn *c, const char *name, const char *xml,
-                       const struct dom_disk_scope *scope, struct lv_err *err)
+                       const struct dom_scope *scope, struct lv_err *err)
 {
     struct dom_def *d = dom_def_parse_device_xml(xml, xml ? strlen(xml) : 0, "disk", err);
     const struct dom_disk *k;

@@ -11,14 +11,8 @@
 
 #include "conn.h"
 #include "dom_def.h"
+#include "dom_edit_op.h"
 #include "err.h"
-
-/* Which definitions a change applies to, like virsh's --live/--config.
- * Both 0 means "current": live when running, else config. */
-struct dom_disk_scope {
-    int live;
-    int config;
-};
 
 /* A disk to attach (virsh attach-disk). Strings are borrowed. */
 struct dom_disk_spec {
@@ -39,24 +33,24 @@ struct dom_disk_spec {
  * writable is LV_E_BUSY naming it. Nothing changes on failure. */
 int dom_disk_attach(struct lv_conn *c, const char *name,
                     const struct dom_disk_spec *spec,
-                    const struct dom_disk_scope *scope, struct lv_err *err);
+                    const struct dom_scope *scope, struct lv_err *err);
 
 /* Detach the disk with target dev from name: device_del, waiting for the
  * guest to release it (DEVICE_DELETED, with a deadline), then blockdev-del
  * of its nodes; and/or remove it from the definition. */
 int dom_disk_detach(struct lv_conn *c, const char *name, const char *target,
-                    const struct dom_disk_scope *scope, struct lv_err *err);
+                    const struct dom_scope *scope, struct lv_err *err);
 
 /* Change a CD-ROM or floppy's medium: eject (source NULL) or insert/update
  * source. key is the target dev or the current source path. */
 int dom_disk_change_media(struct lv_conn *c, const char *name, const char *key,
-                          const char *source, const struct dom_disk_scope *scope,
+                          const char *source, const struct dom_scope *scope,
                           struct lv_err *err);
 
 /* virsh update-device with a <disk> element: changes the medium of the
  * cdrom/floppy with the same target. xml is the element's text. */
 int dom_disk_update_device(struct lv_conn *c, const char *name, const char *xml,
-                           const struct dom_disk_scope *scope, struct lv_err *err);
+                           const struct dom_scope *scope, struct lv_err *err);
 
 /* Sizes of one disk in bytes, like virDomainGetBlockInfo. */
 struct dom_disk_info {

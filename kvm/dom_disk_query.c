@@ -60,11 +60,11 @@ image_capacity(const char *path, uint64_t *cap, struct lv_err *err)
 }
 
 static int
-live_capacity(struct dom_disk_op *op, const struct dom_disk *k, uint64_t *cap,
+live_capacity(struct dom_edit_op *op, const struct dom_disk *k, uint64_t *cap,
               struct lv_err *err)
 {
     char *id = dom_disk_qdev_id(k);
-    struct qmp *q = dom_disk_op_qmp(op, err);
+    struct qmp *q = dom_edit_op_qmp(op, err);
     json_t *r = q ? dom_qmp_run(q, "query-block", NULL, err) : NULL, *e;
     size_t i;
     int ret = -1;
@@ -89,17 +89,19 @@ live_capacity(struct dom_disk_op *op, const struct dom_disk *k, uint64_t *cap,
 /* Begin an op on name over the live definition when running, else the
  * persistent one, and find the disk key in it. */
 static const struct dom_disk *
-begin_find(struct dom_disk_op *op, struct lv_conn *c, const char *name,
+begin_find(struct dom_edit_op *op, struct lv_conn *c, const char *name,
            const char *key, int need_live, struct lv_err *err)
 {
-    struct dom_disk_scope live = { 1, 0 }, conf = { 0, 1 };
+    struct dom_scope live = { 1, 0 }, conf = { 0, 1 };
     struct dom_status st;
     const struct dom_def *def;
     const struct dom_disk *k;
 
     if (dom_status_read(c, name, &st, err) < 0)
         return NULL;
-    if (dom_disk_op_begin(op, c, name, need_live || st.state != DOM_STATE_SHUTOFF ?
+    op->c = c;
+    op->name = name;
+    if (dom_edit_op_begin(op, need_live || st.state != DOM_STATE_SHUTOFF ?
                           &live : &conf, "query disk", err) < 0)
         return NULL;
     def = op->live_def ? op->live_def : op->conf_def;
@@ -114,7 +116,7 @@ int
 dom_disk_block_info(struct lv_conn *c, const char *name, const char *target,
                     struct dom_disk_info *out, struct lv_err *err)
 {
-    struct dom_disk_op op = { .s.lock_fd = -1 };
+    struct dom_edit_op op = { .s.lock_fd = -1 };
     const struct dom_disk *k = begin_find(&op, c, name, target, 0, err);
     int ret = -1;
 
@@ -133,7 +135,7 @@ dom_disk_block_info(struct lv_conn *c, const char *name, const char *target,
         goto out;
     ret = 0;
 out:
-    dom_disk_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 
@@ -147,7 +149,7 @@ int
 dom_disk_block_stats(struct lv_conn *c, const char *name, const char *target,
                      struct dom_disk_stats *out, struct lv_err *err)
 {
-    struct dom_disk_op op = { .s.lock_fd = -1 };
+    struct dom_edit_op op = { .s.lock_fd = -1 };
     const struct dom_disk *k = begin_find(&op, c, name, target, 1, err);
     struct qmp *q;
     json_t *r = NULL, *e, *s = NULL;
@@ -156,7 +158,7 @@ dom_disk_block_stats(struct lv_conn *c, const char *name, const char *target,
     int ret = -1;
 
     memset(out, 0, sizeof(*out));
-    if (!k || !(q = dom_disk_op_qmp(&op, err)) ||
+    if (!k || !(q = dom_edit_op_qmp(&op, err)) ||
         !(r = dom_qmp_run(q, "query-blockstats", NULL, err)))
         goto out;
     id = dom_disk_qdev_id(k);
@@ -180,7 +182,7 @@ dom_disk_block_stats(struct lv_conn *c, const char *name, const char *target,
 out:
     free(id);
     json_decref(r);
-    dom_disk_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 
@@ -188,14 +190,14 @@ int
 dom_disk_block_resize(struct lv_conn *c, const char *name, const char *target,
                       uint64_t size, struct lv_err *err)
 {
-    struct dom_disk_op op = { .s.lock_fd = -1 };
+    struct dom_edit_op op = { .s.lock_fd = -1 };
     const struct dom_disk *k = begin_find(&op, c, name, target, 1, err);
     struct qmp *q;
     char *id = NULL, *node = NULL;
     json_t *args = NULL, *r = NULL;
     int ret = -1;
 
-    if (!k || !(q = dom_disk_op_qmp(&op, err)))
+    if (!k || !(q = dom_edit_op_qmp(&op, err)))
         goto out;
     id = dom_disk_qdev_id(k);
     if (dom_disk_top_node(q, name, id, &node, err) < 0)
@@ -218,6 +220,6 @@ out:
     json_decref(args);
     free(node);
     free(id);
-    dom_disk_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }

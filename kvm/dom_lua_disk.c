@@ -16,25 +16,6 @@
 
 #define CONN(L) lv_lua_conn(L)
 
-static struct dom_disk_scope
-scope_opt(lua_State *L, int idx)
-{
-    struct dom_disk_scope s = {
-        .live = lv_lua_opt_bool(L, idx, "live", 0),
-        .config = lv_lua_opt_bool(L, idx, "config", 0),
-    };
-    return s;
-}
-
-static int
-chain(lua_State *L, int r, struct lv_err *err)
-{
-    if (r < 0)
-        return lv_lua_raise(L, err);
-    lua_settop(L, 1);
-    return 1;
-}
-
 /* d:attach_disk{source=, target=, bus=, format=, device=, readonly=,
  * shareable=, cache=, live=, config=} */
 static int
@@ -42,7 +23,7 @@ l_attach_disk(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     struct dom_disk_spec s;
-    struct dom_disk_scope sc;
+    struct dom_scope sc;
     struct lv_err err = LV_ERR_INIT;
 
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -56,12 +37,12 @@ l_attach_disk(lua_State *L)
         .readonly = lv_lua_opt_bool(L, 2, "readonly", 0),
         .shareable = lv_lua_opt_bool(L, 2, "shareable", 0),
     };
-    sc = scope_opt(L, 2);
+    sc = dom_lua_scope(L, 2);
     if (!s.target)
         return luaL_argerror(L, 2, "target= is required");
     if (!s.source && (!s.device || !strcmp(s.device, "disk")))
         return luaL_argerror(L, 2, "source= is required for a disk");
-    return chain(L, dom_disk_attach(CONN(L), name, &s, &sc, &err), &err);
+    return dom_lua_chain(L, dom_disk_attach(CONN(L), name, &s, &sc, &err), &err);
 }
 
 /* d:detach_disk(target, {live=, config=}) */
@@ -70,10 +51,10 @@ l_detach_disk(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     const char *target = luaL_checkstring(L, 2);
-    struct dom_disk_scope sc = scope_opt(L, 3);
+    struct dom_scope sc = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return chain(L, dom_disk_detach(CONN(L), name, target, &sc, &err), &err);
+    return dom_lua_chain(L, dom_disk_detach(CONN(L), name, target, &sc, &err), &err);
 }
 
 /* d:change_media(target_or_path, source_or_nil, {eject=, live=, config=}) */
@@ -84,14 +65,14 @@ l_change_media(lua_State *L)
     const char *key = luaL_checkstring(L, 2);
     const char *source = luaL_optstring(L, 3, NULL);
     int eject = lv_lua_opt_bool(L, 4, "eject", 0);
-    struct dom_disk_scope sc = scope_opt(L, 4);
+    struct dom_scope sc = dom_lua_scope(L, 4);
     struct lv_err err = LV_ERR_INIT;
 
     if (eject && source)
         return luaL_argerror(L, 3, "a source and eject=true exclude each other");
     if (!eject && !source)
         return luaL_argerror(L, 3, "a source is required unless eject=true");
-    return chain(L, dom_disk_change_media(CONN(L), name, key, source, &sc, &err),
+    return dom_lua_chain(L, dom_disk_change_media(CONN(L), name, key, source, &sc, &err),
                  &err);
 }
 
@@ -101,10 +82,10 @@ l_update_device(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     const char *xml = luaL_checkstring(L, 2);
-    struct dom_disk_scope sc = scope_opt(L, 3);
+    struct dom_scope sc = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return chain(L, dom_disk_update_device(CONN(L), name, xml, &sc, &err), &err);
+    return dom_lua_chain(L, dom_disk_update_device(CONN(L), name, xml, &sc, &err), &err);
 }
 
 /* d:disks{inactive=} -> {{type=, device=, target=, source=, bus=, format=,
@@ -201,7 +182,7 @@ l_block_resize(lua_State *L)
             return lv_lua_raise(L, &err);
         size = kib * 1024;
     }
-    return chain(L, dom_disk_block_resize(CONN(L), name, target, size, &err), &err);
+    return dom_lua_chain(L, dom_disk_block_resize(CONN(L), name, target, size, &err), &err);
 }
 
 /* d:undefine_storage{nvram=, keep_nvram=, keep_tpm=, snapshots_metadata=,

@@ -12,53 +12,16 @@
 #include "runtime.h"
 #include "units.h"
 
-/* A size argument: an integer in KiB, or a string with a unit ("512M";
- * a bare number is KiB, as virsh reads it). */
-static uint64_t
-check_size(lua_State *L, int idx)
-{
-    struct lv_err err = LV_ERR_INIT;
-    uint64_t kib;
-
-    if (lua_isinteger(L, idx)) {
-        if (lua_tointeger(L, idx) <= 0)
-            luaL_argerror(L, idx, "size must be positive");
-        return (uint64_t)lua_tointeger(L, idx);
-    }
-    if (lv_units_parse_kib(luaL_checkstring(L, idx), &kib, &err) < 0)
-        luaL_argerror(L, idx, err.msg);
-    return kib;
-}
-
-static struct dom_res_scope
-scope_opt(lua_State *L, int idx)
-{
-    struct dom_res_scope s = {
-        .live = lv_lua_opt_bool(L, idx, "live", 0),
-        .config = lv_lua_opt_bool(L, idx, "config", 0),
-    };
-    return s;
-}
-
-static int
-chain(lua_State *L, int r, struct lv_err *err)
-{
-    if (r < 0)
-        return lv_lua_raise(L, err);
-    lua_settop(L, 1);
-    return 1;
-}
-
 /* d:set_memory(size, {live=, config=}) -> d */
 static int
 l_set_memory(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
-    uint64_t kib = check_size(L, 2);
-    struct dom_res_scope s = scope_opt(L, 3);
+    uint64_t kib = dom_lua_check_kib(L, 2);
+    struct dom_scope s = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return chain(L, dom_mem_set(lv_lua_conn(L), name, kib, &s, &err), &err);
+    return dom_lua_chain(L, dom_mem_set(lv_lua_conn(L), name, kib, &s, &err), &err);
 }
 
 /* d:set_max_memory(size, {config=}) -> d */
@@ -66,11 +29,11 @@ static int
 l_set_max_memory(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
-    uint64_t kib = check_size(L, 2);
-    struct dom_res_scope s = scope_opt(L, 3);
+    uint64_t kib = dom_lua_check_kib(L, 2);
+    struct dom_scope s = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return chain(L, dom_mem_set_max(lv_lua_conn(L), name, kib, &s, &err), &err);
+    return dom_lua_chain(L, dom_mem_set_max(lv_lua_conn(L), name, kib, &s, &err), &err);
 }
 
 /* A stats list as a table keyed by name, then the keys in order. */

@@ -7,6 +7,10 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include <stdint.h>
+
+#include "dom_edit_op.h"
+#include "err.h"
 #include "lua_api.h"
 
 /* Push the (cached) handle of domain name. */
@@ -18,6 +22,14 @@ void dom_lua_rename(lua_State *L, int idx, const char *new_name);
 /* DOM_UNDEFINE_* from the options table at idx: {nvram=, snapshots_metadata=,
  * managed_save=} (dom_lua_methods.c). */
 unsigned dom_lua_undefine_flags(lua_State *L, int idx);
+/* {live=, config=} from the options table at idx (dom_lua_args.c). */
+struct dom_scope dom_lua_scope(lua_State *L, int idx);
+/* The mutating methods' return: raise err when r < 0, else the object
+ * (argument 1). */
+int dom_lua_chain(lua_State *L, int r, struct lv_err *err);
+/* A size argument in KiB: an integer, or a string with a unit ("512M"; a
+ * bare number is KiB, as virsh reads it). Raises an argument error. */
+uint64_t dom_lua_check_kib(lua_State *L, int idx);
 /* Method tables of luavirt.domain, one per subject file; dom_lua.c merges
  * every table listed in its method_tables[] (add a new file's getter there). */
 const luaL_Reg *dom_lua_methods(void);          /* dom_lua_methods.c: lifecycle */

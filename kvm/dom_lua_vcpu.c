@@ -10,25 +10,6 @@
 #include "dom_vcpu.h"
 #include "runtime.h"
 
-static struct dom_res_scope
-scope_opt(lua_State *L, int idx)
-{
-    struct dom_res_scope s = {
-        .live = lv_lua_opt_bool(L, idx, "live", 0),
-        .config = lv_lua_opt_bool(L, idx, "config", 0),
-    };
-    return s;
-}
-
-static int
-chain(lua_State *L, int r, struct lv_err *err)
-{
-    if (r < 0)
-        return lv_lua_raise(L, err);
-    lua_settop(L, 1);
-    return 1;
-}
-
 /* d:set_vcpus(n, {live=, config=, maximum=}) -> d */
 static int
 l_set_vcpus(lua_State *L)
@@ -36,7 +17,7 @@ l_set_vcpus(lua_State *L)
     const char *name = dom_lua_check(L, 1);
     lua_Integer n = luaL_checkinteger(L, 2);
     struct dom_vcpu_req r = {
-        .scope = scope_opt(L, 3),
+        .scope = dom_lua_scope(L, 3),
         .maximum = lv_lua_opt_bool(L, 3, "maximum", 0),
     };
     struct lv_err err = LV_ERR_INIT;
@@ -44,7 +25,7 @@ l_set_vcpus(lua_State *L)
     if (n < 1 || n > 4096)
         return luaL_argerror(L, 2, "vcpu count must be 1 to 4096");
     r.n = (unsigned)n;
-    return chain(L, dom_vcpu_set(lv_lua_conn(L), name, &r, &err), &err);
+    return dom_lua_chain(L, dom_vcpu_set(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 static void
@@ -122,14 +103,14 @@ l_pin_vcpu(lua_State *L)
     lua_Integer vcpu = luaL_checkinteger(L, 2);
     struct dom_vcpu_pin_req r = {
         .cpulist = luaL_checkstring(L, 3),
-        .scope = scope_opt(L, 4),
+        .scope = dom_lua_scope(L, 4),
     };
     struct lv_err err = LV_ERR_INIT;
 
     if (vcpu < 0 || vcpu > 4095)
         return luaL_argerror(L, 2, "vcpu number must be 0 to 4095");
     r.vcpu = (int)vcpu;
-    return chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
+    return dom_lua_chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 /* d:pin_emulator(cpulist, {live=, config=}) -> d */
@@ -140,11 +121,11 @@ l_pin_emulator(lua_State *L)
     struct dom_vcpu_pin_req r = {
         .vcpu = -1,
         .cpulist = luaL_checkstring(L, 2),
-        .scope = scope_opt(L, 3),
+        .scope = dom_lua_scope(L, 3),
     };
     struct lv_err err = LV_ERR_INIT;
 
-    return chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
+    return dom_lua_chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 /* Both queries: the pins, live unless {config=true}. */

@@ -172,9 +172,9 @@ above(const char *name, const char *what, uint64_t kib, uint64_t max,
 }
 
 static int
-live_balloon(struct dom_res_op *op, uint64_t kib, struct lv_err *err)
+live_balloon(struct dom_edit_op *op, uint64_t kib, struct lv_err *err)
 {
-    struct qmp *q = dom_res_op_qmp(op, err);
+    struct qmp *q = dom_edit_op_qmp(op, err);
     json_t *r;
 
     if (!q)
@@ -196,16 +196,16 @@ live_balloon(struct dom_res_op *op, uint64_t kib, struct lv_err *err)
 
 int
 dom_mem_set(struct lv_conn *c, const char *name, uint64_t kib,
-            const struct dom_res_scope *scope, struct lv_err *err)
+            const struct dom_scope *scope, struct lv_err *err)
 {
-    struct dom_res_op op = { .c = c, .name = name };
+    struct dom_edit_op op = { .c = c, .name = name };
     int ret = -1;
 
     if (kib == 0) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot set memory to 0", name);
         return -1;
     }
-    if (dom_res_op_begin(&op, scope, "set memory", err) < 0)
+    if (dom_edit_op_begin(&op, scope, "set memory", err) < 0)
         return -1;
     if (op.config && kib > dom_def_mem_total_kib(op.conf_def)) {
         above(name, "memory", kib, dom_def_mem_total_kib(op.conf_def), err);
@@ -221,17 +221,17 @@ dom_mem_set(struct lv_conn *c, const char *name, uint64_t kib,
         op.conf_def->current_memory_kib = kib;
     if (op.live_def)
         op.live_def->current_memory_kib = kib;
-    ret = dom_res_op_commit(&op, err);
+    ret = dom_edit_op_commit(&op, err);
 out:
-    dom_res_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 
 int
 dom_mem_set_max(struct lv_conn *c, const char *name, uint64_t kib,
-                const struct dom_res_scope *scope, struct lv_err *err)
+                const struct dom_scope *scope, struct lv_err *err)
 {
-    struct dom_res_op op = { .c = c, .name = name };
+    struct dom_edit_op op = { .c = c, .name = name };
     struct dom_def *d;
     int ret = -1;
 
@@ -240,7 +240,7 @@ dom_mem_set_max(struct lv_conn *c, const char *name, uint64_t kib,
                    "to 0", name);
         return -1;
     }
-    if (dom_res_op_begin(&op, scope, "set the maximum memory", err) < 0)
+    if (dom_edit_op_begin(&op, scope, "set the maximum memory", err) < 0)
         return -1;
     if (op.live) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot change the maximum "
@@ -260,8 +260,8 @@ dom_mem_set_max(struct lv_conn *c, const char *name, uint64_t kib,
     d->memory_kib = kib;
     if (d->current_memory_kib > kib)
         d->current_memory_kib = kib;
-    ret = dom_res_op_commit(&op, err);
+    ret = dom_edit_op_commit(&op, err);
 out:
-    dom_res_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }

@@ -8,7 +8,7 @@
 
 #include "conn.h"
 #include "dom_def.h"
-#include "dom_res_op.h"
+#include "dom_edit_op.h"
 #include "dom_stats.h"
 #include "qmp.h"
 
@@ -17,12 +17,12 @@
  * <currentMemory>; config: <currentMemory>. Above <memory>, 0, or live
  * without a balloon device is an error; nothing changes. */
 int dom_mem_set(struct lv_conn *c, const char *name, uint64_t kib,
-                const struct dom_res_scope *scope, struct lv_err *err);
+                const struct dom_scope *scope, struct lv_err *err);
 
 /* setmaxmem: <memory> to kib (config only, as libvirt: a running guest's
  * maximum is fixed); <currentMemory> comes down with it. */
 int dom_mem_set_max(struct lv_conn *c, const char *name, uint64_t kib,
-                    const struct dom_res_scope *scope, struct lv_err *err);
+                    const struct dom_scope *scope, struct lv_err *err);
 
 /* dommemstat: actual, swap_in, ..., rss (virsh's keys and order; KiB),
  * appended to out. period >= 0 first sets the guest's statistics polling

@@ -285,34 +285,6 @@ out:
     return ret;
 }
 
-/* Wait for QEMU's DEVICE_DELETED of device id. */
-static int
-wait_deleted(struct qmp *q, const char *name, const char *id,
-             struct lv_err *err)
-{
-    long long deadline = lv_deadline(DOM_UNPLUG_TIMEOUT_MS);
-
-    for (;;) {
-        int left = lv_deadline_left(deadline);
-        json_t *ev = left > 0 ? qmp_next_event(q, left, NULL) : NULL;
-        const char *what, *dev;
-        if (!ev) {
-            lv_err_set(err, LV_E_TIMEOUT, "domain '%s': device '%s' was not "
-                       "released by the guest within %d s", name, id,
-                       DOM_UNPLUG_TIMEOUT_MS / 1000);
-            return -1;
-        }
-        what = json_string_value(json_object_get(ev, "event"));
-        dev = json_string_value(json_object_get(json_object_get(ev, "data"),
-                                                "device"));
-        if (what && !strcmp(what, "DEVICE_DELETED") && dev && !strcmp(dev, id)) {
-            json_decref(ev);
-            return 0;
-        }
-        json_decref(ev);
-    }
-}
-
 /* Unplug the device and its netdev (which closes the tap). */
 static int
 detach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
@@ -321,7 +293,8 @@ detach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
     const struct dom_interface *nic = &live->interfaces[i];
     char *id = nic->alias ? lv_strdup(nic->alias) : lv_asprintf("net%zu", i);
     char *path = lv_asprintf("/machine/peripheral/%s", id);
-    char *netdev = NULL;
+    char *netdev = NULL, *what = NULL;
+    struct dom_unplug u;
     struct qmp *q = dom_qmp_connect(c, name, err);
     json_t *r, *args;
     int ret = -1;
@@ -334,13 +307,15 @@ detach_live(struct lv_conn *c, const char *name, const struct dom_def *live,
     netdev = json_is_string(r) ? lv_strdup(json_string_value(r))
                                : lv_asprintf("host%s", id);
     json_decref(r);
-    if (run(q, "device_del", json_pack("{s:s}", "id", id), -1, err) < 0 ||
-        wait_deleted(q, name, id, err) < 0 ||
+    what = lv_asprintf("device '%s'", id);
+    u = (struct dom_unplug){ .name = name, .id = id, .what = what };
+    if (dom_qmp_unplug(q, &u, err) < 0 ||
         run(q, "netdev_del", json_pack("{s:s}", "id", netdev), -1, err) < 0)
         goto out;
     ret = 0;
 out:
     qmp_close(q);
+    free(what);
     free(netdev);
     free(path);
     free(id);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deadline.h"
 #include "dom_store.h"
 #include "store.h"
 
@@ -89,4 +90,43 @@ dom_qmp_ok(struct qmp *q, const char *cmd, json_t *args, struct lv_err *err)
 
     json_decref(r);
     return r ? 0 : -1;
+}
+
+static int
+deleted(json_t *ev, const char *id)
+{
+    const char *what = json_string_value(json_object_get(ev, "event"));
+    const char *dev = json_string_value(json_object_get(json_object_get(ev, "data"),
+                                                        "device"));
+
+    return what && !strcmp(what, "DEVICE_DELETED") && dev && !strcmp(dev, id);
+}
+
+int
+dom_qmp_unplug(struct qmp *q, const struct dom_unplug *u, struct lv_err *err)
+{
+    long long deadline = lv_deadline(DOM_UNPLUG_TIMEOUT_MS);
+
+    if (dom_qmp_ok(q, "device_del", json_pack("{s:s}", "id", u->id), err) < 0)
+        return -1;
+    for (;;) {
+        int left = lv_deadline_left(deadline), r;
+        json_t *ev;
+        if (left == 0) {
+            lv_err_set(err, LV_E_TIMEOUT, "domain '%s': %s: the guest did not "
+                       "release it within %d s; it may still go later", u->name,
+                       u->what, DOM_UNPLUG_TIMEOUT_MS / 1000);
+            return -1;
+        }
+        ev = qmp_next_event(q, left, err);
+        if (!ev) {
+            if (err && err->code == LV_E_TIMEOUT)
+                continue;
+            return -1;
+        }
+        r = u->done ? u->done(ev, u->arg, err) : deleted(ev, u->id);
+        json_decref(ev);
+        if (r != 0)
+            return r > 0 ? 0 : -1;
+    }
 }

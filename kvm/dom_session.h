@@ -52,4 +52,18 @@ json_t *dom_qmp_run_fd(struct qmp *q, const char *cmd, json_t *args, int fd,
 /* dom_qmp_run without the reply: 0 or -1 with err. */
 int dom_qmp_ok(struct qmp *q, const char *cmd, json_t *args, struct lv_err *err);
 
+/* One device_del and the wait for the guest to let the device go (ACPI or
+ * PCIe hotplug: slow under TCG), within DOM_UNPLUG_TIMEOUT_MS. done says
+ * what an event means: 1 gone, 0 not yet, -1 refused (err set); NULL waits
+ * for DEVICE_DELETED of id. what ("device 'net0'", "vcpu 2") names it in
+ * the timeout error. */
+struct dom_unplug {
+    const char *name;   /* the domain */
+    const char *id;     /* the device id given to device_del */
+    const char *what;
+    int (*done)(json_t *ev, void *arg, struct lv_err *err);
+    void *arg;
+};
+int dom_qmp_unplug(struct qmp *q, const struct dom_unplug *u, struct lv_err *err);
+
 #endif

@@ -143,6 +143,23 @@ unplug_event(json_t *ev, const char *name, const char *path, size_t idx,
     return 0;
 }
 
+struct vcpu_unplug {
+    struct qmp *q;
+    const char *name, *path;
+    size_t idx;
+};
+
+/* An event during the unplug of a vCPU: gone once an event says it may be
+ * and query-cpus-fast no longer lists it. */
+static int
+vcpu_done(json_t *ev, void *arg, struct lv_err *err)
+{
+    struct vcpu_unplug *v = arg;
+    int r = unplug_event(ev, v->name, v->path, v->idx, err);
+
+    return r > 0 ? vcpu_gone(v->q, v->path, err) : r;
+}
+
 /* device_del the vCPU at path and wait until QEMU has removed it: the
  * guest has to offline and eject it. */
 static int
@@ -150,39 +167,22 @@ unplug(struct qmp *q, const char *name, const char *path, size_t idx,
        struct lv_err *err)
 {
     const char *pre = "/machine/peripheral/";
-    const char *id = strncmp(path, pre, strlen(pre)) ? path : path + strlen(pre);
-    long long deadline = lv_deadline(DOM_UNPLUG_TIMEOUT_MS);
+    struct vcpu_unplug v = { q, name, path, idx };
+    char *what = lv_asprintf("vcpu %zu", idx);
+    struct dom_unplug u = {
+        .name = name, .what = what, .done = vcpu_done, .arg = &v,
+        .id = strncmp(path, pre, strlen(pre)) ? path : path + strlen(pre),
+    };
+    int r = dom_qmp_unplug(q, &u, err);
 
-    if (dom_qmp_ok(q, "device_del", json_pack("{s:s}", "id", id), err) < 0)
-        return -1;
-    for (;;) {
-        int left = lv_deadline_left(deadline), r;
-        json_t *ev;
-        if (left == 0) {
-            lv_err_set(err, LV_E_TIMEOUT, "domain '%s': vcpu %zu: the guest did not "
-                       "release it within %d s; it may still go later", name, idx,
-                       DOM_UNPLUG_TIMEOUT_MS / 1000);
-            return -1;
-        }
-        ev = qmp_next_event(q, left, err);
-        if (!ev) {
-            if (err && err->code == LV_E_TIMEOUT)
-                continue;
-            return -1;
-        }
-        r = unplug_event(ev, name, path, idx, err);
-        json_decref(ev);
-        if (r < 0)
-            return -1;
-        if (r > 0 && (r = vcpu_gone(q, path, err)) != 0)
-            return r > 0 ? 0 : -1;
-    }
+    free(what);
+    return r;
 }
 
 static int
-live_set(struct dom_res_op *op, unsigned n, struct lv_err *err)
+live_set(struct dom_edit_op *op, unsigned n, struct lv_err *err)
 {
-    struct qmp *q = dom_res_op_qmp(op, err);
+    struct qmp *q = dom_edit_op_qmp(op, err);
     json_t *reply = NULL;
     struct slot *s = NULL;
     size_t ns = 0, cur = 0, before;
@@ -225,7 +225,7 @@ out:
 }
 
 static int
-config_set(struct dom_res_op *op, unsigned n, int maximum, struct lv_err *err)
+config_set(struct dom_edit_op *op, unsigned n, int maximum, struct lv_err *err)
 {
     struct dom_def *d = op->conf_def;
     const struct dom_cpu *cpu = &d->cpu;
@@ -258,7 +258,7 @@ int
 dom_vcpu_set(struct lv_conn *c, const char *name, const struct dom_vcpu_req *req,
              struct lv_err *err)
 {
-    struct dom_res_op op = { .c = c, .name = name };
+    struct dom_edit_op op = { .c = c, .name = name };
     unsigned n = req->n;
     int maximum = req->maximum, ret = -1;
 
@@ -266,7 +266,7 @@ dom_vcpu_set(struct lv_conn *c, const char *name, const struct dom_vcpu_req *req
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot set 0 vcpus", name);
         return -1;
     }
-    if (dom_res_op_begin(&op, &req->scope, "set vcpus", err) < 0)
+    if (dom_edit_op_begin(&op, &req->scope, "set vcpus", err) < 0)
         return -1;
     if (maximum && op.live) {
         lv_err_set(err, LV_E_INVALID, "domain '%s': cannot change the maximum "
@@ -291,9 +291,9 @@ dom_vcpu_set(struct lv_conn *c, const char *name, const struct dom_vcpu_req *req
     }
     if (op.live && dom_vcpu_apply_tune(op.s.q, op.live_def, op.s.st.qemu_pid, err) < 0)
         goto out;
-    ret = dom_res_op_commit(&op, err);
+    ret = dom_edit_op_commit(&op, err);
 out:
-    dom_res_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 

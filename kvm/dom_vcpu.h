@@ -10,14 +10,14 @@
 #include <sys/types.h>
 
 #include "conn.h"
-#include "dom_res_op.h"
+#include "dom_edit_op.h"
 #include "qmp.h"
 
 /* What setvcpus asks. */
 struct dom_vcpu_req {
     unsigned n;
     int maximum;                   /* set <vcpu> itself (config only) */
-    struct dom_res_scope scope;
+    struct dom_scope scope;
 };
 
 /* setvcpus: req->n vCPUs. Live: vCPUs plugged (device_add of the free
@@ -53,7 +53,7 @@ int dom_vcpu_info(struct lv_conn *c, const char *name,
 struct dom_vcpu_pin_req {
     int vcpu;                      /* -1: the emulator */
     const char *cpulist;           /* "0-3,^2" */
-    struct dom_res_scope scope;
+    struct dom_scope scope;
 };
 
 /* vcpupin or emulatorpin: live by sched_setaffinity of the vCPU's thread

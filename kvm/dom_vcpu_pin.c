@@ -146,9 +146,9 @@ out:
 
 /* Pin the live threads: vcpu's, if it is plugged, or the emulator's. */
 static int
-live_pin(struct dom_res_op *op, int vcpu, const cpu_set_t *set, struct lv_err *err)
+live_pin(struct dom_edit_op *op, int vcpu, const cpu_set_t *set, struct lv_err *err)
 {
-    struct qmp *q = dom_res_op_qmp(op, err);
+    struct qmp *q = dom_edit_op_qmp(op, err);
     struct dom_vcpu_thread *t = NULL;
     size_t nt = 0;
     int ret = -1;
@@ -172,7 +172,7 @@ int
 dom_vcpu_pin(struct lv_conn *c, const char *name, const struct dom_vcpu_pin_req *req,
              struct lv_err *err)
 {
-    struct dom_res_op op = { .c = c, .name = name };
+    struct dom_edit_op op = { .c = c, .name = name };
     int vcpu = req->vcpu;
     const char *cpulist = req->cpulist;
     char what[64], norm[LV_CPUSET_BUFLEN];
@@ -188,7 +188,7 @@ dom_vcpu_pin(struct lv_conn *c, const char *name, const struct dom_vcpu_pin_req 
         lv_err_prefix(err, "domain '%s': cannot %s: ", name, what);
         return -1;
     }
-    if (dom_res_op_begin(&op, &req->scope, what, err) < 0)
+    if (dom_edit_op_begin(&op, &req->scope, what, err) < 0)
         return -1;
     for (int k = 0; k < 2; k++) {
         const struct dom_def *d = k ? op.live_def : op.conf_def;
@@ -206,9 +206,9 @@ dom_vcpu_pin(struct lv_conn *c, const char *name, const struct dom_vcpu_pin_req 
         record_pin(op.conf_def, vcpu, norm);
     if (op.live_def)
         record_pin(op.live_def, vcpu, norm);
-    ret = dom_res_op_commit(&op, err);
+    ret = dom_edit_op_commit(&op, err);
 out:
-    dom_res_op_end(&op);
+    dom_edit_op_end(&op);
     return ret;
 }
 

@@ -24,16 +24,23 @@
 
 #define SNAP_STATE_TIMEOUT_MS 30000
 
-static char *
+char *
 snap_dir(const struct lv_conn *c, const char *dom)
 {
     return lv_asprintf("%s/qemu/snapshot/%s", c->lib_dir, dom);
 }
 
+char *
+snap_file(const struct lv_conn *c, const char *dom, const char *name,
+          const char *ext)
+{
+    return lv_asprintf("%s/qemu/snapshot/%s/%s%s", c->lib_dir, dom, name, ext);
+}
+
 static char *
 snap_path(const struct lv_conn *c, const char *dom, const char *name)
 {
-    return lv_asprintf("%s/qemu/snapshot/%s/%s.xml", c->lib_dir, dom, name);
+    return snap_file(c, dom, name, ".xml");
 }
 
 static int

@@ -15,22 +15,16 @@
 #include "strbuf.h"
 
 static char *
-pending_dir(const struct lv_conn *c, const char *dom)
-{
-    return lv_asprintf("%s/qemu/snapshot/%s", c->lib_dir, dom);
-}
-
-static char *
 pending_path(const struct lv_conn *c, const char *dom, const char *name)
 {
-    return lv_asprintf("%s/qemu/snapshot/%s/%s.pending", c->lib_dir, dom, name);
+    return snap_file(c, dom, name, ".pending");
 }
 
 int
 snap_pending_mark(struct lv_conn *c, const char *dom, const char *name,
                   struct lv_err *err)
 {
-    char *dir = pending_dir(c, dom), *p = pending_path(c, dom, name);
+    char *dir = snap_dir(c, dom), *p = pending_path(c, dom, name);
     int r = -1;
 
     if (lv_store_mkdirs(dir, 0755, err) == 0 &&
@@ -84,7 +78,7 @@ out:
 int
 snap_pending_clean(struct lv_conn *c, const char *dom, struct lv_err *err)
 {
-    char *dir = pending_dir(c, dom);
+    char *dir = snap_dir(c, dom);
     char **names = NULL;
     size_t n = 0;
     int ret = -1;

@@ -18,6 +18,11 @@
 
 #define SNAP_JOB_TIMEOUT_MS 600000
 
+/* The directory of dom's snapshot metadata, and a file in it: NAME + ext
+ * (".xml", ".pending"); malloc'd (snap.c). */
+char *snap_dir(const struct lv_conn *c, const char *dom);
+char *snap_file(const struct lv_conn *c, const char *dom, const char *name,
+                const char *ext);
 /* Run a QMP job command (args gets "job-id": job_id added), wait with a
  * deadline until it concludes (JOB_STATUS_CHANGE events), read its error
  * (query-jobs) and dismiss it. 0, or -1 with QEMU's reason. */

@@ -1,6 +1,6 @@
-/* dom_res_op.c - the frame of a change to a guest's resources (see
- * dom_res_op.h). */
-#include "dom_res_op.h"
+/* dom_edit_op.c - the frame of a change to a guest's definition, live
+ * and/or persistent (see dom_edit_op.h). */
+#include "dom_edit_op.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "dom_xml.h"
 
 static int
-resolve_scope(struct dom_res_op *op, const struct dom_res_scope *scope,
+resolve_scope(struct dom_edit_op *op, const struct dom_scope *scope,
               const char *what, struct lv_err *err)
 {
     int running = op->s.st.state != DOM_STATE_SHUTOFF;
@@ -26,15 +26,17 @@ resolve_scope(struct dom_res_op *op, const struct dom_res_scope *scope,
         return -1;
     }
     if (op->config && !dom_store_exists(op->c, op->name)) {
-        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot %s in the persistent "
-                   "configuration of a transient domain", op->name, what);
+        lv_err_set(err, running ? LV_E_INVALID : LV_E_NO_DOMAIN, running ?
+                   "domain '%s': cannot %s in the persistent configuration "
+                   "of a transient domain" : "domain '%s': no such domain",
+                   op->name, what);
         return -1;
     }
     return 0;
 }
 
 int
-dom_res_op_begin(struct dom_res_op *op, const struct dom_res_scope *scope,
+dom_edit_op_begin(struct dom_edit_op *op, const struct dom_scope *scope,
                  const char *what, struct lv_err *err)
 {
     struct lv_conn *c = op->c;
@@ -60,18 +62,18 @@ dom_res_op_begin(struct dom_res_op *op, const struct dom_res_scope *scope,
     }
     return 0;
 fail:
-    dom_res_op_end(op);
+    dom_edit_op_end(op);
     return -1;
 }
 
 struct qmp *
-dom_res_op_qmp(struct dom_res_op *op, struct lv_err *err)
+dom_edit_op_qmp(struct dom_edit_op *op, struct lv_err *err)
 {
     return dom_session_qmp(&op->s, err);
 }
 
 int
-dom_res_op_commit(struct dom_res_op *op, struct lv_err *err)
+dom_edit_op_commit(struct dom_edit_op *op, struct lv_err *err)
 {
     char *path;
     int r;
@@ -87,7 +89,7 @@ dom_res_op_commit(struct dom_res_op *op, struct lv_err *err)
 }
 
 void
-dom_res_op_end(struct dom_res_op *op)
+dom_edit_op_end(struct dom_edit_op *op)
 {
     dom_def_free(op->live_def);
     op->live_def = NULL;

@@ -1,0 +1,42 @@
+/* dom_lua_args.c - argument readers and the return convention that the
+ * method files of the domain binding share (see dom_lua_priv.h). */
+#include "dom_lua_priv.h"
+
+#include "lua_fields.h"
+#include "runtime.h"
+#include "units.h"
+
+struct dom_scope
+dom_lua_scope(lua_State *L, int idx)
+{
+    struct dom_scope s = {
+        .live = lv_lua_opt_bool(L, idx, "live", 0),
+        .config = lv_lua_opt_bool(L, idx, "config", 0),
+    };
+    return s;
+}
+
+int
+dom_lua_chain(lua_State *L, int r, struct lv_err *err)
+{
+    if (r < 0)
+        return lv_lua_raise(L, err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+uint64_t
+dom_lua_check_kib(lua_State *L, int idx)
+{
+    struct lv_err err = LV_ERR_INIT;
+    uint64_t kib;
+
+    if (lua_isinteger(L, idx)) {
+        if (lua_tointeger(L, idx) <= 0)
+            luaL_argerror(L, idx, "size must be positive");
+        return (uint64_t)lua_tointeger(L, idx);
+    }
+    if (lv_units_parse_kib(luaL_checkstring(L, idx), &kib, &err) < 0)
+        luaL_argerror(L, idx, err.msg);
+    return kib;
+}
