@@ -120,6 +120,15 @@ lv_lua_raise(lua_State *L, const struct lv_err *err)
     return lua_error(L);
 }
 
+int
+lv_lua_chain(lua_State *L, int r, const struct lv_err *err)
+{
+    if (r < 0)
+        return lv_lua_raise(L, err);
+    lua_settop(L, 1);
+    return 1;
+}
+
 void
 lv_lua_to_err(lua_State *L, int idx, struct lv_err *err)
 {

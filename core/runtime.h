@@ -20,6 +20,9 @@ void lv_runtime_free(lua_State *L);
 void lv_lua_push_error(lua_State *L, const struct lv_err *err);
 /* Push the error and raise it; never returns. For `return lv_lua_raise()`. */
 int lv_lua_raise(lua_State *L, const struct lv_err *err);
+/* The return of every mutating method: raise err when r < 0, else the
+ * object the method was called on (argument 1). */
+int lv_lua_chain(lua_State *L, int r, const struct lv_err *err);
 /* Fill err from a Lua error value (luavirt.error or any other). */
 void lv_lua_to_err(lua_State *L, int idx, struct lv_err *err);
 

@@ -1,5 +1,5 @@
-/* dom_lua_args.c - argument readers and the return convention that the
- * method files of the domain binding share (see dom_lua_priv.h). */
+/* dom_lua_args.c - the argument readers that the method files of the
+ * domain binding share (see dom_lua_priv.h). */
 #include "dom_lua_priv.h"
 
 #include "lua_fields.h"
@@ -14,15 +14,6 @@ dom_lua_scope(lua_State *L, int idx)
         .config = lv_lua_opt_bool(L, idx, "config", 0),
     };
     return s;
-}
-
-int
-dom_lua_chain(lua_State *L, int r, struct lv_err *err)
-{
-    if (r < 0)
-        return lv_lua_raise(L, err);
-    lua_settop(L, 1);
-    return 1;
 }
 
 uint64_t

@@ -42,7 +42,7 @@ l_attach_disk(lua_State *L)
         return luaL_argerror(L, 2, "target= is required");
     if (!s.source && (!s.device || !strcmp(s.device, "disk")))
         return luaL_argerror(L, 2, "source= is required for a disk");
-    return dom_lua_chain(L, dom_disk_attach(CONN(L), name, &s, &sc, &err), &err);
+    return lv_lua_chain(L, dom_disk_attach(CONN(L), name, &s, &sc, &err), &err);
 }
 
 /* d:detach_disk(target, {live=, config=}) */
@@ -54,7 +54,7 @@ l_detach_disk(lua_State *L)
     struct dom_scope sc = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return dom_lua_chain(L, dom_disk_detach(CONN(L), name, target, &sc, &err), &err);
+    return lv_lua_chain(L, dom_disk_detach(CONN(L), name, target, &sc, &err), &err);
 }
 
 /* d:change_media(target_or_path, source_or_nil, {eject=, live=, config=}) */
@@ -72,7 +72,7 @@ l_change_media(lua_State *L)
         return luaL_argerror(L, 3, "a source and eject=true exclude each other");
     if (!eject && !source)
         return luaL_argerror(L, 3, "a source is required unless eject=true");
-    return dom_lua_chain(L, dom_disk_change_media(CONN(L), name, key, source, &sc, &err),
+    return lv_lua_chain(L, dom_disk_change_media(CONN(L), name, key, source, &sc, &err),
                  &err);
 }
 
@@ -85,7 +85,7 @@ l_update_device(lua_State *L)
     struct dom_scope sc = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return dom_lua_chain(L, dom_disk_update_device(CONN(L), name, xml, &sc, &err), &err);
+    return lv_lua_chain(L, dom_disk_update_device(CONN(L), name, xml, &sc, &err), &err);
 }
 
 /* d:disks{inactive=} -> {{type=, device=, target=, source=, bus=, format=,
@@ -182,7 +182,7 @@ l_block_resize(lua_State *L)
             return lv_lua_raise(L, &err);
         size = kib * 1024;
     }
-    return dom_lua_chain(L, dom_disk_block_resize(CONN(L), name, target, size, &err), &err);
+    return lv_lua_chain(L, dom_disk_block_resize(CONN(L), name, target, size, &err), &err);
 }
 
 /* d:undefine_storage{nvram=, keep_nvram=, keep_tpm=, snapshots_metadata=,

@@ -50,10 +50,9 @@ l_screenshot(lua_State *L)
     const char *path = luaL_checkstring(L, 2);
     struct lv_err err = LV_ERR_INIT;
 
-    if (dom_display_screenshot(lv_lua_conn(L), name, path, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    int r = dom_display_screenshot(lv_lua_conn(L), name, path, &err);
+
+    return lv_lua_chain(L, r, &err);
 }
 
 static const luaL_Reg methods[] = {

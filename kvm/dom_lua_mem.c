@@ -21,7 +21,7 @@ l_set_memory(lua_State *L)
     struct dom_scope s = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return dom_lua_chain(L, dom_mem_set(lv_lua_conn(L), name, kib, &s, &err), &err);
+    return lv_lua_chain(L, dom_mem_set(lv_lua_conn(L), name, kib, &s, &err), &err);
 }
 
 /* d:set_max_memory(size, {config=}) -> d */
@@ -33,7 +33,7 @@ l_set_max_memory(lua_State *L)
     struct dom_scope s = dom_lua_scope(L, 3);
     struct lv_err err = LV_ERR_INIT;
 
-    return dom_lua_chain(L, dom_mem_set_max(lv_lua_conn(L), name, kib, &s, &err), &err);
+    return lv_lua_chain(L, dom_mem_set_max(lv_lua_conn(L), name, kib, &s, &err), &err);
 }
 
 /* A stats list as a table keyed by name, then the keys in order. */

@@ -25,15 +25,6 @@
 #define CONN(L) lv_lua_conn(L)
 
 static int
-done(lua_State *L, int r, struct lv_err *err)
-{
-    if (r < 0)
-        return lv_lua_raise(L, err);
-    lua_settop(L, 1);
-    return 1;    /* the domain, for chaining */
-}
-
-static int
 l_start(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
@@ -42,7 +33,7 @@ l_start(lua_State *L)
         .timeout_ms = (int)(lv_lua_opt_num(L, 2, "timeout", 0) * 1000),
     };
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_start(CONN(L), name, &o, &err), &err);
+    return lv_lua_chain(L, dom_start(CONN(L), name, &o, &err), &err);
 }
 
 static int
@@ -60,7 +51,7 @@ l_shutdown(lua_State *L)
     if (m < 0)
         return luaL_argerror(L, 2, lua_pushfstring(L, "unknown shutdown mode '%s' "
                              "(acpi or agent)", mode));
-    return done(L, dom_shutdown(CONN(L), name, (enum dom_shutdown_mode)m, &err), &err);
+    return lv_lua_chain(L, dom_shutdown(CONN(L), name, (enum dom_shutdown_mode)m, &err), &err);
 }
 
 static int
@@ -69,7 +60,7 @@ l_destroy(lua_State *L)
     const char *name = dom_lua_check(L, 1);
     int t = (int)(lv_lua_opt_num(L, 2, "timeout", 10) * 1000);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_destroy(CONN(L), name, t, &err), &err);
+    return lv_lua_chain(L, dom_destroy(CONN(L), name, t, &err), &err);
 }
 
 #define SIMPLE(fn, op)                                            \
@@ -77,7 +68,7 @@ l_destroy(lua_State *L)
     {                                                             \
         const char *name = dom_lua_check(L, 1);                   \
         struct lv_err err = LV_ERR_INIT;                          \
-        return done(L, op(CONN(L), name, &err), &err);            \
+        return lv_lua_chain(L, op(CONN(L), name, &err), &err);            \
     }
 SIMPLE(l_reboot, dom_reboot)
 SIMPLE(l_reset, dom_reset)
@@ -112,7 +103,7 @@ l_undefine(lua_State *L)
     const char *name = dom_lua_check(L, 1);
     unsigned flags = dom_lua_undefine_flags(L, 2);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_undefine(CONN(L), name, flags, &err), &err);
+    return lv_lua_chain(L, dom_undefine(CONN(L), name, flags, &err), &err);
 }
 
 static int
@@ -121,7 +112,7 @@ l_set_autostart(lua_State *L)
     const char *name = dom_lua_check(L, 1);
     int on = lua_isnone(L, 2) ? 1 : lua_toboolean(L, 2);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_set_autostart(CONN(L), name, on, &err), &err);
+    return lv_lua_chain(L, dom_set_autostart(CONN(L), name, on, &err), &err);
 }
 
 static int
@@ -307,7 +298,7 @@ l_set_description(lua_State *L)
     int live = lv_lua_opt_bool(L, 3, "live", 0);
     int config = lv_lua_opt_bool(L, 3, "config", 0);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_set_description(CONN(L), name, text, title, live, config, &err),
+    return lv_lua_chain(L, dom_set_description(CONN(L), name, text, title, live, config, &err),
                 &err);
 }
 
@@ -337,7 +328,7 @@ l_redefine(lua_State *L)
 out:
     dom_def_free(def);
     dom_def_free(old);
-    return done(L, r, &err);
+    return lv_lua_chain(L, r, &err);
 }
 
 static int
@@ -415,7 +406,7 @@ l_console(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_console_attach(CONN(L), name, 0, 1, &err), &err);
+    return lv_lua_chain(L, dom_console_attach(CONN(L), name, 0, 1, &err), &err);
 }
 
 static int
@@ -426,7 +417,7 @@ l_console_write(lua_State *L)
     const char *expect = lv_lua_opt_str(L, 3, "expect", NULL);
     int t = (int)(lv_lua_opt_num(L, 3, "timeout", 60) * 1000);
     struct lv_err err = LV_ERR_INIT;
-    return done(L, dom_console_write(CONN(L), name, text, expect, t, &err), &err);
+    return lv_lua_chain(L, dom_console_write(CONN(L), name, text, expect, t, &err), &err);
 }
 
 static int

@@ -62,10 +62,9 @@ l_detach_interface(lua_State *L)
     type = lv_lua_opt_str(L, 2, "type", NULL);
     mac = lv_lua_opt_str(L, 2, "mac", NULL);
     flags = opt_flags(L, 2);
-    if (dom_net_detach(lv_lua_conn(L), name, type, mac, flags, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    int r = dom_net_detach(lv_lua_conn(L), name, type, mac, flags, &err);
+
+    return lv_lua_chain(L, r, &err);
 }
 
 /* d:interfaces{inactive=} -> {{iface=, type=, source=, model=, mac=,
@@ -130,10 +129,9 @@ l_set_link(lua_State *L)
     unsigned flags = opt_flags(L, 4);
     struct lv_err err = LV_ERR_INIT;
 
-    if (dom_net_set_link(lv_lua_conn(L), name, key, up, flags, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    int r = dom_net_set_link(lv_lua_conn(L), name, key, up, flags, &err);
+
+    return lv_lua_chain(L, r, &err);
 }
 
 /* d:get_link(mac_or_dev, {config=}) -> "up"|"down" */

@@ -24,9 +24,6 @@ void dom_lua_rename(lua_State *L, int idx, const char *new_name);
 unsigned dom_lua_undefine_flags(lua_State *L, int idx);
 /* {live=, config=} from the options table at idx (dom_lua_args.c). */
 struct dom_scope dom_lua_scope(lua_State *L, int idx);
-/* The mutating methods' return: raise err when r < 0, else the object
- * (argument 1). */
-int dom_lua_chain(lua_State *L, int r, struct lv_err *err);
 /* A size argument in KiB: an integer, or a string with a unit ("512M"; a
  * bare number is KiB, as virsh reads it). Raises an argument error. */
 uint64_t dom_lua_check_kib(lua_State *L, int idx);

@@ -114,10 +114,7 @@ l_save(lua_State *L)
     const char *path = luaL_checkstring(L, 2);
     struct lv_err err = LV_ERR_INIT;
 
-    if (dom_save(lv_lua_conn(L), dom, path, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, dom_save(lv_lua_conn(L), dom, path, &err), &err);
 }
 
 static int
@@ -126,10 +123,7 @@ l_managed_save(lua_State *L)
     const char *dom = dom_lua_check(L, 1);
     struct lv_err err = LV_ERR_INIT;
 
-    if (dom_managed_save(lv_lua_conn(L), dom, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, dom_managed_save(lv_lua_conn(L), dom, &err), &err);
 }
 
 static int
@@ -138,10 +132,7 @@ l_managed_save_remove(lua_State *L)
     const char *dom = dom_lua_check(L, 1);
     struct lv_err err = LV_ERR_INIT;
 
-    if (dom_managed_save_remove(lv_lua_conn(L), dom, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, dom_managed_save_remove(lv_lua_conn(L), dom, &err), &err);
 }
 
 /* The domain and snapshot whose disk is the file canon, of domain name,

@@ -25,7 +25,7 @@ l_set_vcpus(lua_State *L)
     if (n < 1 || n > 4096)
         return luaL_argerror(L, 2, "vcpu count must be 1 to 4096");
     r.n = (unsigned)n;
-    return dom_lua_chain(L, dom_vcpu_set(lv_lua_conn(L), name, &r, &err), &err);
+    return lv_lua_chain(L, dom_vcpu_set(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 static void
@@ -110,7 +110,7 @@ l_pin_vcpu(lua_State *L)
     if (vcpu < 0 || vcpu > 4095)
         return luaL_argerror(L, 2, "vcpu number must be 0 to 4095");
     r.vcpu = (int)vcpu;
-    return dom_lua_chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
+    return lv_lua_chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 /* d:pin_emulator(cpulist, {live=, config=}) -> d */
@@ -125,7 +125,7 @@ l_pin_emulator(lua_State *L)
     };
     struct lv_err err = LV_ERR_INIT;
 
-    return dom_lua_chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
+    return lv_lua_chain(L, dom_vcpu_pin(lv_lua_conn(L), name, &r, &err), &err);
 }
 
 /* Both queries: the pins, live unless {config=true}. */

@@ -49,13 +49,10 @@ l_revert(lua_State *L)
 
     if (running && paused)
         return luaL_argerror(L, 2, "running and paused exclude each other");
-    if (snap_revert(lv_lua_conn(L), ud->parent, ud->name,
-                    running ? SNAP_REVERT_RUNNING : paused ? SNAP_REVERT_PAUSED
-                                                          : SNAP_REVERT_AS_SAVED,
-                    &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, snap_revert(lv_lua_conn(L), ud->parent, ud->name,
+                                       running ? SNAP_REVERT_RUNNING :
+                                       paused ? SNAP_REVERT_PAUSED :
+                                       SNAP_REVERT_AS_SAVED, &err), &err);
 }
 
 /* s:delete{children=, children_only=, metadata=} -> s, names removed */

@@ -51,10 +51,7 @@ l_start(lua_State *L)
     const char *name = check_net(L, 1);
     struct lv_err err = LV_ERR_INIT;
 
-    if (net_start(lv_lua_conn(L), name, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, net_start(lv_lua_conn(L), name, &err), &err);
 }
 
 static int
@@ -64,10 +61,7 @@ l_destroy(lua_State *L)
     int force = lv_lua_opt_bool(L, 2, "force", 0);
     struct lv_err err = LV_ERR_INIT;
 
-    if (net_destroy(lv_lua_conn(L), name, force, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, net_destroy(lv_lua_conn(L), name, force, &err), &err);
 }
 
 static int
@@ -76,10 +70,7 @@ l_undefine(lua_State *L)
     const char *name = check_net(L, 1);
     struct lv_err err = LV_ERR_INIT;
 
-    if (net_undefine(lv_lua_conn(L), name, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, net_undefine(lv_lua_conn(L), name, &err), &err);
 }
 
 static int
@@ -89,10 +80,7 @@ l_set_autostart(lua_State *L)
     int on = lua_isnone(L, 2) ? 1 : lua_toboolean(L, 2);
     struct lv_err err = LV_ERR_INIT;
 
-    if (net_autostart(lv_lua_conn(L), name, on, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, net_autostart(lv_lua_conn(L), name, on, &err), &err);
 }
 
 static int
@@ -233,12 +221,11 @@ l_update(lua_State *L)
         flags |= NET_UPDATE_LIVE;
     if (lv_lua_opt_bool(L, 5, "config", 0))
         flags |= NET_UPDATE_CONFIG;
-    if (net_update_dhcp_host(lv_lua_conn(L), name,
-                             cmd == 0 ? NET_UPDATE_ADD : NET_UPDATE_DELETE,
-                             xml, flags, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    int r = net_update_dhcp_host(lv_lua_conn(L), name,
+                                 cmd == 0 ? NET_UPDATE_ADD : NET_UPDATE_DELETE, xml,
+                                 flags, &err);
+
+    return lv_lua_chain(L, r, &err);
 }
 
 /* The port forward table at idx ({proto=, host_port=, guest_ip=,
@@ -311,10 +298,7 @@ port_forward_change(lua_State *L, int add)
     flags = update_flags(L, 2);
     r = add ? net_portfwd_add(lv_lua_conn(L), name, &f, flags, &err)
             : net_portfwd_remove(lv_lua_conn(L), name, &f, flags, &err);
-    if (r < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, r, &err);
 }
 
 static int

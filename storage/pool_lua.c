@@ -71,10 +71,7 @@ l_pool_build(lua_State *L)
     unsigned f = build_flags(L, 2);
     struct lv_err err = LV_ERR_INIT;
 
-    if (pool_run_build(conn(L), name, f, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, pool_run_build(conn(L), name, f, &err), &err);
 }
 
 static int
@@ -85,10 +82,7 @@ l_pool_start(lua_State *L)
     int build = lv_lua_opt_bool(L, 2, "build", 0) || f;
     struct lv_err err = LV_ERR_INIT;
 
-    if (pool_run_start(conn(L), name, build, f, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, pool_run_start(conn(L), name, build, f, &err), &err);
 }
 
 static int
@@ -97,10 +91,7 @@ l_pool_destroy(lua_State *L)
     const char *name = check_pool(L, 1);
     struct lv_err err = LV_ERR_INIT;
 
-    if (pool_run_destroy(conn(L), name, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, pool_run_destroy(conn(L), name, &err), &err);
 }
 
 /* p:delete() -> p, what was removed ("directory /data/vmfs") */
@@ -125,10 +116,7 @@ l_pool_undefine(lua_State *L)
     const char *name = check_pool(L, 1);
     struct lv_err err = LV_ERR_INIT;
 
-    if (pool_run_undefine(conn(L), name, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, pool_run_undefine(conn(L), name, &err), &err);
 }
 
 static int
@@ -137,10 +125,7 @@ l_pool_refresh(lua_State *L)
     const char *name = check_pool(L, 1);
     struct lv_err err = LV_ERR_INIT;
 
-    if (pool_run_refresh(conn(L), name, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, pool_run_refresh(conn(L), name, &err), &err);
 }
 
 static int
@@ -150,10 +135,7 @@ l_pool_set_autostart(lua_State *L)
     int on = lua_isnone(L, 2) ? 1 : lua_toboolean(L, 2);
     struct lv_err err = LV_ERR_INIT;
 
-    if (pool_run_set_autostart(conn(L), name, on, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, pool_run_set_autostart(conn(L), name, on, &err), &err);
 }
 
 static int

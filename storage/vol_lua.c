@@ -211,10 +211,9 @@ l_vol_resize(lua_State *L)
         size += v->capacity;
         vol_def_free(v);
     }
-    if (vol_ops_resize(lv_lua_conn(L), pool, name, size, shrink, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    int r = vol_ops_resize(lv_lua_conn(L), pool, name, size, shrink, &err);
+
+    return lv_lua_chain(L, r, &err);
 }
 
 /* -1 with err set when a snapshot of a defined guest lives in or hangs on
@@ -290,10 +289,7 @@ do_stream(lua_State *L, enum stream_kind k)
     else
         r = vol_ops_download(c, pool, name, file, &o, &err);
     vol_lua_progress_check(&p);
-    if (r < 0)
-        return lv_lua_raise(L, &err);
-    lua_settop(L, 1);
-    return 1;
+    return lv_lua_chain(L, r, &err);
 }
 
 static int l_vol_wipe(lua_State *L) { return do_stream(L, K_WIPE); }
