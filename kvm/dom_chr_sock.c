@@ -8,14 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "dom_dac.h"
 #include "storage/path_policy.h"
 #include "strbuf.h"
+#include "unix_sock.h"
 
 /* path may be made by QEMU's user: not under a directory the policy
  * keeps from guests (its directory resolved, as the file may not exist). */
@@ -78,31 +77,16 @@ static int
 listen_at(const char *run_dir, const struct dom_jail *j, const char *path,
           const char *what, struct lv_err *err)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    struct stat st;
     int fd;
 
     if (check_place(path, what, err) < 0)
         return -1;
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        lv_err_set(err, LV_E_INVALID, "%s: socket path '%s' is too long", what, path);
+    fd = lv_unix_listen(path, 0660, 8, err);
+    if (fd < 0) {
+        lv_err_prefix(err, "%s: ", what);
         return -1;
     }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    /* a socket left by an earlier run is ours to replace, nothing else */
-    if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-        unlink(path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        listen(fd, 8) < 0) {
-        lv_err_sys(err, "%s: cannot listen on '%s'", what, path);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    if (chmod(path, 0660) < 0 || dom_dac_grant(run_dir, j, path, 0, what, err) < 0) {
-        if (err->code == LV_E_OK)
-            lv_err_sys(err, "%s: cannot set the mode of '%s'", what, path);
+    if (dom_dac_grant(run_dir, j, path, 0, what, err) < 0) {
         close(fd);
         return -1;
     }

@@ -10,9 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,39 +36,9 @@
 #include "strbuf.h"
 #include "supervisor_helper.h"
 #include "test_hook.h"
+#include "unix_sock.h"
 
 #define START_TIMEOUT_MS 120000
-
-static int
-listen_unix(const char *path, struct lv_err *err)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        lv_err_set(err, LV_E_INVALID,
-                   "socket path '%s' is too long (%zu bytes, at most %zu)",
-                   path, strlen(path), sizeof(sa.sun_path) - 1);
-        return -1;
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        lv_err_sys(err, "cannot create socket '%s'", path);
-        return -1;
-    }
-    unlink(path);
-    /* the mode is set before anyone may connect (listen), and the run dir
-     * is 0700 already: the umask never decides who talks to QEMU */
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        chmod(path, 0600) < 0 || listen(fd, 4) < 0) {
-        lv_err_sys(err, "cannot listen on '%s'", path);
-        close(fd);
-        unlink(path);
-        return -1;
-    }
-    return fd;
-}
 
 int
 dom_start_accel(const struct lv_conn *c, const struct dom_def *def,
@@ -376,10 +344,10 @@ launch(struct lv_conn *c, struct dom_def *def, int transient,
     if (dom_chr_sock_prepare(l.run_dir, &l.jail, def, &l.chr_fds, err) < 0)
         goto fail;
     path = lv_asprintf("%s/qmp.sock", l.run_dir);
-    l.qmp_fd = listen_unix(path, err);
+    l.qmp_fd = lv_unix_listen(path, 0600, 4, err);
     free(path);
     path = lv_asprintf("%s/qmp-sup.sock", l.run_dir);
-    l.sup_fd = l.qmp_fd < 0 ? -1 : listen_unix(path, err);
+    l.sup_fd = l.qmp_fd < 0 ? -1 : lv_unix_listen(path, 0600, 4, err);
     if (l.sup_fd < 0)
         goto fail;
     {

@@ -12,9 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <uuid/uuid.h>
 
@@ -23,6 +21,7 @@
 #include "spawn.h"
 #include "store.h"
 #include "strbuf.h"
+#include "unix_sock.h"
 
 #define SETUP_TIMEOUT_MS 60000
 
@@ -220,34 +219,6 @@ out:
     return ret;
 }
 
-/* A listening unix socket at path, mode 0600 before anyone can connect. */
-static int
-listen_ctrl(const char *path, struct lv_err *err)
-{
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd;
-
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        lv_err_set(err, LV_E_INVALID, "socket path '%s' is too long", path);
-        return -1;
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        lv_err_sys(err, "cannot create socket '%s'", path);
-        return -1;
-    }
-    unlink(path);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        chmod(path, 0600) < 0 || listen(fd, 2) < 0) {
-        lv_err_sys(err, "cannot listen on '%s'", path);
-        close(fd);
-        unlink(path);
-        return -1;
-    }
-    return fd;
-}
-
 void
 dom_tpm_fill_live(struct dom_def *def)
 {
@@ -280,7 +251,7 @@ dom_tpm_prepare(struct lv_conn *c, struct dom_def *def, const char *run_dir,
     if (make_state(c, def, dir, err) < 0)
         goto out;
     sock = lv_asprintf("%s/%s", run_dir, QEMU_ARGV_SWTPM_SOCK);
-    out->ctrl_fd = listen_ctrl(sock, err);
+    out->ctrl_fd = lv_unix_listen(sock, 0600, 2, err);
     if (out->ctrl_fd < 0)
         goto out;
     log = lv_asprintf("%s/swtpm.log", run_dir);
