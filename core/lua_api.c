@@ -102,34 +102,28 @@ wrapper(lua_State *L)
 }
 
 /* Push the key table of name (a new table, or nil when keys name none) and
- * record it in the registry's table of every function's keys. */
+ * record it in the table of every function's keys, at reg. */
 static void
-push_keys(lua_State *L, const char *qual, const char *name,
+push_keys(lua_State *L, int reg, const char *qual, const char *name,
           const struct lv_api_keys *keys)
 {
     int any = 0;
 
-    lua_newtable(L);
     for (size_t i = 0; keys && keys[i].fn; i++) {
         if (strcmp(keys[i].fn, name) != 0)
             continue;
+        if (!any)
+            lua_newtable(L);
         lua_pushstring(L, keys[i].keys);
         lua_rawseti(L, -2, keys[i].arg);
         any = 1;
     }
-    if (lua_getfield(L, LUA_REGISTRYINDEX, KEYS_REG) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, KEYS_REG);
-    }
-    lua_pushvalue(L, -2);
-    lua_setfield(L, -2, qual);
-    lua_pop(L, 1);
     if (!any) {
-        lua_pop(L, 1);
         lua_pushnil(L);
+        return;
     }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, reg, qual);
 }
 
 void
@@ -137,15 +131,24 @@ lv_api_setfuncs(lua_State *L, const luaL_Reg *funcs, const char *prefix,
                 const struct lv_api_keys *keys)
 {
     char qual[128];
+    int reg;
 
+    if (lua_getfield(L, LUA_REGISTRYINDEX, KEYS_REG) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, KEYS_REG);
+    }
+    reg = lua_gettop(L);
     for (const luaL_Reg *f = funcs; f->name; f++) {
         snprintf(qual, sizeof(qual), "%s%s", prefix, f->name);
         lua_pushcfunction(L, f->func);
         lua_pushstring(L, qual);
-        push_keys(L, qual, f->name, keys);
+        push_keys(L, reg, qual, f->name, keys);
         lua_pushcclosure(L, wrapper, 3);
-        lua_setfield(L, -2, f->name);
+        lua_setfield(L, reg - 1, f->name);
     }
+    lua_pop(L, 1);
 }
 
 int

@@ -224,7 +224,11 @@ lv_handle_register(lua_State *L, const struct lv_handle_type *t)
     lua_pushlightuserdata(L, (void *)t);
     luaL_setfuncs(L, meta, 1);
     snprintf(prefix, sizeof(prefix), "%s:", t->kind);
-    lua_newtable(L);
+    for (size_t i = 0; t->methods && t->methods[i]; i++)
+        for (const luaL_Reg *m = t->methods[i]; m->name; m++)
+            n++;
+    lua_createtable(L, 0, n);       /* sized once: no rehash per method */
+    n = 0;
     for (size_t i = 0; t->methods && t->methods[i]; i++)
         lv_api_setfuncs(L, t->methods[i], prefix, t->keys);
     lua_setfield(L, -2, "__methods_table");

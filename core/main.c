@@ -229,6 +229,9 @@ pmain(lua_State *L)
     struct lv_err err = LV_ERR_INIT;
 
     lua_settop(L, 0);
+    /* the bindings make a few hundred objects that all live to the end:
+     * collecting while they are made is work for nothing */
+    lua_gc(L, LUA_GCSTOP);
     lua_getglobal(L, "virt");
     dom_lua_open(L);
     host_lua_open(L);
@@ -241,6 +244,7 @@ pmain(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_help);
     lua_setglobal(L, "help");
+    lua_gc(L, LUA_GCRESTART);
     if (a->code) {
         a->status = run_code(L, a);
     } else if (a->first < a->argc && is_script(a->argv[a->first])) {

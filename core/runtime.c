@@ -516,6 +516,7 @@ lv_runtime_new(const char *uri, struct lv_err *err)
         lv_err_set(err, LV_E_SYSTEM, "lua: cannot create a state: out of memory");
         return NULL;
     }
+    lua_gc(L, LUA_GCSTOP);      /* restarted by the caller, or below */
     luaL_openlibs(L);
     set_path(L);
     add_searcher(L);
@@ -534,6 +535,7 @@ lv_runtime_new(const char *uri, struct lv_err *err)
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "virt");
     lua_pop(L, 2);
+    lua_gc(L, LUA_GCRESTART);
     return L;
 }
 
