@@ -32,7 +32,7 @@ else
 Q = @
 endif
 
-.PHONY: all deps test test-c test-lua check demo bench install clean guest fuzz fuzz-bins
+.PHONY: all deps test test-c test-lua check demo bench install clean guest fuzz fuzz-bins fuzz-run
 
 all: $(BUILD)/luavirt $(TBINS) $(LUABC)
 
@@ -99,6 +99,7 @@ check: deps
 # libFuzzer targets (tests/fuzz): everything built with clang into
 # build-fuzz, then each target run for FUZZ_SECONDS from a seed corpus of
 # the conformance XML; prints executions per second, fails on a crash.
+# `make test` runs them too, beside the Lua tests (FUZZ_SECONDS=0: not).
 FUZZ_XML   = domain network pool volume snapshot
 FUZZ_BINS  = $(FUZZ_XML:%=$(BUILD)/fuzz/xml_%) $(BUILD)/fuzz/qmp $(BUILD)/fuzz/leases
 FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -115,6 +116,10 @@ $(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c $(LIBOBJS)
 fuzz-bins: $(FUZZ_BINS)
 
 fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzz-run
+
+# what `make test` runs beside the Lua tests (tests/run-all, at nice 19)
+fuzz-run:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	    LDFLAGS="$(FUZZ_SAN)" fuzz-bins

@@ -20,6 +20,9 @@
 #include "strbuf.h"
 #include "net/tap.h"
 
+static struct dom_stat *push(struct dom_stats *s, const char *fmt, va_list ap)
+    LV_PRINTF(2, 0);
+
 static struct dom_stat *
 push(struct dom_stats *s, const char *fmt, va_list ap)
 {
