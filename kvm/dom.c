@@ -11,6 +11,7 @@
 #include <uuid/uuid.h>
 
 #include "dom_check.h"
+#include "dom_events.h"
 #include "dom_firmware.h"
 #include "dom_save.h"
 #include "dom_store.h"
@@ -254,6 +255,16 @@ dom_get_def(struct lv_conn *c, const char *name, int inactive,
     return def;
 }
 
+static void
+journal(const struct lv_conn *c, const char *name, const char *event,
+        const char *detail)
+{
+    char *path = dom_events_path(c);
+
+    dom_events_append(path, name, "lifecycle", event, detail);
+    free(path);
+}
+
 int
 dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
 {
@@ -300,6 +311,7 @@ dom_define(struct lv_conn *c, const struct dom_def *def, struct lv_err *err)
         dom_status_write(dir, &st, NULL);
         free(dir);
     }
+    journal(c, def->name, "Defined", old ? "Updated" : "Added");
     ret = 0;
 out:
     dom_unlock(c, def->name, fd);
@@ -413,6 +425,7 @@ dom_undefine(struct lv_conn *c, const char *name, unsigned flags,
     }
     if (dom_store_remove(c, name, err) < 0)
         goto out;
+    journal(c, name, "Undefined", "Removed");
     lv_test_stop_at("undefine-after-xml");
     uuid_index_set(c, def->uuid, NULL, NULL);
     if (remove_leftovers(c, name, flags, err) < 0) {

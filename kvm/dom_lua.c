@@ -181,7 +181,7 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[9];
+    static const luaL_Reg *tables[10];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
@@ -191,7 +191,8 @@ dom_lua_open(lua_State *L)
     tables[5] = dom_lua_vcpu_methods();
     tables[6] = dom_lua_mem_methods();
     tables[7] = dom_lua_display_methods();
-    tables[8] = NULL;
+    tables[8] = dom_lua_event_methods();
+    tables[9] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,
@@ -199,6 +200,7 @@ dom_lua_open(lua_State *L)
     };
     lv_handle_register(L, &dom_type);
     lv_api_setfuncs(L, dom_lua_module_funcs(), "virt.", dom_lua_module_keys());
+    dom_lua_events_open(L);
     lv_api_set_to_xml(L, "domain", l_dom_to_xml);
     dom_lua_register_snapshot_user(L);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dom_dac.h"
+#include "dom_events.h"
 #include "dom_def.h"
 #include "dom_jail.h"
 #include "dom_run.h"
@@ -58,7 +59,49 @@ struct sup {
     int panicked;
     int guest_shutdown;
     int booted;
+    int heard;                   /* 1 + the last state told to the journal */
 };
+
+/* Tell the event journal (dom_events.h) of a state listeners hear of,
+ * once per change. */
+static void
+journal_state(struct sup *s)
+{
+    const char *event, *detail;
+    char *path;
+
+    if (s->heard == (int)s->st.state + 1 ||
+        !dom_events_of_status(&s->st, &event, &detail))
+        return;
+    s->heard = (int)s->st.state + 1;
+    path = dom_events_path_of(s->run_dir);
+    dom_events_append(path, s->name, "lifecycle", event, detail);
+    free(path);
+}
+
+/* The guest powered itself off: heard before QEMU stops ("Shutdown
+ * Finished", then "Stopped Shutdown"), as libvirt tells it. */
+static void
+journal_shutdown(struct sup *s)
+{
+    char *path;
+
+    if (s->heard == DOM_STATE_SHUTDOWN + 1)
+        return;
+    s->heard = DOM_STATE_SHUTDOWN + 1;
+    path = dom_events_path_of(s->run_dir);
+    dom_events_append(path, s->name, "lifecycle", "Shutdown", "Finished");
+    free(path);
+}
+
+static void
+journal_reboot(struct sup *s)
+{
+    char *path = dom_events_path_of(s->run_dir);
+
+    dom_events_append(path, s->name, "reboot", NULL, NULL);
+    free(path);
+}
 
 static void
 sup_report(struct sup *s, const char *fmt, ...) LV_PRINTF(2, 3);
@@ -144,6 +187,7 @@ write_status(struct sup *s)
         lv_log_error("dom %s: %s", s->name, err.msg);
         return -1;
     }
+    journal_state(s);
     return 0;
 }
 
@@ -281,6 +325,8 @@ handle_event(struct sup *s, json_t *ev)
             r = "";
         snprintf(s->last_event_reason, sizeof(s->last_event_reason), "%s", r);
         if (strncmp(r, "guest-", 6) == 0 && strcmp(r, "guest-panic") != 0) {
+            if (strcmp(r, "guest-reset") != 0)
+                journal_shutdown(s);
             snprintf(s->pending, sizeof(s->pending), "%s", r);
             apply_pending(s);
         }
@@ -293,6 +339,9 @@ handle_event(struct sup *s, json_t *ev)
             s->panicked = 0;
     } else if (strcmp(name, "STOP") == 0 && s->pending[0]) {
         apply_pending(s);
+    } else if (strcmp(name, "RESET") == 0) {
+        journal_reboot(s);
+        refresh_state(s, "unpaused");
     } else if (strcmp(name, "STOP") == 0 || strcmp(name, "RESUME") == 0 ||
                strcmp(name, "RESET") == 0 || strcmp(name, "SUSPEND") == 0 ||
                strcmp(name, "WAKEUP") == 0) {
@@ -373,6 +422,7 @@ cleanup_run_dir(struct sup *s, const char *reason)
         write_status(s);
         return;
     }
+    journal_state(s);
     for (int i = 0; transient_files[i]; i++)
         sup_unlink(s->run_dir, transient_files[i]);
     if (rmdir(s->run_dir) < 0)

@@ -29,7 +29,7 @@ local MODULES = {
   "cmd_network", "cmd_pool", "cmd_volume", "cmd_snapshot", "cmd_recipes",
   "cmd_domsave",
   "cmd_domnet", "cmd_clone",
-  "cmd_domres",
+  "cmd_domres", "cmd_event",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -56,6 +56,7 @@ M.INDEX = {
     "domif-getlink domifaddr",
   cmd_domres = "setvcpus vcpucount vcpuinfo vcpupin emulatorpin setmem setmaxmem " ..
     "dommemstat domstats cpu-stats vncdisplay domdisplay screenshot",
+  cmd_event = "event",
 }
 
 local registry = nil
