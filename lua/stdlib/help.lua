@@ -183,6 +183,8 @@ M.kinds = {
       { "find_volume", "p:find_volume(name)", "one volume, or nil" },
       { "create_volume", "p:create_volume(xml|{name=, capacity=, allocation=, format=, backing=, backing_format=}, {from=, progress=})",
         "make a volume" },
+      { "create_cidata", "p:create_cidata(name, {user_data=, meta_data=, network_config=})",
+        "a cloud-init NoCloud seed volume (ISO 9660 labelled cidata) with these texts" },
     },
   },
   volume = {
