@@ -59,7 +59,7 @@ function M.install(t)
     end
     if t.autostart then dom:set_autostart(true) end
     dom:start()
-    if p.install_table then dom:redefine(p.final_table) end
+    if p.install_table then virt.define_domain(p.final_table) end
   end)
   if not ok then
     undo(made, dom)

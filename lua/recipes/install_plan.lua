@@ -11,6 +11,7 @@ local KEYS = {
   location = true, import = true, pxe = true, boot = true, networks = true,
   graphics = true, os_variant = true, autostart = true, cloud_init = true,
   print_xml = true, dry_run = true, noautoconsole = true, virt_type = true,
+  extra_args = true,
 }
 local DISK_KEYS = {size = true, format = true, bus = true, pool = true, path = true,
   backing = true}
@@ -354,7 +355,13 @@ function M.make(t)
     memory = memory_of(p, t.memory), vcpus = vcpus or 1,
     os = {type = "hvm", arch = "x86_64", machine = fam.machine,
       firmware = boot.uefi and "efi" or nil, kernel = boot.kernel, initrd = boot.initrd,
-      cmdline = boot.kernel_args}}
+      cmdline = boot.kernel and boot.kernel_args or nil}}
+  if boot.kernel_args and not boot.kernel then
+    p.fail("invalid", "boot.kernel_args needs boot.kernel (for location, use extra_args)")
+  end
+  if t.extra_args and method ~= "location" then
+    p.fail("invalid", "extra_args goes with location (the install kernel's arguments)")
+  end
   if id then
     d.metadata = '<libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">' ..
       '<libosinfo:os id="' .. id .. '"/></libosinfo:libosinfo>'
@@ -386,7 +393,7 @@ function M.make(t)
     else
       inst.os.boot = nil
       inst.os.kernel, inst.os.initrd = plan_location(p, t.location)
-      inst.os.cmdline = boot.kernel_args
+      inst.os.cmdline = t.extra_args
     end
     p.install_table = inst
   end

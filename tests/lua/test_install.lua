@@ -90,6 +90,29 @@ t.test("a linked disk and a cloud-init seed the guest reads", function()
   pool:volume("base.qcow2"):delete()
 end)
 
+t.test("--location boots the tree's kernel once; the definition then boots the disk", function()
+  local code, out, err = g.cli(string.format("install --name loc1 --memory 128 --location %s " ..
+    "--extra-args 'console=ttyS0 no_timer_check' --disk size=1 --graphics none --network none " ..
+    "--os-variant linux2022 --noautoconsole", g.dir))
+  t.eq(code, 0, "install exits 0: " .. err .. out)
+  local d = virt.domain("loc1")
+  d:wait_console(g.READY, 120)
+  t.check(d:xml():find("<kernel>" .. g.dir .. "/vmlinuz</kernel>", 1, true) and
+    d:xml():find("<on_reboot>destroy</on_reboot>", 1, true),
+    "the running guest is the install phase: the tree's kernel, no reboot")
+  local final = d:xml{inactive = true}
+  t.check(not final:find("<kernel>", 1, true) and final:find("<boot dev='hd'/>", 1, true) and
+    final:find("<on_reboot>restart</on_reboot>", 1, true),
+    "the definition boots the disk: " .. final:match("<os>.-</os>"))
+  t.check(final:find("<source file='" .. pool.target .. "/loc1.qcow2'/>", 1, true),
+    "the new disk in the default pool")
+  d:destroy()
+  t.eq(d.state, "shut off", "stopped")
+  t.check(not d:xml():find("<kernel>", 1, true), "after the install phase, the final definition")
+  d:undefine_storage()
+  t.eq(pool:find_volume("loc1.qcow2"), nil, "undefine_storage removes its disk")
+end)
+
 t.test("--print-xml defines as-is here and in libvirt, and makes nothing", function()
   local before = state()
   local name = "lvinst-px-" .. math.random(100000, 999999)
