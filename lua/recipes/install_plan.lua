@@ -397,6 +397,12 @@ function M.make(t)
     end
     p.install_table = inst
   end
+  -- the whole table through the definition checks now, before anything is
+  -- made (a size with a bad unit, say)
+  for _, tbl in ipairs({d, p.install_table}) do
+    local ok, e = pcall(virt.to_xml, "domain", tbl)
+    if not ok then p.fail(type(e) ~= "string" and e.code or "invalid", "%s", tostring(e)) end
+  end
   return p
 end
 

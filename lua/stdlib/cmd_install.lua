@@ -189,7 +189,7 @@ table.insert(M, {
       ctx.extra("Dry run completed successfully")
       return
     end
-    ctx.extra("\nStarting install...")
+    ctx.extra("Starting install...")
     local d = install(t)
     if not o.noautoconsole and ctx.isatty() then
       ctx.flush()
