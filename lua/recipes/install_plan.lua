@@ -165,7 +165,9 @@ local function new_volume(p, what, d, fam)
   elseif not d.size then
     p.fail("invalid", "%s: give size= (GiB), path= or backing=", what)
   end
-  if d.size then vol.capacity = string.format("%d", math.ceil(size_gib(p, what, d.size) * 1073741824)) end
+  if d.size then
+    vol.capacity = string.format("%d", math.ceil(size_gib(p, what, d.size) * 1073741824))
+  end
   local base = p.name .. (p.nvol > 0 and ("-" .. p.nvol) or "")
   vol.name = d.volume_name or (base .. (fmt == "raw" and ".img" or ".qcow2"))
   p.nvol = p.nvol + 1
@@ -181,13 +183,17 @@ local function plan_disk(p, i, d, fam)
   local what = string.format("disks[%d]", i)
   check_keys(p, what, d, DISK_KEYS)
   local bus = d.bus or fam.disk_bus
-  if not BUSES[bus] then p.fail("invalid", "%s: bus '%s': virtio, sata, scsi, usb or ide", what, tostring(bus)) end
+  if not BUSES[bus] then
+    p.fail("invalid", "%s: bus '%s': virtio, sata, scsi, usb or ide", what, tostring(bus))
+  end
   if d.path and (d.pool or d.backing) then
     p.fail("invalid", "%s: path= goes alone, without pool= or backing=", what)
   end
   local path, fmt
   if d.path then
-    if not d.path:find("^/") then p.fail("invalid", "%s: path '%s' must be absolute", what, d.path) end
+    if not d.path:find("^/") then
+      p.fail("invalid", "%s: path '%s' must be absolute", what, d.path)
+    end
     if is_file(d.path) then
       path, fmt = d.path, d.format or probe_format(d.path)
     elseif d.size then
@@ -326,6 +332,83 @@ local function install_method(p, t)
   return given[1]
 end
 
+local LIBOSINFO = "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
+-- The domain table's platform part: name, sizes, <os>, libosinfo metadata.
+local function plan_platform(p, t, fam, id)
+  if t.memory == nil then p.fail("invalid", "memory is required") end
+  local vcpus = t.vcpus and math.tointeger(tonumber(t.vcpus))
+  if t.vcpus and (not vcpus or vcpus < 1) then
+    p.fail("invalid", "vcpus '%s' is not a positive integer", tostring(t.vcpus))
+  end
+  local boot = t.boot or {}
+  check_keys(p, "boot", boot, BOOT_KEYS)
+  for _, k in ipairs({"kernel", "initrd"}) do
+    if boot[k] and not is_file(boot[k]) then
+      p.fail("invalid", "boot.%s: '%s' does not exist", k, boot[k])
+    end
+  end
+  if boot.kernel_args and not boot.kernel then
+    p.fail("invalid", "boot.kernel_args needs boot.kernel (for location, use extra_args)")
+  end
+  local d = {name = t.name, uuid = new_uuid(),
+    type = t.virt_type or virt.capabilities().default_type,
+    memory = memory_of(p, t.memory), vcpus = vcpus or 1,
+    os = {type = "hvm", arch = "x86_64", machine = fam.machine,
+      firmware = boot.uefi and "efi" or nil, kernel = boot.kernel, initrd = boot.initrd,
+      cmdline = boot.kernel and boot.kernel_args or nil}}
+  if not boot.kernel then d.os.boot = {"hd"} end
+  if id then
+    d.metadata = '<libosinfo:libosinfo xmlns:libosinfo="' .. LIBOSINFO .. '">' ..
+      '<libosinfo:os id="' .. id .. '"/></libosinfo:libosinfo>'
+  end
+  return d
+end
+
+-- Disks (new volumes, the CD-ROM, the seed), NICs and graphics.
+local function plan_devices(p, t, fam, method, d)
+  os_table.apply(fam, d, t.graphics == nil or t.graphics.type ~= "none")
+  p.nvol = 0
+  d.disks = {}
+  if t.disks ~= nil and type(t.disks) ~= "table" then
+    p.fail("invalid", "disks must be a list of tables")
+  end
+  for i, disk in ipairs(t.disks or {}) do d.disks[#d.disks + 1] = plan_disk(p, i, disk, fam) end
+  if method == "import" and #d.disks == 0 then
+    p.fail("invalid", "import needs a disk (disks={{path=}})")
+  end
+  if method == "cdrom" then table.insert(d.disks, plan_cdrom(p, t.cdrom, fam)) end
+  if t.cloud_init then
+    d.disks[#d.disks + 1] = {type = "file", device = "cdrom", driver = "qemu", format = "raw",
+      source = plan_cloud_init(p, t.cloud_init), target = next_target(p, fam.cdrom_bus),
+      bus = fam.cdrom_bus, readonly = true}
+  end
+  d.interfaces = plan_networks(p, t.networks, fam)
+  if method == "pxe" and #d.interfaces == 0 then p.fail("invalid", "pxe needs a network") end
+  d.graphics = plan_graphics(p, t.graphics)
+end
+
+-- virt-install's install-phase document (CD-ROM, location, PXE): boot the
+-- media once, and stop at the guest's reboot instead of booting it again.
+local function plan_install_phase(p, t, method, d)
+  if t.extra_args and method ~= "location" then
+    p.fail("invalid", "extra_args goes with location (the install kernel's arguments)")
+  end
+  if method ~= "cdrom" and method ~= "location" and method ~= "pxe" then return nil end
+  local inst = deep_copy(d)
+  inst.on_reboot = "destroy"
+  if method == "cdrom" then
+    inst.os.boot = {"cdrom", "hd"}
+  elseif method == "pxe" then
+    inst.os.boot = {"network"}
+  else
+    inst.os.boot = nil
+    inst.os.kernel, inst.os.initrd = plan_location(p, t.location)
+    inst.os.cmdline = t.extra_args
+  end
+  return inst
+end
+
 -- The checked plan of install{...}; raises a luavirt.error and makes
 -- nothing on bad input.
 function M.make(t)
@@ -340,63 +423,11 @@ function M.make(t)
   if virt.find_domain(t.name) then p.fail("exists", "domain '%s' already exists", t.name) end
   local fam, id = os_table.lookup(t.os_variant or os_table.DEFAULT)
   if not fam then p.fail("invalid", "os_variant: %s", id) end
-  if t.memory == nil then p.fail("invalid", "memory is required") end
-  local vcpus = t.vcpus and math.tointeger(tonumber(t.vcpus))
-  if t.vcpus and (not vcpus or vcpus < 1) then
-    p.fail("invalid", "vcpus '%s' is not a positive integer", tostring(t.vcpus))
-  end
   local method = install_method(p, t)
-  local boot = t.boot or {}
-  check_keys(p, "boot", boot, BOOT_KEYS)
-  for _, k in ipairs({"kernel", "initrd"}) do
-    if boot[k] and not is_file(boot[k]) then p.fail("invalid", "boot.%s: '%s' does not exist", k, boot[k]) end
-  end
-  local d = {name = t.name, uuid = new_uuid(), type = t.virt_type or virt.capabilities().default_type,
-    memory = memory_of(p, t.memory), vcpus = vcpus or 1,
-    os = {type = "hvm", arch = "x86_64", machine = fam.machine,
-      firmware = boot.uefi and "efi" or nil, kernel = boot.kernel, initrd = boot.initrd,
-      cmdline = boot.kernel and boot.kernel_args or nil}}
-  if boot.kernel_args and not boot.kernel then
-    p.fail("invalid", "boot.kernel_args needs boot.kernel (for location, use extra_args)")
-  end
-  if t.extra_args and method ~= "location" then
-    p.fail("invalid", "extra_args goes with location (the install kernel's arguments)")
-  end
-  if id then
-    d.metadata = '<libosinfo:libosinfo xmlns:libosinfo="http://libosinfo.org/xmlns/libvirt/domain/1.0">' ..
-      '<libosinfo:os id="' .. id .. '"/></libosinfo:libosinfo>'
-  end
-  os_table.apply(fam, d, t.graphics == nil or t.graphics.type ~= "none")
-  p.nvol = 0
-  d.disks = {}
-  if t.disks ~= nil and type(t.disks) ~= "table" then p.fail("invalid", "disks must be a list of tables") end
-  for i, disk in ipairs(t.disks or {}) do d.disks[#d.disks + 1] = plan_disk(p, i, disk, fam) end
-  if method == "import" and #d.disks == 0 then p.fail("invalid", "import needs a disk (disks={{path=}})") end
-  if method == "cdrom" then table.insert(d.disks, plan_cdrom(p, t.cdrom, fam)) end
-  if t.cloud_init then
-    d.disks[#d.disks + 1] = {type = "file", device = "cdrom", driver = "qemu", format = "raw",
-      source = plan_cloud_init(p, t.cloud_init), target = next_target(p, fam.cdrom_bus),
-      bus = fam.cdrom_bus, readonly = true}
-  end
-  d.interfaces = plan_networks(p, t.networks, fam)
-  if method == "pxe" and #d.interfaces == 0 then p.fail("invalid", "pxe needs a network") end
-  d.graphics = plan_graphics(p, t.graphics)
-  if not boot.kernel then d.os.boot = {"hd"} end
+  local d = plan_platform(p, t, fam, id)
+  plan_devices(p, t, fam, method, d)
   p.final_table = d
-  if method == "cdrom" or method == "location" or method == "pxe" then
-    -- virt-install's install-phase document: boot the media once, and stop
-    -- at the guest's reboot instead of booting the media again
-    local inst = deep_copy(d)
-    inst.on_reboot = "destroy"
-    if method == "cdrom" then inst.os.boot = {"cdrom", "hd"}
-    elseif method == "pxe" then inst.os.boot = {"network"}
-    else
-      inst.os.boot = nil
-      inst.os.kernel, inst.os.initrd = plan_location(p, t.location)
-      inst.os.cmdline = t.extra_args
-    end
-    p.install_table = inst
-  end
+  p.install_table = plan_install_phase(p, t, method, d)
   -- the whole table through the definition checks now, before anything is
   -- made (a size with a bad unit, say)
   for _, tbl in ipairs({d, p.install_table}) do

@@ -75,7 +75,8 @@ t.test("a linked disk and a cloud-init seed the guest reads", function()
     pool:volume("base.qcow2").path, 1, true), "the disk is an overlay of base.qcow2")
   t.eq(overlay.capacity, 1073741824, "size=1: 1 GiB")
   local seed = pool:volume("c1-cidata.iso")
-  t.check(g.sh("blkid " .. seed.path):find('LABEL="cidata"', 1, true), "the seed is labelled cidata")
+  t.check(g.sh("blkid " .. seed.path):find('LABEL="cidata"', 1, true),
+    "the seed is labelled cidata")
   local x = d:xml{inactive = true}
   t.check(x:find("<source file='" .. seed.path .. "'/>", 1, true) and
     x:find("device='cdrom'", 1, true), "the seed is attached as a CD-ROM")
