@@ -59,6 +59,24 @@ t.test("install --import with direct kernel boot reaches the console marker", fu
   os.remove(disk)
 end)
 
+t.test("the Lua call: a table, autostart, a raw disk in the pool", function()
+  local install = require("recipes.install")
+  local d = install{name = "lua1", memory = "128M", import = true, os_variant = "linux2022",
+    disks = {{size = 0.0625, format = "raw"}}, networks = {}, graphics = {type = "none"},
+    boot = {kernel = g.dir .. "/vmlinuz", initrd = g.dir .. "/initrd.img",
+      kernel_args = "console=ttyS0 no_timer_check"}, autostart = true}
+  t.eq(d.name, "lua1", "returns the domain")
+  t.eq(d.autostart, true, "autostart")
+  local v = pool:volume("lua1.img")
+  t.eq(v.format, "raw", "a raw volume named after the domain")
+  t.eq(v.capacity, 64 * 1048576, "size=0.0625 GiB: 64 MiB")
+  d:wait_console(g.READY, 120)
+  t.check(d:console_log():find(g.READY, 1, true), "it boots")
+  d:destroy()
+  d:undefine_storage()
+  t.eq(pool:find_volume("lua1.img"), nil, "undefine_storage removes the disk")
+end)
+
 t.test("a linked disk and a cloud-init seed the guest reads", function()
   pool:create_volume{name = "base.qcow2", capacity = "64M", format = "qcow2"}
   local user = write(ROOT .. "/user.yaml", "#cloud-config\npassword: not-on-any-cmdline\n")
