@@ -7,9 +7,12 @@
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "cidata.h"
 #include "lua_fields.h"
+#include "names.h"
 #include "pool_backend.h"
 #include "pool_lua_table.h"
 #include "pool_run.h"
@@ -351,6 +354,76 @@ l_pool_create_volume(lua_State *L)
     return 1;
 }
 
+/* The string field key of the table at idx, with its length; NULL when
+ * absent. The table keeps the string alive while it holds it. */
+static const char *
+opt_text(lua_State *L, int idx, const char *key, size_t *len)
+{
+    const char *s = NULL;
+    int t = lua_getfield(L, idx, key);
+
+    if (t != LUA_TNIL && t != LUA_TSTRING)
+        luaL_argerror(L, idx, lua_pushfstring(L, "'%s' must be a string", key));
+    if (t == LUA_TSTRING)
+        s = lua_tolstring(L, -1, len);
+    lua_pop(L, 1);
+    return s;
+}
+
+/* p:create_cidata(name, {user_data=, meta_data=, network_config=}) ->
+ * volume: a cloud-init NoCloud seed (ISO 9660 labelled cidata) holding the
+ * given texts, as a new volume of this directory-backed pool. */
+static int
+l_pool_create_cidata(lua_State *L)
+{
+    const char *pool = check_pool(L, 1);
+    const char *vol = luaL_checkstring(L, 2);
+    struct cidata_files f = { NULL, 0, NULL, 0, NULL, 0 };
+    struct lv_err err = LV_ERR_INIT;
+    struct lv_conn *c = conn(L);
+    struct pool_def *def = NULL;
+    char *path = NULL;
+    int rc = -1;
+
+    luaL_checktype(L, 3, LUA_TTABLE);
+    f.user_data = opt_text(L, 3, "user_data", &f.user_data_len);
+    f.meta_data = opt_text(L, 3, "meta_data", &f.meta_data_len);
+    f.network_config = opt_text(L, 3, "network_config", &f.network_config_len);
+    if (!f.user_data || !f.meta_data)
+        luaL_argerror(L, 3, "'user_data' and 'meta_data' are required");
+    if (lv_name_check("volume", vol, &err) < 0)
+        return lv_lua_raise(L, &err);
+    if (!pool_run_is_active(c, pool)) {
+        lv_err_set(&err, LV_E_STATE, "pool '%s': not active", pool);
+        return lv_lua_raise(L, &err);
+    }
+    if (!(def = pool_run_get_def(c, pool, 0, &err)))
+        return lv_lua_raise(L, &err);
+    if (def->type != POOL_DIR && def->type != POOL_FS && def->type != POOL_NETFS) {
+        lv_err_set(&err, LV_E_UNSUPPORTED, "pool '%s': a cidata seed needs a "
+                   "directory pool (dir, fs, netfs), not %s", pool,
+                   pool_type_to_str(def->type));
+        goto out;
+    }
+    path = lv_asprintf("%s/%s", def->target.path, vol);
+    if (cidata_write(path, &f, &err) < 0) {
+        lv_err_prefix(&err, "pool '%s': ", pool);
+        goto out;
+    }
+    if (pool_run_refresh(c, pool, &err) < 0) {
+        unlink(path);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(path);
+    pool_def_free(def);
+    if (rc < 0)
+        return lv_lua_raise(L, &err);
+    vol_lua_push(L, pool, vol);
+    return 1;
+}
+
 static const luaL_Reg pool_methods[] = {
     { "build", l_pool_build },
     { "start", l_pool_start },
@@ -366,6 +439,7 @@ static const luaL_Reg pool_methods[] = {
     { "find_volume", l_pool_find_volume },
     { "volumes", l_pool_volumes },
     { "create_volume", l_pool_create_volume },
+    { "create_cidata", l_pool_create_cidata },
     { NULL, NULL },
 };
 
@@ -554,6 +628,7 @@ static const struct lv_api_keys pool_keys[] = {
     { "definition", 2, "inactive" },
     { "create_volume", 2, "name capacity allocation format backing backing_format" },
     { "create_volume", 3, "from progress" },
+    { "create_cidata", 3, "user_data meta_data network_config" },
     { "pools", 1, "all inactive" },
     { "create_pool", 2, "build " BUILD_KEYS },
     { NULL, 0, NULL },

@@ -30,6 +30,7 @@ local MODULES = {
   "cmd_domsave",
   "cmd_domnet", "cmd_clone",
   "cmd_domres", "cmd_event",
+  "cmd_install",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -50,6 +51,7 @@ M.INDEX = {
     "snapshot-current snapshot-revert snapshot-delete snapshot-dumpxml snapshot-parent",
   cmd_domsave = "save restore managedsave managedsave-remove",
   cmd_clone = "clone",
+  cmd_install = "install",
   cmd_network = "net-list net-define net-create net-start net-destroy net-undefine net-autostart net-info net-dumpxml net-uuid net-name net-edit net-update net-dhcp-leases net-port-forward",
   cmd_domdev = "attach-disk detach-disk change-media update-device domblklist domblkinfo domblkstat blockresize",
   cmd_domnet = "attach-interface detach-interface domiflist domifstat domif-setlink " ..

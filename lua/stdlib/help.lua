@@ -189,6 +189,8 @@ M.kinds = {
       { "find_volume", "p:find_volume(name)", "one volume, or nil" },
       { "create_volume", "p:create_volume(xml|{name=, capacity=, allocation=, format=, backing=, backing_format=}, {from=, progress=})",
         "make a volume" },
+      { "create_cidata", "p:create_cidata(name, {user_data=, meta_data=, network_config=})",
+        "a cloud-init NoCloud seed volume (ISO 9660 labelled cidata) with these texts" },
     },
   },
   volume = {
@@ -230,6 +232,19 @@ M.kinds = {
   },
 }
 
+-- Recipes (lua/recipes/): modules over the virt API, each one call with a
+-- table: { module, call, what }.
+M.recipes = {
+  { "install", "require(\"recipes.install\"){name=, memory=, vcpus=, " ..
+    "disks={{size=, format=, bus=, pool=}|{path=}|{backing=, size=}}, cdrom=, location=, " ..
+    "extra_args=, import=, pxe=, boot={kernel=, initrd=, kernel_args=, uefi=}, " ..
+    "networks={{network=, model=, mac=}|{bridge=}}, graphics={type=, listen=}, os_variant=, " ..
+    "virt_type=, autostart=, cloud_init={user_data=, meta_data=, network_config=}, " ..
+    "print_xml=, dry_run=, noautoconsole=}",
+    "virt-install: create the disks (and a cloud-init seed) in a pool, define and start " ..
+    "the domain, undoing every step on failure; the domain, or (print_xml, dry_run) its XML" },
+}
+
 M.KINDS = KINDS
 
 local function kind_of(x)
@@ -260,6 +275,8 @@ function M.text(x)
   else
     out[1] = "virt: the luavirt API (help(obj) for an object's properties and methods)"
     rows_text(out, M.functions)
+    out[#out + 1] = "recipes:"
+    rows_text(out, M.recipes)
     out[#out + 1] = "objects: " .. table.concat(KINDS, ", ") ..
       "; errors are luavirt.error objects {code=, message=, object=, errno=}"
   end
@@ -298,6 +315,10 @@ function M.markdown()
     for _, r in ipairs(k.methods) do rows[#rows + 1] = r end
     md_rows(out, rows)
   end
+  out[#out + 1] = ""
+  out[#out + 1] = "### recipes: modules over the API (`lua/recipes/`), one call each"
+  out[#out + 1] = ""
+  md_rows(out, M.recipes)
   return table.concat(out, "\n") .. "\n"
 end
 
