@@ -50,17 +50,35 @@ backing_allowed(struct lv_conn *c, const char *path, const char *dir)
     return 0;
 }
 
-/* The backing files QEMU itself would open below image top (format fmt),
- * as their headers name them. */
-static int
-check_implicit_chain(struct lv_conn *c, const char *top, const char *fmt,
-                     const char *what, struct lv_err *err)
+/* Add the backing file path (format fmt) at the bottom of k's chain. */
+static void
+add_layer(struct dom_disk *k, const char *path, const char *fmt)
 {
-    char *cur = lv_strdup(top), *cur_fmt = lv_strdup(fmt ? fmt : "raw");
+    struct dom_disk_layer *l;
+
+    k->chain = lv_realloc(k->chain, (k->n_chain + 1) * sizeof(*k->chain));
+    l = &k->chain[k->n_chain++];
+    memset(l, 0, sizeof(*l));
+    l->type = DOM_DISK_FILE;
+    l->format = lv_strdup(fmt);
+    l->source = lv_strdup(path);
+}
+
+/* The backing files QEMU itself would open below k's image, as their
+ * headers name them, checked and written into k's chain (ended), as
+ * libvirt fills the live XML: QEMU then opens every layer by name, and a
+ * confined QEMU is handed each of them. A header without the backing
+ * file's format: qemu-img's probe of it. */
+static int
+fill_implicit_chain(struct lv_conn *c, struct dom_disk *k, const char *what,
+                    struct lv_err *err)
+{
+    char *cur = lv_strdup(k->source);
+    char *cur_fmt = lv_strdup(k->driver_type ? k->driver_type : "raw");
     int ret = -1;
 
     for (int depth = 0; depth < MAX_CHAIN; depth++) {
-        struct qemu_img_info qi;
+        struct qemu_img_info qi, bi;
         char *dir, *want, *r = NULL;
         if (strcmp(cur_fmt, "qcow2") != 0 && strcmp(cur_fmt, "qed") != 0) {
             ret = 0;
@@ -70,6 +88,7 @@ check_implicit_chain(struct lv_conn *c, const char *top, const char *fmt,
             break;
         if (!qi.backing) {
             qemu_img_info_clear(&qi);
+            k->chain_end = 1;
             ret = 0;
             break;
         }
@@ -87,7 +106,19 @@ check_implicit_chain(struct lv_conn *c, const char *top, const char *fmt,
             r = NULL;
         }
         free(cur_fmt);
-        cur_fmt = lv_strdup(qi.backing_format ? qi.backing_format : "raw");
+        cur_fmt = NULL;
+        if (r && qi.backing_format) {
+            cur_fmt = lv_strdup(qi.backing_format);
+        } else if (r && qemu_img_info(r, &bi, err) == 0) {
+            cur_fmt = lv_strdup(bi.format ? bi.format : "raw");
+            qemu_img_info_clear(&bi);
+        } else if (r) {
+            lv_err_prefix(err, "%s: backing file of '%s': ", what, cur);
+            free(r);
+            r = NULL;
+        }
+        if (r)
+            add_layer(k, r, cur_fmt);
         qemu_img_info_clear(&qi);
         free(want);
         free(dir);
@@ -164,9 +195,9 @@ dom_paths_resolve_disk(struct lv_conn *c, const char *dom, struct dom_disk *k,
             resolve(&l->source, PATH_USE_IMAGE, what, err) < 0)
             goto out;
     }
-    /* no chain in the XML: QEMU follows the image headers */
+    /* no chain in the XML: the one the image headers name */
     if (k->n_chain == 0 && !k->chain_end && k->type == DOM_DISK_FILE &&
-        check_implicit_chain(c, k->source, k->driver_type, what, err) < 0)
+        fill_implicit_chain(c, k, what, err) < 0)
         goto out;
     ret = 0;
 out:

@@ -14,8 +14,10 @@
  * block devices, /boot but kernels); a writable disk that reaches, under
  * another name, the image of another defined guest; a backing file QEMU
  * would find in an image's header (no <backingStore> in the XML) outside
- * every pool and outside the directory of the image above it. 0, or -1
- * with err; def is unchanged on failure only in what failed. */
+ * every pool and outside the directory of the image above it. Such a
+ * chain is written into the disk's <backingStore>s (the live definition
+ * shows it, as libvirt's does). 0, or -1 with err; def is unchanged on
+ * failure only in what failed. */
 int dom_paths_resolve(struct lv_conn *c, struct dom_def *def,
                       struct lv_err *err);
 
