@@ -16,8 +16,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) -MMD -MP \
             -I. -Icore $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
             -DLUAVIRT_LUADIR='"$(PREFIX)/share/luavirt/lua"'
 LDFLAGS  += -Wl,--as-needed -Wl,-O1
-# libedit is dlopen'ed by the REPL (core/editline.c): headers only
-LDLIBS   += $(shell pkg-config --libs $(filter-out libedit,$(PKGS)) 2>/dev/null)
+# libedit and libisofs are dlopen'ed on first use (core/lazy_lib.h):
+# headers only, and -ldl for dlopen
+LDLIBS   += $(shell pkg-config --libs $(filter-out libedit libisofs-1,$(PKGS)) 2>/dev/null) -ldl
 
 SRCS     := $(sort $(wildcard core/*.c kvm/*.c net/*.c storage/*.c))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)

@@ -6,19 +6,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-/* the struct burn_source of libisofs.h: we read the image ourselves, with
- * no libburn */
-#define LIBISOFS_WITHOUT_LIBBURN 1
-/* libisofs.h declares iso_init() and others without (void) */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstrict-prototypes"
-#include <libisofs.h>
-#pragma GCC diagnostic pop
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
+#include "isofs_lib.h"
 #include "strbuf.h"
+
+/* libisofs, once loaded (iso_ready) */
+static const struct lv_isofs *I;
 
 #define CIDATA_SECTOR 2048
 
@@ -32,13 +29,15 @@ iso_ready(struct lv_err *err)
 
     if (ready)
         return 0;
-    r = iso_init();
+    if (!(I = lv_isofs(err)))
+        return -1;
+    r = I->iso_init();
     if (r < 0) {
         lv_err_set(err, LV_E_SYSTEM, "cidata: cannot start libisofs: %s",
-                   iso_error_to_msg(r));
+                   I->iso_error_to_msg(r));
         return -1;
     }
-    iso_set_msgs_severities((char *)"NEVER", (char *)"NEVER",
+    I->iso_set_msgs_severities((char *)"NEVER", (char *)"NEVER",
                             (char *)"libisofs");
     ready = 1;
     return 0;
@@ -55,21 +54,21 @@ add_file(IsoImage *image, const char *name, const char *text, size_t len,
     int r;
 
     memcpy(buf, text, len);
-    r = iso_memory_stream_new(buf, len, &stream);
+    r = I->iso_memory_stream_new(buf, len, &stream);
     if (r < 0) {
         free(buf);
-        lv_err_set(err, LV_E_SYSTEM, "cidata: %s: %s", name, iso_error_to_msg(r));
+        lv_err_set(err, LV_E_SYSTEM, "cidata: %s: %s", name, I->iso_error_to_msg(r));
         return -1;
     }
     /* the file takes over our reference to the stream */
-    r = iso_image_add_new_file(image, iso_image_get_root(image), name, stream,
+    r = I->iso_image_add_new_file(image, I->iso_image_get_root(image), name, stream,
                                &file);
     if (r < 0) {
-        iso_stream_unref(stream);
-        lv_err_set(err, LV_E_SYSTEM, "cidata: %s: %s", name, iso_error_to_msg(r));
+        I->iso_stream_unref(stream);
+        lv_err_set(err, LV_E_SYSTEM, "cidata: %s: %s", name, I->iso_error_to_msg(r));
         return -1;
     }
-    iso_node_set_permissions((IsoNode *)file, 0444);
+    I->iso_node_set_permissions((IsoNode *)file, 0444);
     return 0;
 }
 
@@ -101,18 +100,18 @@ static IsoWriteOpts *
 write_opts(struct lv_err *err)
 {
     IsoWriteOpts *o = NULL;
-    int r = iso_write_opts_new(&o, 0);
+    int r = I->iso_write_opts_new(&o, 0);
 
     if (r < 0) {
-        lv_err_set(err, LV_E_SYSTEM, "cidata: %s", iso_error_to_msg(r));
+        lv_err_set(err, LV_E_SYSTEM, "cidata: %s", I->iso_error_to_msg(r));
         return NULL;
     }
-    iso_write_opts_set_rockridge(o, 1);
-    iso_write_opts_set_joliet(o, 1);
-    iso_write_opts_set_iso_level(o, 2);
+    I->iso_write_opts_set_rockridge(o, 1);
+    I->iso_write_opts_set_joliet(o, 1);
+    I->iso_write_opts_set_iso_level(o, 2);
     /* the label stays `cidata` in lower case, as genisoimage writes it (ISO
      * 9660 would upper-case it; blkid and cloud-init look for cidata) */
-    iso_write_opts_set_relaxed_vol_atts(o, 1);
+    I->iso_write_opts_set_relaxed_vol_atts(o, 1);
     return o;
 }
 
@@ -132,12 +131,12 @@ cidata_build(const struct cidata_files *f, char **iso, size_t *len,
     }
     if (iso_ready(err) < 0)
         return -1;
-    r = iso_image_new("cidata", &image);
+    r = I->iso_image_new("cidata", &image);
     if (r < 0) {
-        lv_err_set(err, LV_E_SYSTEM, "cidata: %s", iso_error_to_msg(r));
+        lv_err_set(err, LV_E_SYSTEM, "cidata: %s", I->iso_error_to_msg(r));
         goto out;
     }
-    iso_image_set_volume_id(image, "cidata");
+    I->iso_image_set_volume_id(image, "cidata");
     if (add_file(image, "user-data", f->user_data, f->user_data_len, err) < 0 ||
         add_file(image, "meta-data", f->meta_data, f->meta_data_len, err) < 0)
         goto out;
@@ -147,9 +146,9 @@ cidata_build(const struct cidata_files *f, char **iso, size_t *len,
         goto out;
     if (!(opts = write_opts(err)))
         goto out;
-    r = iso_image_create_burn_source(image, opts, &src);
+    r = I->iso_image_create_burn_source(image, opts, &src);
     if (r < 0) {
-        lv_err_set(err, LV_E_SYSTEM, "cidata: %s", iso_error_to_msg(r));
+        lv_err_set(err, LV_E_SYSTEM, "cidata: %s", I->iso_error_to_msg(r));
         goto out;
     }
     if (drain(src, &b, err) < 0)
@@ -163,27 +162,11 @@ out:
         free(src);
     }
     if (opts)
-        iso_write_opts_free(opts);
+        I->iso_write_opts_free(opts);
     if (image)
-        iso_image_unref(image);
+        I->iso_image_unref(image);
     strbuf_free(&b);
     return rc;
-}
-
-static int
-write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 int
@@ -205,7 +188,7 @@ cidata_write(const char *path, const struct cidata_files *f,
         goto out;
     }
     made = 1;
-    if (write_all(fd, iso, len) < 0 || fsync(fd) < 0) {
+    if (lv_write_all(fd, iso, len) < 0 || fsync(fd) < 0) {
         lv_err_sys(err, "cidata '%s': cannot write", path);
         goto out;
     }
