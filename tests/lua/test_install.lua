@@ -151,9 +151,16 @@ t.test("--print-xml defines as-is here and in libvirt, and makes nothing", funct
   g.write(file, xml)
   local v = g.sh("virt-xml-validate " .. file .. " domain; echo rc=$?")
   t.check(v:find("rc=0", 1, true), "virt-xml-validate accepts it: " .. v)
-  local vd = g.sh("virsh -q define " .. file .. "; echo rc=$?")
-  t.check(vd:find("rc=0", 1, true), "virsh define accepts it: " .. vd)
-  g.sh("virsh -q undefine " .. name)
+  -- libvirt's qemu driver where a libvirtd answers; else libvirt's own
+  -- parser in virsh's daemon-less test driver (CI runs no libvirtd)
+  local uri = g.sh("virsh -c qemu:///system version >/dev/null 2>&1 && echo up") == "up\n"
+    and "qemu:///system" or "test:///default"
+  if uri ~= "qemu:///system" then
+    print("  no libvirtd on qemu:///system: virsh define checked with " .. uri)
+  end
+  local vd = g.sh("virsh -q -c " .. uri .. " define " .. file .. "; echo rc=$?")
+  t.check(vd:find("rc=0", 1, true), "virsh (" .. uri .. ") define accepts it: " .. vd)
+  if uri == "qemu:///system" then g.sh("virsh -q undefine " .. name) end
   local d = virt.define_domain(xml)
   t.eq(d.name, name, "luavirt defines it as-is")
   d:undefine()
