@@ -120,6 +120,38 @@ t.test("errors name the cause and make nothing", function()
   o:undefine()
 end)
 
+t.test("a guest written by virsh dumpxml is cloned and the clone boots with its own lease", function()
+  -- tests/data/clients/dump-kb-os-debian11.xml: what `virsh dumpxml` gave
+  -- for a virt-install guest (q35, its PCIe root ports, a virtio NIC on
+  -- 'default'); its fixture paths swapped for the test guest's kernel and a
+  -- qcow2 of its own
+  local f = io.open("tests/data/clients/dump-kb-os-debian11.xml")
+  if not f then return t.skip("no tests/data/clients (run from the repository)") end
+  local xml = f:read("a")
+  f:close()
+  local disk = IMG .. "/moved.qcow2"
+  g.sh("qemu-img create -q -f qcow2 " .. disk .. " 32M")
+  xml = xml:gsub("<name>[^<]+</name>", "<name>moved</name>", 1)
+    :gsub("/var/tmp/luavirt%-clients/disk%.qcow2", disk)
+    :gsub("/var/tmp/luavirt%-clients/vmlinuz", g.dir .. "/vmlinuz")
+    :gsub("/var/tmp/luavirt%-clients/initrd%.img", g.dir .. "/initrd.img")
+    :gsub("<cmdline>console=ttyS0</cmdline>", "<cmdline>console=ttyS0 lv.dhcp=1</cmdline>")
+  os.execute("ip link set lo up")   -- its VNC listens on 127.0.0.1 (our netns)
+  local o = virt.define_domain(xml)
+  local code, out, err = g.cli("clone -o moved -n moved2 --auto-clone")
+  t.eq(code, 0, "luavirt clone of the virsh guest: " .. err .. out)
+  local c = virt.domain("moved2")
+  t.check(c.uuid ~= o.uuid and mac_of(c) ~= mac_of(o), "new uuid and MAC")
+  t.check(c:xml():find("<model type='virtio'/>", 1, true), "the NIC model kept")
+  c:start()
+  local ok, ip = pcall(guest_ip, c)
+  c:destroy()
+  t.check(ok and ip and ip:match("^192%.168%.122%."), "the clone boots and gets a lease: " ..
+    tostring(ip))
+  c:undefine_storage{}
+  o:undefine()
+end)
+
 t.test("luavirt clone: virt-clone's options and messages; the recipe module", function()
   original("orig3")
   local code, out, err = g.cli("clone -o orig3 -n c8 --auto-clone")
