@@ -196,9 +196,13 @@ snap_current(struct lv_conn *c, const char *dom, struct lv_err *err)
 
     if (snap_list(c, dom, &defs, &n, err) < 0)
         return NULL;
+    /* oldest first: with two marked current (a command killed between
+     * storing the new one and unmarking the old), the newest is */
     for (size_t i = 0; i < n; i++)
-        if (defs[i]->current)
+        if (defs[i]->current) {
+            free(name);
             name = lv_strdup(defs[i]->name);
+        }
     snap_list_free(defs, n);
     return name;
 }
