@@ -19,6 +19,7 @@
 #include "../storage/vol_lua.h"
 #include "err.h"
 #include "log.h"
+#include "loop.h"
 #include "repl.h"
 #include "runtime.h"
 #include "strbuf.h"
@@ -239,6 +240,7 @@ pmain(lua_State *L)
     vol_lua_open(L);
     net_lua_open(L);
     snap_lua_open(L);
+    lv_loop_open(L);
     lua_pushliteral(L, LUAVIRT_VERSION);
     lua_setfield(L, -2, "VERSION");
     lua_pop(L, 1);

@@ -131,7 +131,7 @@ static const struct lv_api_keys dom_keys[] = {
     { "description", 2, "title inactive" },
     { "set_description", 3, "title " SCOPE },
     { "redefine", 3, "keep_unknown" },
-    { "wait", 2, "state timeout" },
+    { "wait", 2, "state ip timeout" },
     { "clone", 2, "name files auto linked preserve_data skip dry_run progress" },
     { "console_write", 3, "expect timeout" },
     { "monitor_command", 3, "hmp" },
@@ -181,7 +181,7 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[10];
+    static const luaL_Reg *tables[11];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
@@ -192,7 +192,8 @@ dom_lua_open(lua_State *L)
     tables[6] = dom_lua_mem_methods();
     tables[7] = dom_lua_display_methods();
     tables[8] = dom_lua_event_methods();
-    tables[9] = NULL;
+    tables[9] = dom_lua_wait_methods();
+    tables[10] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

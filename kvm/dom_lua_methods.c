@@ -332,50 +332,6 @@ out:
 }
 
 static int
-l_wait(lua_State *L)
-{
-    const char *name = dom_lua_check(L, 1);
-    const char *state = lv_lua_opt_str(L, 2, "state", "shut off");
-    int t = (int)(lv_lua_opt_num(L, 2, "timeout", 60) * 1000);
-    struct lv_err err = LV_ERR_INIT;
-    int s = dom_state_from_str(state);
-
-    struct dom_status st;
-
-    if (s < 0)
-        return luaL_argerror(L, 2, lua_pushfstring(L, "unknown state '%s'", state));
-    if (dom_status_read(CONN(L), name, &st, &err) < 0)
-        return lv_lua_raise(L, &err);
-    /* a shut off guest leaves that state only by a start: waiting for
-     * anything else could only time out */
-    if (st.state == DOM_STATE_SHUTOFF && s != DOM_STATE_SHUTOFF) {
-        lv_err_set(&err, LV_E_STATE, "domain '%s': cannot wait for '%s': it is shut "
-                   "off and nothing but a start changes that", name, state);
-        return lv_lua_raise(L, &err);
-    }
-    if (dom_wait_state(CONN(L), name, (enum dom_state)s, t, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int
-l_wait_console(lua_State *L)
-{
-    const char *name = dom_lua_check(L, 1);
-    const char *marker = luaL_checkstring(L, 2);
-    int t = (int)(luaL_optnumber(L, 3, 60) * 1000);
-    lua_Integer from = luaL_optinteger(L, 4, 0);
-    struct lv_err err = LV_ERR_INIT;
-
-    luaL_argcheck(L, from >= 0, 4, "offset must be >= 0");
-    if (dom_wait_console(CONN(L), name, marker, (size_t)from, t, &err) < 0)
-        return lv_lua_raise(L, &err);
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int
 l_console_log(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
@@ -496,8 +452,6 @@ static const luaL_Reg methods[] = {
     { "description", l_description },
     { "set_description", l_set_description },
     { "redefine", l_redefine },
-    { "wait", l_wait },
-    { "wait_console", l_wait_console },
     { "console_log", l_console_log },
     { "console_path", l_console_path },
     { "console", l_console },

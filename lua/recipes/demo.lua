@@ -1,12 +1,16 @@
--- demo.lua - the `make demo` recipe: starts the default NAT network,
--- provisions a few busybox test guests on it under TCG, waits until each
--- has booted and got its address by DHCP, prints a table of name, state
--- and IP, then shuts them down with the ACPI power button and undefines
--- them (and stops the network if it started it).
+-- demo.lua - the `make demo` recipe: starts the default NAT network, makes
+-- a template guest (the busybox test guest with a qcow2 disk in a pool of
+-- its own), batch-provisions COUNT linked clones of it side by side under
+-- TCG (recipes.batch), each with a cloud-init seed naming its host, waits
+-- for each one's DHCP address and prints a table. Then it shuts them down
+-- and removes everything it made, unless DEMO_KEEP=1 (it then says how to).
 -- Usage: luavirt lua/recipes/demo.lua GUEST_DIR [COUNT]
+local batch = require("recipes.batch")
+
 local guest_dir = assert(arg[1], "usage: demo.lua GUEST_DIR [COUNT]")
 local count = tonumber(arg[2] or "3")
-local READY = "LUAVIRT-GUEST-READY"
+local keep = os.getenv("DEMO_KEEP") == "1"
+local IMAGES = "/var/tmp/luavirt-demo"
 
 local function read(path)
   local f = assert(io.open(path, "rb"))
@@ -24,18 +28,6 @@ local function abspath(p)
 end
 
 guest_dir = abspath(guest_dir)
-local template = read(guest_dir .. "/guest-template.xml")
-
-local function xml_for(name)
-  local subs = {
-    NAME = name, KERNEL = guest_dir .. "/vmlinuz",
-    INITRD = guest_dir .. "/initrd.img", MEMORY = "128",
-    CMDLINE = "lv.dhcp=1 lv.marker=hello-from-" .. name,
-  }
-  local nic = "<interface type='network'><source network='default'/>" ..
-    "<model type='virtio'/></interface>\n  </devices>"
-  return (template:gsub("@(%u+)@", subs):gsub("</devices>", nic))
-end
 
 print(string.format("luavirt %s on %s (%s)", virt.VERSION, virt.hostname(), virt.uri()))
 local caps = virt.capabilities()
@@ -48,47 +40,63 @@ if started_net then net:start() end
 print(string.format("network 'default' active on %s", net.bridge))
 
 -- leftovers of an interrupted demo are ours to clear
-for i = 1, count do
-  local old = virt.find_domain("demo-" .. i)
-  if old then
-    if old.active then old:destroy() end
-    if old.persistent then old:undefine() end
-  end
+batch.undefine{name = "demo-*", storage = true}
+local old_tpl = virt.find_domain("demobase")
+if old_tpl then old_tpl:undefine_storage{} end
+local old_pool = virt.find_pool("demo")
+if old_pool then
+  if old_pool.active then old_pool:destroy() end
+  old_pool:undefine()
 end
 
-local doms, t0 = {}, os.time()
-for i = 1, count do
-  local d = virt.define_domain(xml_for("demo-" .. i))
-  d:set_description("luavirt demo guest")
-  d:start()
-  doms[#doms + 1] = d
-  print(string.format("started %s (id %d, pid %d)", d.name, d.id, d:pid()))
+-- the template: the test guest (kernel + initrd) with a disk in a pool
+os.execute("mkdir -p " .. IMAGES)
+local pool = virt.define_pool{name = "demo", type = "dir", target = {path = IMAGES}}
+pool:start()
+local disk = pool:create_volume{name = "demobase.qcow2", capacity = "32M", format = "qcow2"}
+local tpl_xml = read(guest_dir .. "/guest-template.xml"):gsub("@(%u+)@", {
+  NAME = "demobase", KERNEL = guest_dir .. "/vmlinuz", INITRD = guest_dir .. "/initrd.img",
+  MEMORY = "128", CMDLINE = "lv.dhcp=1",
+}):gsub("</devices>", string.format([[
+  <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+    <source file='%s'/><target dev='vda' bus='virtio'/></disk>
+  <interface type='network'><source network='default'/><model type='virtio'/></interface>
+  </devices>]], disk.path))
+local tpl = virt.define_domain(tpl_xml)
+
+print(string.format("provisioning %d linked clones of %s, side by side (TCG)...", count,
+  tpl.name))
+local t0 = os.time()
+local rows = batch.provision{template = tpl, count = count, prefix = "demo-", jobs = count,
+  cloud_init = true, timeout = 180, progress = function(row)
+    print(string.format("  %s %s", row.name,
+      row.error and ("failed: " .. row.error) or ("ready at " .. tostring(row.ip))))
+  end}
+print(string.format("all %d guests up in %d s\n", #rows, os.time() - t0))
+
+print(string.format(" %-8s %-9s %-16s %s", "Name", "State", "IP", "Ready after"))
+print(" " .. string.rep("-", 48))
+for _, r in ipairs(rows) do
+  print(string.format(" %-8s %-9s %-16s %d s", r.name, r.state or "-", r.ip or "-",
+    r.seconds or 0))
 end
 
-print("waiting for the guests to boot (TCG) and get their addresses...")
-local ips = {}
-for _, d in ipairs(doms) do
-  d:wait_console(READY, 120)
-  d:wait_console("hello-from-" .. d.name, 30)
-  d:wait_console("LUAVIRT-IP", 90)
-  local a = d:addresses{source = "lease"}[1]
-  ips[d.name] = a and (a.addr .. "/" .. a.prefix) or "-"
-end
-print(string.format("all %d guests booted in %d s\n", #doms, os.time() - t0))
-
-print(string.format(" %-8s %-9s %s", "Name", "State", "IP"))
-print(" " .. string.rep("-", 36))
-for _, d in ipairs(doms) do
-  print(string.format(" %-8s %-9s %s", d.name, d.state, ips[d.name]))
+if keep then
+  print("\nDEMO_KEEP=1: the guests keep running. Remove them with:")
+  print("  luavirt batch undefine --name 'demo-*' --remove-all-storage")
+  return
 end
 
-print("\nshutting down (ACPI power button)...")
-for _, d in ipairs(doms) do d:shutdown() end
-for _, d in ipairs(doms) do
-  d:wait{state = "shut off", timeout = 60}
-  local state, reason = d:state_reason()
-  print(string.format("%-8s %s (%s)", d.name, state, reason))
-  d:undefine()
+print("\nshutting down (ACPI power button), then removing what the demo made...")
+for _, r in ipairs(batch.shutdown{name = "demo-*", timeout = 90}) do
+  local d = virt.find_domain(r.name)
+  print(string.format("  %-8s %s%s", r.name, d and d.state or "-",
+    r.error and (" (" .. r.error .. ")") or ""))
 end
+batch.undefine{name = "demo-*", storage = true}
+tpl:undefine_storage{}
+pool:destroy()
+pool:undefine()
+os.remove(IMAGES)
 if started_net then net:destroy() end
 print("demo done")

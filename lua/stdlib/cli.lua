@@ -30,7 +30,7 @@ local MODULES = {
   "cmd_domsave",
   "cmd_domnet", "cmd_clone",
   "cmd_domres", "cmd_event",
-  "cmd_install",
+  "cmd_install", "cmd_batch",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -59,6 +59,7 @@ M.INDEX = {
   cmd_domres = "setvcpus vcpucount vcpuinfo vcpupin emulatorpin setmem setmaxmem " ..
     "dommemstat domstats cpu-stats vncdisplay domdisplay screenshot",
   cmd_event = "event",
+  cmd_batch = "batch",
 }
 
 local registry = nil

@@ -3,7 +3,7 @@
 local M = {}
 
 table.insert(M, {
-  name = "clone", group = "domain",
+  name = "clone", group = "recipe",
   help = "clone a shut off domain (like virt-clone)",
   desc = "Make a new domain from a shut off (or paused) one: a new name, uuid and\n" ..
     "    MAC addresses, and copies of its writable disks and NVRAM. Each disk to\n" ..

@@ -34,6 +34,8 @@ M.functions = {
   { "to_native", "virt.to_native(xml|table, {keep_unknown=, source=})", "the QEMU argv a start would run" },
   { "validate", "virt.validate(xml, [source])", "true, or false and the problems" },
   { "autostart_all", "virt.autostart_all()", "start every autostart domain; one row each" },
+  { "parallel", "virt.parallel(items, fn, {jobs=})", "fn(item) for each item as tasks, at most jobs (8) at once; waits and virt.sleep in a task let the others run; {{ok=, value=|error=}, ...} in the items' order" },
+  { "sleep", "virt.sleep(secs)", "sleep; in a virt.parallel task the others go on meanwhile" },
   { "on", "virt.on(type, fn)", "call fn(event) for events of every domain (lifecycle, reboot)" },
   { "loop", "virt.loop{timeout=, count=}", "call the event callbacks as events come; how many were heard" },
   { "quit_loop", "virt.quit_loop()", "end virt.loop (from a callback)" },
@@ -85,7 +87,7 @@ M.kinds = {
       { "description", "d:description{title=, inactive=}", "its description or title" },
       { "set_description", "d:set_description(text, {title=, live=, config=})", "set it" },
       { "redefine", "d:redefine(xml|table, {keep_unknown=})", "replace its definition" },
-      { "wait", "d:wait{state=, timeout=}", "block until it reaches a state" },
+      { "wait", "d:wait{state=|ip=true, timeout=}", "wait until it reaches a state (true), or has an IPv4 address from its networks' DHCP leases (the address); in a virt.parallel task the others go on meanwhile" },
       { "wait_console", "d:wait_console(marker, secs)", "block until the console shows marker" },
       { "on", "d:on(type, fn)", "call fn(event) for its events (lifecycle: Started Booted, Suspended Paused, ..., Stopped Destroyed; reboot), heard from now on in virt.loop" },
       { "off", "d:off([type])", "forget its callbacks" },
@@ -243,6 +245,21 @@ M.recipes = {
     "print_xml=, dry_run=, noautoconsole=}",
     "virt-install: create the disks (and a cloud-init seed) in a pool, define and start " ..
     "the domain, undoing every step on failure; the domain, or (print_xml, dry_run) its XML" },
+  { "clone", "require(\"recipes.clone\"){original=, name=, auto=, files=, linked=, skip=, " ..
+    "preserve_data=, dry_run=, progress=}",
+    "virt-clone: d:clone{} on the domain named original; the new domain" },
+  { "batch.provision", "require(\"recipes.batch\").provision{template=, count=, prefix=, " ..
+    "first=, network=, jobs=, linked=, cloud_init=, wait=, timeout=, on_ready=, progress=}",
+    "count linked clones of a shut off template, started jobs at a time, each waited for " ..
+    "(ip, or wait={console=MARKER}); one row each {name=, state=, ip=, seconds=, error=}" },
+  { "batch.start", "require(\"recipes.batch\").start{name=, state=, autostart=, all=, jobs=, " ..
+    "progress=}", "start the (shut off) domains a filter selects; one row each" },
+  { "batch.shutdown", "require(\"recipes.batch\").shutdown{name=, state=, autostart=, all=, " ..
+    "jobs=, timeout=, progress=}", "shut them down and wait until they are off" },
+  { "batch.destroy", "require(\"recipes.batch\").destroy{name=, state=, autostart=, all=, " ..
+    "jobs=, progress=}", "stop them at once" },
+  { "batch.undefine", "require(\"recipes.batch\").undefine{name=, state=, autostart=, all=, " ..
+    "jobs=, storage=, progress=}", "undefine them (destroyed first); storage: their disks too" },
 }
 
 M.KINDS = KINDS
