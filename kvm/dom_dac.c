@@ -146,6 +146,25 @@ grant_os(const char *run_dir, const struct dom_jail *j, const struct dom_def *de
     return 0;
 }
 
+/* The state root above RUN (LUAVIRT_ROOT; /run is open already): made
+ * searchable by others (o+x, as /var/lib/libvirt is) when it is ours and is
+ * not, so that the confined QEMU reaches the run dir and images under it. */
+static void
+open_state_root(const char *dir)
+{
+    struct stat st;
+
+    if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+        !(st.st_mode & S_IXOTH)) {
+        if (chmod(dir, (st.st_mode & 07777) | S_IXOTH) == 0)
+            lv_log_info("state root '%s': made searchable (o+x) for user '%s'",
+                        dir, DOM_JAIL_USER);
+        else
+            lv_log_warn("state root '%s': cannot make it searchable: %s", dir,
+                        strerror(errno));
+    }
+}
+
 /* The run dirs above a guest's (RUN and RUN/qemu) are 0700; the confined
  * QEMU's group may pass through them (0710), never list or write them. */
 static int
@@ -155,14 +174,17 @@ open_parents(const char *run_dir, const struct dom_jail *j, const char *name,
     char *dir = lv_strdup(run_dir);
     int ret = 0;
 
-    for (int up = 0; up < 2 && ret == 0; up++) {
+    for (int up = 0; up < 3 && ret == 0; up++) {
         char *slash = strrchr(dir, '/');
         struct stat st;
 
         if (!slash || slash == dir)
             break;
         *slash = '\0';
-        if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+        if (up == 2) {
+            open_state_root(dir);
+        } else if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+                   st.st_uid != geteuid()) {
             lv_err_set(err, LV_E_SYSTEM, "domain '%s': run dir '%s' is not a "
                        "directory of ours", name, dir);
             ret = -1;

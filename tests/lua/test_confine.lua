@@ -153,6 +153,17 @@ t.test("an overlay whose backing file only root may read: the chain is handed ov
   d:undefine()
 end)
 
+t.test("a state root made 0700 (mktemp -d) is made searchable, not readable", function()
+  sh_ok("chmod 700 " .. g.root)
+  local d = virt.define_domain(g.xml("rootmode"))
+  d:start()
+  d:wait_console(READY, 90)
+  t.eq(g.sh("stat -c %a " .. g.root), "701\n", "o+x added, nothing else")
+  d:destroy()
+  d:undefine()
+  sh_ok("chmod 711 " .. g.root)
+end)
+
 t.test("a disk that leads into /etc, /proc, /dev or /boot is refused", function()
   os.execute("ln -sf /etc/shadow " .. IMG .. "/shadow.img")
   local d = virt.define_domain(g.xml("evil"))
