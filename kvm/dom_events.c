@@ -252,17 +252,29 @@ fill(struct dom_events_reader *r)
 }
 
 int
+dom_events_try(struct dom_events_reader *r, struct dom_event *ev)
+{
+    char drain[4096];
+
+    while (read(r->ino, drain, sizeof(drain)) > 0)
+        ;
+    for (;;) {
+        if (take_line(r, ev))
+            return 1;
+        if (!fill(r))
+            return 0;
+    }
+}
+
+int
 dom_events_next(struct dom_events_reader *r, struct dom_event *ev,
                 long long deadline, struct lv_err *err)
 {
     for (;;) {
         struct pollfd p = { r->ino, POLLIN, 0 };
-        char drain[4096];
         int pr;
-        if (take_line(r, ev))
+        if (dom_events_try(r, ev))
             return 1;
-        if (fill(r))
-            continue;
         pr = lv_poll(&p, 1, deadline);
         if (pr < 0) {
             lv_err_sys(err, "cannot wait for events in '%s'", r->path);
@@ -270,8 +282,6 @@ dom_events_next(struct dom_events_reader *r, struct dom_event *ev,
         }
         if (pr == 0)
             return 0;
-        while (read(r->ino, drain, sizeof(drain)) > 0)
-            ;
     }
 }
 

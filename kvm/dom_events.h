@@ -56,6 +56,9 @@ struct dom_events_reader {
  * or its beginning (1: the recorded events too). */
 int dom_events_open(struct dom_events_reader *r, const struct lv_conn *c,
                     int from_start, struct lv_err *err);
+/* The next event if one is there: 1 and *ev, else 0 (then r->ino becomes
+ * readable when the journal changes). */
+int dom_events_try(struct dom_events_reader *r, struct dom_event *ev);
 /* The next event: 1 and *ev, 0 when none came before deadline (lv_deadline;
  * -1 waits for ever), -1 with err. */
 int dom_events_next(struct dom_events_reader *r, struct dom_event *ev,

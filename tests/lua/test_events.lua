@@ -53,8 +53,27 @@ t.test("every domain: define, a guest's own power-off, undefine; a transient one
   tr:wait_console(g.READY, 90)
   tr:destroy()
   virt.loop{timeout = 30}
+  virt.off()
   t.eq(words(seen), "Defined Added, Started Booted, Shutdown Finished, Stopped Shutdown, " ..
     "Undefined Removed, Started Booted, Stopped Destroyed", "all of them, in order")
+end)
+
+t.test("virt.loop in a virt.parallel task hears what another task does", function()
+  local d = virt.define_domain(g.xml("ev5"))
+  local seen = {}
+  d:on("lifecycle", function(ev) seen[#seen + 1] = ev end)
+  local r = virt.parallel({"listen", "act"}, function(role)
+    if role == "listen" then return virt.loop{count = 2, timeout = 60} end
+    d:start()
+    d:wait_console(g.READY, 90)
+    d:destroy()
+    return "acted"
+  end)
+  t.eq(r[1].value, 2, "the listening task heard two events")
+  t.eq(r[2].value, "acted", "while the other started and stopped the guest")
+  t.eq(words(seen), "Started Booted, Stopped Destroyed", "in order")
+  d:off()
+  d:undefine()
 end)
 
 t.test("a later shell reads what happened: virt.events and luavirt event", function()
