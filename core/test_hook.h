@@ -11,4 +11,9 @@
  * "<command>-<where>", e.g. "define-after-tmp" (listed in the test). */
 void lv_test_stop_at(const char *step);
 
+/* 1 when LUAVIRT_TEST_FAIL_AT equals step: the caller then fails there as
+ * if that step had failed (for the rollback tests), with err saying so. */
+struct lv_err;
+int lv_test_fail_at(const char *step, struct lv_err *err);
+
 #endif

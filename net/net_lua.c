@@ -578,4 +578,5 @@ net_lua_open(lua_State *L)
     lv_handle_register(L, &net_type);
     lv_api_setfuncs(L, funcs, "virt.", net_keys);
     lv_api_set_to_xml(L, "network", l_net_to_xml);
+    host_bridge_lua_open(L);
 }

@@ -20,8 +20,8 @@
 
 #include "strbuf.h"
 
-static struct nl_sock *
-sock_open(struct lv_err *err)
+struct nl_sock *
+nl_link_sock(struct lv_err *err)
 {
     struct nl_sock *sk = nl_socket_alloc();
     int r;
@@ -108,7 +108,7 @@ nl_link_bridge_add(const struct nl_link_bridge_opts *o, struct lv_err *err)
 
     if (check_name(o->name, err) < 0)
         return -1;
-    if (!(msg = bridge_msg(o, err)) || !(sk = sock_open(err)))
+    if (!(msg = bridge_msg(o, err)) || !(sk = nl_link_sock(err)))
         goto out;
     e = nl_send_sync(sk, msg);
     msg = NULL;                         /* nl_send_sync frees it */
@@ -129,10 +129,9 @@ out:
     return r;
 }
 
-/* The kernel's link name, or NULL with *missing set when there is none. */
-static struct rtnl_link *
-link_get(struct nl_sock *sk, const char *name, int *missing,
-         struct lv_err *err)
+struct rtnl_link *
+nl_link_get(struct nl_sock *sk, const char *name, int *missing,
+            struct lv_err *err)
 {
     struct rtnl_link *link = NULL;
     int e = rtnl_link_get_kernel(sk, 0, name, &link);
@@ -159,9 +158,9 @@ nl_link_exists(const char *name, struct lv_err *err)
 
     if (check_name(name, NULL) < 0)
         return 0;
-    if (!(sk = sock_open(err)))
+    if (!(sk = nl_link_sock(err)))
         return -1;
-    link = link_get(sk, name, &missing, err);
+    link = nl_link_get(sk, name, &missing, err);
     r = link ? 1 : missing ? 0 : -1;
     rtnl_link_put(link);
     nl_socket_free(sk);
@@ -175,9 +174,9 @@ nl_link_delete(const char *name, struct lv_err *err)
     struct rtnl_link *link = NULL;
     int missing, r = -1, e;
 
-    if (check_name(name, err) < 0 || !(sk = sock_open(err)))
+    if (check_name(name, err) < 0 || !(sk = nl_link_sock(err)))
         goto out;
-    if (!(link = link_get(sk, name, &missing, err))) {
+    if (!(link = nl_link_get(sk, name, &missing, err))) {
         r = missing ? 0 : -1;
         goto out;
     }
@@ -201,9 +200,9 @@ nl_link_set_up(const char *name, int up, struct lv_err *err)
     struct rtnl_link *link = NULL, *change = NULL;
     int missing, r = -1, e;
 
-    if (check_name(name, err) < 0 || !(sk = sock_open(err)))
+    if (check_name(name, err) < 0 || !(sk = nl_link_sock(err)))
         goto out;
-    if (!(link = link_get(sk, name, &missing, err))) {
+    if (!(link = nl_link_get(sk, name, &missing, err))) {
         if (missing)
             lv_err_set(err, LV_E_SYSTEM, "link '%s': no such device", name);
         goto out;
@@ -266,7 +265,7 @@ nl_link_addr_add(const char *name, int family, const char *addr, int prefix,
     int ifindex, r = -1, e;
 
     if (!(local = addr_parse(family, addr, prefix, err)) ||
-        !(sk = sock_open(err)))
+        !(sk = nl_link_sock(err)))
         goto out;
     ifindex = (int)if_nametoindex(name);
     if (ifindex == 0) {
@@ -376,7 +375,7 @@ nl_link_route_overlap(int family, const char *addr, int prefix,
     }
     if (skip_dev)
         s.skip_ifindex = (int)if_nametoindex(skip_dev);
-    if (!(sk = sock_open(err)))
+    if (!(sk = nl_link_sock(err)))
         goto out;
     e = rtnl_route_alloc_cache(sk, family, 0, &cache);
     if (e < 0) {

@@ -9,6 +9,16 @@
 
 #include "err.h"
 
+struct nl_sock;
+struct rtnl_link;
+
+/* A connected NETLINK_ROUTE socket (nl_socket_free it), or NULL + err. */
+struct nl_sock *nl_link_sock(struct lv_err *err);
+/* The kernel's link name (rtnl_link_put it), or NULL: *missing set when
+ * there is none, else err. */
+struct rtnl_link *nl_link_get(struct nl_sock *sk, const char *name, int *missing,
+                              struct lv_err *err);
+
 struct nl_link_bridge_opts {
     const char *name;      /* required, < IFNAMSIZ */
     const char *mac;       /* "52:54:00:.."; NULL: kernel's choice */

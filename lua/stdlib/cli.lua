@@ -30,7 +30,7 @@ local MODULES = {
   "cmd_domsave",
   "cmd_domnet", "cmd_clone",
   "cmd_domres", "cmd_event",
-  "cmd_install", "cmd_batch",
+  "cmd_install", "cmd_batch", "cmd_bridge",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -60,6 +60,7 @@ M.INDEX = {
     "dommemstat domstats cpu-stats vncdisplay domdisplay screenshot",
   cmd_event = "event",
   cmd_batch = "batch",
+  cmd_bridge = "bridge",
 }
 
 local registry = nil

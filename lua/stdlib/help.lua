@@ -34,6 +34,9 @@ M.functions = {
   { "to_native", "virt.to_native(xml|table, {keep_unknown=, source=})", "the QEMU argv a start would run" },
   { "validate", "virt.validate(xml, [source])", "true, or false and the problems" },
   { "autostart_all", "virt.autostart_all()", "start every autostart domain; one row each" },
+  { "create_host_bridge", "virt.create_host_bridge{name=, nic=, stp=, delay=}", "a host bridge over a NIC: its MAC, the NIC its port, its addresses and routes moved; undone on failure; the name" },
+  { "remove_host_bridge", "virt.remove_host_bridge(name, {force=})", "the reverse, for a bridge made here (force: any one-port bridge)" },
+  { "host_bridges", "virt.host_bridges()", "{{name=, nic=}, ...}: the bridges made here" },
   { "parallel", "virt.parallel(items, fn, {jobs=})", "fn(item) for each item as tasks, at most jobs (8) at once; waits and virt.sleep in a task let the others run; {{ok=, value=|error=}, ...} in the items' order" },
   { "sleep", "virt.sleep(secs)", "sleep; in a virt.parallel task the others go on meanwhile" },
   { "on", "virt.on(type, fn)", "call fn(event) for events of every domain (lifecycle, reboot)" },
@@ -249,6 +252,8 @@ M.recipes = {
   { "clone", "require(\"recipes.clone\"){original=, name=, auto=, files=, linked=, skip=, " ..
     "preserve_data=, dry_run=, progress=}",
     "virt-clone: d:clone{} on the domain named original; the new domain" },
+  { "bridge.create", "require(\"recipes.bridge\").create{name=, nic=, stp=, delay=}",
+    "host bridge setup (virt.create_host_bridge); bridge.remove{name=, force=}, bridge.list()" },
   { "batch.provision", "require(\"recipes.batch\").provision{template=, count=, prefix=, " ..
     "first=, network=, jobs=, linked=, cloud_init=, wait=, timeout=, on_ready=, progress=}",
     "count linked clones of a shut off template, started jobs at a time, each waited for " ..
