@@ -226,7 +226,8 @@ l_json(lua_State *L)
 
     luaL_checkany(L, 1);
     j = lv_lua_to_json(L, 1);
-    s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    s = json_dumps(j, (lv_lua_opt_bool(L, 2, "compact", 0) ? JSON_COMPACT : JSON_INDENT(2)) |
+                   JSON_SORT_KEYS | JSON_ENCODE_ANY);
     json_decref(j);
     if (!s)
         return luaL_error(L, "json: cannot encode value");

@@ -229,16 +229,17 @@ add({
 })
 
 -- A QMP command given as text: a bare command name, or a JSON object
--- {"execute": ..., "arguments": ...} when the runtime can decode JSON.
-local function qmp_request(ctx, text)
+-- {"execute": ..., "arguments": ...} as virsh takes it.
+local function qmp_request(ctx, d, text)
   if text:match("^%s*{") then
-    local decode = ctx.virt.json_decode
-    if type(decode) ~= "function" then
-      ctx.raise("unsupported", "qemu-monitor-command: JSON input is not supported yet; give the command name")
+    local ok, req = pcall(ctx.virt.json_decode, text)
+    if not ok then
+      ctx.raise("invalid", "domain '" .. d.name .. "': qemu-monitor-command: not JSON: " ..
+        (type(req) == "table" and req.message or tostring(req)))
     end
-    local req = decode(text)
     if type(req) ~= "table" or type(req.execute) ~= "string" then
-      ctx.raise("invalid", "qemu-monitor-command: expected {\"execute\": NAME, \"arguments\": {...}}")
+      ctx.raise("invalid", "domain '" .. d.name .. "': qemu-monitor-command: expected " ..
+        "{\"execute\": NAME, \"arguments\": {...}}")
     end
     return req.execute, req.arguments
   end
@@ -263,12 +264,13 @@ add({
       ctx.write(type(r) == "string" and r or ctx.virt.json(r))
       return
     end
-    local name, arguments = qmp_request(ctx, text)
+    local name, arguments = qmp_request(ctx, d, text)
     local r = qmp(name, arguments)
+    local fmt = {compact = not o.pretty}
     if o["return-value"] then
-      ctx.print(type(r) == "string" and r or ctx.virt.json(r))
+      ctx.print(type(r) == "string" and r or ctx.virt.json(r, fmt))
     else
-      ctx.print(ctx.virt.json({["return"] = r}))
+      ctx.print(ctx.virt.json({["return"] = r}, fmt))
     end
   end,
 })

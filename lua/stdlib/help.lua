@@ -50,7 +50,7 @@ M.functions = {
   { "error", "virt.error(code, message)", "a luavirt.error object, for `error(...)` in Lua code" },
   { "uri", "virt.uri()", "the connection's URI" },
   { "hostname", "virt.hostname()", "the host's name" },
-  { "json", "virt.json(value)", "a value as JSON text" },
+  { "json", "virt.json(value, {compact=})", "a value as JSON text" },
   { "json_decode", "virt.json_decode(text)", "JSON text as a value" },
   { "isatty", "virt.isatty([fd])", "whether fd (0) is a terminal" },
   { "run_editor", "virt.run_editor(path)", "run $VISUAL/$EDITOR on a file; its exit status" },
