@@ -211,12 +211,21 @@ l_sleep(lua_State *L)
     return lv_loop_wait(L, NULL, 0, lv_now_ms() + (long long)(secs * 1000), 0, sleep_k);
 }
 
+/* virt.now() -> seconds on a monotonic clock (for intervals) */
+static int
+l_now(lua_State *L)
+{
+    lua_pushnumber(L, (lua_Number)lv_now_ms() / 1000.0);
+    return 1;
+}
+
 void
 lv_loop_open(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "parallel", l_parallel },
         { "sleep", l_sleep },
+        { "now", l_now },
         { NULL, NULL },
     };
     static const struct lv_api_keys keys[] = {

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "log.h"
 #include "loop.h"
+#include "term.h"
 #include "repl.h"
 #include "runtime.h"
 #include "strbuf.h"
@@ -241,6 +242,7 @@ pmain(lua_State *L)
     net_lua_open(L);
     snap_lua_open(L);
     lv_loop_open(L);
+    lv_term_open(L);
     lua_pushliteral(L, LUAVIRT_VERSION);
     lua_setfield(L, -2, "VERSION");
     lua_pop(L, 1);

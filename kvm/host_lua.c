@@ -11,10 +11,49 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "procstat.h"
 #include "lua_fields.h"
 #include "runtime.h"
 #include "store.h"
 #include "strbuf.h"
+
+/* virt.proc_sample(pid) -> {cpu_ns=, rss_kib=, read_bytes=, write_bytes=}
+ * of a process (QEMU), or nil when it is gone: what top samples. */
+static int
+l_proc_sample(lua_State *L)
+{
+    pid_t pid = (pid_t)luaL_checkinteger(L, 1);
+    struct lv_procstat ps;
+    long long rss;
+    char path[64], buf[1024];
+    FILE *f;
+
+    if (pid <= 0 || lv_procstat_read(pid, 0, &ps, NULL) < 0 ||
+        (rss = lv_procstat_rss_kib(pid, NULL)) < 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, (lua_Integer)(ps.user_ns + ps.system_ns));
+    lua_setfield(L, -2, "cpu_ns");
+    lua_pushinteger(L, rss);
+    lua_setfield(L, -2, "rss_kib");
+    snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+    if ((f = fopen(path, "re"))) {
+        while (fgets(buf, sizeof(buf), f)) {
+            long long v;
+            if (sscanf(buf, "read_bytes: %lld", &v) == 1) {
+                lua_pushinteger(L, v);
+                lua_setfield(L, -2, "read_bytes");
+            } else if (sscanf(buf, "write_bytes: %lld", &v) == 1) {
+                lua_pushinteger(L, v);
+                lua_setfield(L, -2, "write_bytes");
+            }
+        }
+        fclose(f);
+    }
+    return 1;
+}
 
 static struct caps *
 probe(lua_State *L)
@@ -158,6 +197,7 @@ host_lua_open(lua_State *L)
 {
     static const luaL_Reg funcs[] = {
         { "capabilities", l_capabilities },
+        { "proc_sample", l_proc_sample },
         { "nodeinfo", l_nodeinfo },
         { "version", l_version },
         { NULL, NULL },
