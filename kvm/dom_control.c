@@ -13,6 +13,7 @@
 
 #include "deadline.h"
 #include "dom.h"
+#include "dom_agent.h"
 #include "dom_def.h"
 #include "dom_run.h"
 #include "dom_session.h"
@@ -94,13 +95,10 @@ int
 dom_shutdown(struct lv_conn *c, const char *name, enum dom_shutdown_mode m,
              struct lv_err *err)
 {
-    if (m == DOM_SHUTDOWN_AGENT) {
-        lv_err_set(err, LV_E_UNSUPPORTED,
-                   "domain '%s': cannot shut down with --mode agent: the guest agent "
-                   "is not supported yet; use --mode acpi", name);
-        return -1;
-    }
     struct dom_status st;
+
+    if (m == DOM_SHUTDOWN_AGENT)
+        return dom_agent_shutdown(c, name, err);
 
     /* a guest that is not running gets simple_op's own error */
     if (dom_status_read(c, name, &st, NULL) == 0 && st.state != DOM_STATE_SHUTOFF &&

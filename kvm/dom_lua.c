@@ -132,6 +132,7 @@ static const struct lv_api_keys dom_keys[] = {
     { "set_description", 3, "title " SCOPE },
     { "redefine", 3, "keep_unknown" },
     { "wait", 2, "state ip timeout" },
+    { "agent", 3, "timeout" },
     { "clone", 2, "name files auto linked preserve_data skip dry_run progress" },
     { "console_write", 3, "expect timeout" },
     { "monitor_command", 3, "hmp" },
@@ -181,7 +182,7 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[11];
+    static const luaL_Reg *tables[12];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
@@ -193,7 +194,8 @@ dom_lua_open(lua_State *L)
     tables[7] = dom_lua_display_methods();
     tables[8] = dom_lua_event_methods();
     tables[9] = dom_lua_wait_methods();
-    tables[10] = NULL;
+    tables[10] = dom_lua_agent_methods();
+    tables[11] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

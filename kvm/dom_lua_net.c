@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "dom.h"
+#include "dom_agent.h"
 #include "dom_lua_priv.h"
 #include "dom_net.h"
 #include "lua_fields.h"
@@ -156,26 +157,26 @@ l_get_link(lua_State *L)
     return 1;
 }
 
-/* d:addresses{source="lease"} -> {{name=, mac=, protocol="ipv4"|"ipv6",
+/* d:addresses{source="lease"|"agent"} -> {{name=, mac=, protocol="ipv4"|"ipv6",
  * addr=, prefix=}, ...} */
 static int
 l_addresses(lua_State *L)
 {
-    static const char *const sources[] = { "lease", NULL };
     const char *name = dom_lua_check(L, 1);
     const char *src = lv_lua_opt_str(L, 2, "source", "lease");
     struct lv_err err = LV_ERR_INIT;
     struct dom_net_addr *a = NULL;
     size_t n = 0;
+    int r;
 
-    for (int k = 0;; k++) {
-        if (!sources[k])
-            return luaL_argerror(L, 2, lua_pushfstring(L, "unknown address source "
-                                 "'%s' (only 'lease' is supported)", src));
-        if (!strcmp(sources[k], src))
-            break;
-    }
-    if (dom_net_addresses(lv_lua_conn(L), name, &a, &n, &err) < 0)
+    if (!strcmp(src, "lease"))
+        r = dom_net_addresses(lv_lua_conn(L), name, &a, &n, &err);
+    else if (!strcmp(src, "agent"))
+        r = dom_agent_addresses(lv_lua_conn(L), name, &a, &n, &err);
+    else
+        return luaL_argerror(L, 2, lua_pushfstring(L, "unknown address source "
+                             "'%s' (lease or agent)", src));
+    if (r < 0)
         return lv_lua_raise(L, &err);
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {

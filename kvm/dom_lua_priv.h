@@ -43,6 +43,7 @@ const luaL_Reg *dom_lua_vcpu_methods(void);     /* dom_lua_vcpu.c: vCPUs, pinnin
 const luaL_Reg *dom_lua_mem_methods(void);      /* dom_lua_mem.c: memory, stats */
 const luaL_Reg *dom_lua_display_methods(void);  /* dom_lua_display.c: VNC, screenshot */
 const luaL_Reg *dom_lua_wait_methods(void);     /* dom_lua_wait.c: wait, wait_console */
+const luaL_Reg *dom_lua_agent_methods(void);    /* dom_lua_agent.c: the guest agent */
 const luaL_Reg *dom_lua_event_methods(void);    /* dom_lua_events.c: d:on, d:off */
 /* virt.on, virt.loop, virt.quit_loop, virt.events (dom_lua_events.c) */
 void dom_lua_events_open(lua_State *L);

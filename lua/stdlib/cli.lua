@@ -38,7 +38,7 @@ local MODULES = {
 -- not found here loads all modules. test_cli_unit checks it is complete.
 M.INDEX = {
   cmd_domain = "define create undefine start shutdown destroy reboot reset suspend " ..
-    "resume autostart autostart-all domrename console qemu-monitor-command",
+    "resume autostart autostart-all domrename console qemu-agent-command qemu-monitor-command",
   cmd_domxml = "dumpxml edit desc domxml-to-native validate",
   cmd_dominfo = "list dominfo domstate domid domname domuuid",
   cmd_host = "capabilities nodeinfo hostname uri version",

@@ -247,6 +247,30 @@ local function qmp_request(ctx, d, text)
 end
 
 add({
+  name = "qemu-agent-command", help = "QEMU Guest Agent Command",
+  desc = "Run an arbitrary qemu guest agent command; the domain needs the\n" ..
+    "    org.qemu.guest_agent.0 channel and the agent running in the guest.",
+  args = {DOMAIN, {name = "cmd", rest = true, help = "command"}},
+  opts = {
+    {name = "timeout", value = true, int = true, help = "timeout seconds (default 10)"},
+    {name = "pretty", help = "pretty-print the output"},
+  },
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    if o.timeout and o.timeout < 1 then
+      ctx.raise("invalid", "qemu-agent-command: invalid timeout value '" .. o.timeout .. "'")
+    end
+    local r = d:agent(table.concat(o.cmd, " "), {timeout = o.timeout})
+    local text = ctx.virt.json({["return"] = r}, {compact = not o.pretty})
+    -- an empty return is {} for the agent's commands, as virsh prints it
+    if type(r) == "table" and next(r) == nil then
+      text = o.pretty and '{\n  "return": {}\n}' or '{"return":{}}'
+    end
+    ctx.print(text)
+  end,
+})
+
+add({
   name = "qemu-monitor-command", help = "QEMU Monitor Command",
   desc = "QEMU Monitor Command",
   args = {DOMAIN, {name = "cmd", rest = true, help = "command"}},

@@ -145,16 +145,12 @@ table.insert(M, {
   opts = {
     {name = "interface", value = true, help = "network interface name"},
     {name = "full", help = "always display names and MACs of interfaces"},
-    {name = "source", value = true, choices = {"lease", "agent", "arp"},
-      help = "address source: 'lease', 'agent', or 'arp'"},
+    {name = "source", value = true, choices = {"lease", "agent"},
+      help = "address source: 'lease' or 'agent'"},
   },
   run = function(ctx, o)
     local d = ctx.domain(o.domain)
-    if o.source and o.source ~= "lease" then
-      ctx.raise("unsupported", string.format("domain '%s': address source '%s' " ..
-        "is not supported yet; use --source lease", d.name, o.source))
-    end
-    local list = d:addresses({source = "lease"})
+    local list = d:addresses({source = o.source or "lease"})
     if o.json then return ctx.json(list) end
     -- virsh prints this header with printf, not as a vshTable
     if not ctx.quiet then
