@@ -1,10 +1,11 @@
-/* term.c - the alternate screen and single keys (see term.h). */
+/* term.c - a terminal borrowed and given back (see term.h). */
 #include "term.h"
 
 #include <lauxlib.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -15,16 +16,18 @@
 #define LEAVE "\033[?25h\033[?1049l"
 
 static struct termios saved;
+static int saved_fd = -1;
+static const char *leave_seq;
 static volatile sig_atomic_t active;
 
-static void
-restore(void)
+void
+lv_term_restore(void)
 {
     if (!active)
         return;
     active = 0;
-    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    if (write(STDOUT_FILENO, LEAVE, sizeof(LEAVE) - 1) < 0) {
+    tcsetattr(saved_fd, TCSANOW, &saved);
+    if (leave_seq && write(STDOUT_FILENO, leave_seq, strlen(leave_seq)) < 0) {
         /* nothing more to do on the way out */
     }
 }
@@ -32,43 +35,53 @@ restore(void)
 static void
 on_signal(int sig)
 {
-    restore();
+    lv_term_restore();
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-/* virt.term_start() -> true, or false when stdin or stdout is no terminal */
-static int
-l_start(lua_State *L)
+int
+lv_term_enter(int fd, int raw, const char *enter, const char *leave)
 {
     static int hooked;
     struct termios t;
 
-    if (active) {
-        lua_pushboolean(L, 1);
-        return 1;
-    }
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
-        tcgetattr(STDIN_FILENO, &saved) < 0) {
-        lua_pushboolean(L, 0);
-        return 1;
-    }
+    if (active)
+        return 0;
+    if (!isatty(fd) || tcgetattr(fd, &saved) < 0)
+        return -1;
     if (!hooked) {
-        atexit(restore);
+        atexit(lv_term_restore);
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
         signal(SIGHUP, on_signal);
         hooked = 1;
     }
     t = saved;
-    t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-    t.c_cc[VMIN] = 1;
-    t.c_cc[VTIME] = 0;
+    if (raw) {
+        cfmakeraw(&t);
+    } else {
+        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+        t.c_cc[VMIN] = 1;
+        t.c_cc[VTIME] = 0;
+    }
+    saved_fd = fd;
+    leave_seq = leave;
     active = 1;
-    tcsetattr(STDIN_FILENO, TCSANOW, &t);
-    if (write(STDOUT_FILENO, ENTER, sizeof(ENTER) - 1) < 0)
-        return luaL_error(L, "terminal: cannot write");
-    lua_pushboolean(L, 1);
+    tcsetattr(fd, TCSANOW, &t);
+    if (enter && write(STDOUT_FILENO, enter, strlen(enter)) < 0) {
+        lv_term_restore();
+        return -1;
+    }
+    return 0;
+}
+
+/* virt.term_start() -> true, or false when stdin or stdout is no terminal */
+static int
+l_start(lua_State *L)
+{
+    lua_pushboolean(L, isatty(STDOUT_FILENO) &&
+                       lv_term_enter(STDIN_FILENO, 0, ENTER, LEAVE) == 0);
     return 1;
 }
 
@@ -76,7 +89,7 @@ static int
 l_stop(lua_State *L)
 {
     (void)L;
-    restore();
+    lv_term_restore();
     return 0;
 }
 

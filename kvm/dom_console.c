@@ -7,13 +7,18 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "dom_run.h"
 #include "dom_store.h"
 #include "dom_wait.h"
+#include "deadline.h"
 #include "fdio.h"
+#include "log.h"
+#include "term.h"
 
 #define CONSOLE_ESCAPE 0x1d   /* Ctrl+] */
 
@@ -116,9 +121,18 @@ dom_console_write(const struct lv_conn *c, const char *name, const char *text,
     if (expect) {
         r = dom_wait_console(c, name, expect, offset, timeout_ms, err);
     } else {
-        struct pollfd p = { pty, POLLIN, 0 };
-        while (poll(&p, 1, CONSOLE_QEMU_PERIOD_MS) < 0 && errno == EINTR)
-            ;
+        /* the whole period, whatever the pty holds already (what the guest
+         * wrote while nobody had it open is read and dropped: the log has
+         * it), so QEMU surely sees an open end and takes the input */
+        long long deadline = lv_deadline(CONSOLE_QEMU_PERIOD_MS);
+        char buf[4096];
+        for (;;) {
+            struct pollfd p = { pty, POLLIN, 0 };
+            if (lv_poll(&p, 1, deadline) <= 0)
+                break;
+            if (read(pty, buf, sizeof(buf)) <= 0)
+                break;
+        }
         r = 0;
     }
 out:
@@ -126,28 +140,72 @@ out:
     return r;
 }
 
+/* The console session lock: one attached terminal at a time, as virsh
+ * (its pid in the file). With force, the holder is asked to leave (SIGTERM:
+ * it gives its terminal back) and the lock waited for. */
+static int
+take_session(const struct lv_conn *c, const char *name, int force, struct lv_err *err)
+{
+    char *path = dom_run_file(c, name, "console.lock"), pid[32];
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    long long deadline = lv_deadline(5000);
+
+    if (fd < 0) {
+        lv_err_sys(err, "domain '%s': cannot open the console lock", name);
+        free(path);
+        return -1;
+    }
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+        long holder;
+        pid[n > 0 ? n : 0] = '\0';
+        holder = strtol(pid, NULL, 10);
+        if (!force) {
+            lv_err_set(err, LV_E_BUSY, "domain '%s': a console session is already "
+                       "attached (pid %ld); --force takes it over", name, holder);
+            close(fd);
+            free(path);
+            return -1;
+        }
+        if (holder > 1)
+            kill((pid_t)holder, SIGTERM);
+        if (lv_now_ms() >= deadline) {
+            lv_err_set(err, LV_E_BUSY, "domain '%s': the console session of pid %ld "
+                       "did not let go", name, holder);
+            close(fd);
+            free(path);
+            return -1;
+        }
+        usleep(20000);
+    }
+    snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0)
+        lv_log_debug("dom %s: cannot record the console session's pid", name);
+    free(path);
+    return fd;
+}
+
 int
 dom_console_attach(const struct lv_conn *c, const char *name, int in_fd,
-                   int out_fd, struct lv_err *err)
+                   int out_fd, int force, struct lv_err *err)
 {
-    struct termios saved, raw;
     int pty = open_pty(c, name, "attach the console", err);
-    int is_tty = isatty(in_fd), ret = -1;
+    int lock, raw, ret = -1;
 
     if (pty < 0)
         return -1;
-    if (is_tty && tcgetattr(in_fd, &saved) == 0) {
-        raw = saved;
-        cfmakeraw(&raw);
-        tcsetattr(in_fd, TCSANOW, &raw);
-    } else {
-        is_tty = 0;
+    if ((lock = take_session(c, name, force, err)) < 0) {
+        close(pty);
+        return -1;
     }
+    /* the terminal comes back on any exit, a signal too (core/term.h) */
+    raw = lv_term_enter(in_fd, 1, NULL, NULL) == 0;
     ret = relay(in_fd, out_fd, pty);
     if (ret < 0)
         lv_err_sys(err, "domain '%s': console", name);
-    if (is_tty)
-        tcsetattr(in_fd, TCSANOW, &saved);
+    if (raw)
+        lv_term_restore();
     close(pty);
+    close(lock);
     return ret;
 }

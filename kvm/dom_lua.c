@@ -133,6 +133,7 @@ static const struct lv_api_keys dom_keys[] = {
     { "redefine", 3, "keep_unknown" },
     { "wait", 2, "state ip timeout" },
     { "agent", 3, "timeout" },
+    { "console", 2, "force" },
     { "clone", 2, "name files auto linked preserve_data skip dry_run progress" },
     { "console_write", 3, "expect timeout" },
     { "monitor_command", 3, "hmp" },
@@ -182,7 +183,7 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[12];
+    static const luaL_Reg *tables[13];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
@@ -195,7 +196,8 @@ dom_lua_open(lua_State *L)
     tables[8] = dom_lua_event_methods();
     tables[9] = dom_lua_wait_methods();
     tables[10] = dom_lua_agent_methods();
-    tables[11] = NULL;
+    tables[11] = dom_lua_console_methods();
+    tables[12] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

@@ -361,8 +361,9 @@ static int
 l_console(lua_State *L)
 {
     const char *name = dom_lua_check(L, 1);
+    int force = lv_lua_opt_bool(L, 2, "force", 0);
     struct lv_err err = LV_ERR_INIT;
-    return lv_lua_chain(L, dom_console_attach(CONN(L), name, 0, 1, &err), &err);
+    return lv_lua_chain(L, dom_console_attach(CONN(L), name, 0, 1, force, &err), &err);
 }
 
 static int

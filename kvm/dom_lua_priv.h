@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "dom_edit_op.h"
+#include "dom_wait.h"
 #include "err.h"
 #include "lua_api.h"
 
@@ -22,6 +23,18 @@ void dom_lua_rename(lua_State *L, int idx, const char *new_name);
 /* DOM_UNDEFINE_* from the options table at idx: {nvram=, snapshots_metadata=,
  * managed_save=} (dom_lua_methods.c). */
 unsigned dom_lua_undefine_flags(lua_State *L, int idx);
+/* A wait of dom_wait.h for Lua (dom_lua_wait.c): pushed on the stack as a
+ * userdata (closed when collected; raises on failure), the caller sets
+ * w.kind and its fields, then returns dom_lua_wait_k(L, LUA_OK, index):
+ * it checks and waits (yielding in a virt.parallel task) until done, then
+ * returns done(L, index) when set, else true (the address for an IP wait). */
+struct dom_lua_waiter {
+    struct dom_waiter w;
+    int live;
+    int (*done)(lua_State *L, int idx);
+};
+struct dom_lua_waiter *dom_lua_push_waiter(lua_State *L, const char *name, int timeout_ms);
+int dom_lua_wait_k(lua_State *L, int status, lua_KContext ctx);
 /* {live=, config=} from the options table at idx (dom_lua_args.c). */
 struct dom_scope dom_lua_scope(lua_State *L, int idx);
 /* A size argument in KiB: an integer, or a string with a unit ("512M"; a
@@ -43,6 +56,7 @@ const luaL_Reg *dom_lua_vcpu_methods(void);     /* dom_lua_vcpu.c: vCPUs, pinnin
 const luaL_Reg *dom_lua_mem_methods(void);      /* dom_lua_mem.c: memory, stats */
 const luaL_Reg *dom_lua_display_methods(void);  /* dom_lua_display.c: VNC, screenshot */
 const luaL_Reg *dom_lua_wait_methods(void);     /* dom_lua_wait.c: wait, wait_console */
+const luaL_Reg *dom_lua_console_methods(void);  /* dom_lua_console.c: console_stream */
 const luaL_Reg *dom_lua_agent_methods(void);    /* dom_lua_agent.c: the guest agent */
 const luaL_Reg *dom_lua_event_methods(void);    /* dom_lua_events.c: d:on, d:off */
 /* virt.on, virt.loop, virt.quit_loop, virt.events (dom_lua_events.c) */

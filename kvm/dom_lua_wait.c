@@ -14,15 +14,11 @@
 
 #define WAITER_MT "luavirt.waiter"
 
-struct wait_ud {
-    struct dom_waiter w;
-    int live;
-};
 
 static int
 ud_gc(lua_State *L)
 {
-    struct wait_ud *u = luaL_checkudata(L, 1, WAITER_MT);
+    struct dom_lua_waiter *u = luaL_checkudata(L, 1, WAITER_MT);
 
     if (u->live)
         dom_waiter_free(&u->w);
@@ -30,11 +26,10 @@ ud_gc(lua_State *L)
     return 0;
 }
 
-/* A waiter for name on the stack (closed when collected); raises. */
-static struct wait_ud *
-push_waiter(lua_State *L, const char *name, int timeout_ms)
+struct dom_lua_waiter *
+dom_lua_push_waiter(lua_State *L, const char *name, int timeout_ms)
 {
-    struct wait_ud *u = lua_newuserdatauv(L, sizeof(*u), 0);
+    struct dom_lua_waiter *u = lua_newuserdatauv(L, sizeof(*u), 0);
     struct lv_err err = LV_ERR_INIT;
 
     memset(u, 0, sizeof(*u));
@@ -49,12 +44,10 @@ push_waiter(lua_State *L, const char *name, int timeout_ms)
     return u;
 }
 
-/* Check, and wait (yielding in a task) until done; ctx is the waiter's
- * stack index. Returns true, or the address for an IP wait. */
-static int
-wait_k(lua_State *L, int status, lua_KContext ctx)
+int
+dom_lua_wait_k(lua_State *L, int status, lua_KContext ctx)
 {
-    struct wait_ud *u = lua_touserdata(L, (int)ctx);
+    struct dom_lua_waiter *u = lua_touserdata(L, (int)ctx);
     struct lv_err err = LV_ERR_INIT;
 
     (void)status;
@@ -71,6 +64,12 @@ wait_k(lua_State *L, int status, lua_KContext ctx)
                 lua_pushstring(L, u->w.ip);
             else
                 lua_pushboolean(L, 1);
+            if (u->done) {
+                lua_pop(L, 1);
+                dom_waiter_free(&u->w);
+                u->live = 0;
+                return u->done(L, (int)ctx);
+            }
             dom_waiter_free(&u->w);
             u->live = 0;
             return 1;
@@ -78,7 +77,7 @@ wait_k(lua_State *L, int status, lua_KContext ctx)
         fds[0] = u->w.ino;
         fds[1] = u->w.pidfd;
         if (lv_loop_in_task(L))
-            return lv_loop_wait(L, fds, 2, u->w.deadline, ctx, wait_k);
+            return lv_loop_wait(L, fds, 2, u->w.deadline, ctx, dom_lua_wait_k);
         p[0] = (struct pollfd){ fds[0], POLLIN, 0 };
         p[1] = (struct pollfd){ fds[1], POLLIN, 0 };
         lv_poll(p, 2, u->w.deadline);
@@ -96,7 +95,7 @@ l_wait(lua_State *L)
     int t = (int)(lv_lua_opt_num(L, 2, "timeout", 60) * 1000);
     struct lv_err err = LV_ERR_INIT;
     struct dom_status st;
-    struct wait_ud *u;
+    struct dom_lua_waiter *u;
     int s = state ? dom_state_from_str(state) : 0;
 
     if (ip && state)
@@ -114,10 +113,10 @@ l_wait(lua_State *L)
         return lv_lua_raise(L, &err);
     }
     lua_settop(L, 2);
-    u = push_waiter(L, name, t);
+    u = dom_lua_push_waiter(L, name, t);
     u->w.kind = ip ? DOM_WAIT_IP : DOM_WAIT_STATE;
     u->w.state = (enum dom_state)s;
-    return wait_k(L, LUA_OK, lua_gettop(L));
+    return dom_lua_wait_k(L, LUA_OK, lua_gettop(L));
 }
 
 /* d:wait_console(marker, secs, [from]) -> true */
@@ -128,15 +127,15 @@ l_wait_console(lua_State *L)
     const char *marker = luaL_checkstring(L, 2);
     int t = (int)(luaL_optnumber(L, 3, 60) * 1000);
     lua_Integer from = luaL_optinteger(L, 4, 0);
-    struct wait_ud *u;
+    struct dom_lua_waiter *u;
 
     luaL_argcheck(L, from >= 0, 4, "offset must be >= 0");
     lua_settop(L, 4);
-    u = push_waiter(L, name, t);
+    u = dom_lua_push_waiter(L, name, t);
     u->w.kind = DOM_WAIT_CONSOLE;
     u->w.marker = lv_strdup(marker);
     u->w.from = (size_t)from;
-    return wait_k(L, LUA_OK, lua_gettop(L));
+    return dom_lua_wait_k(L, LUA_OK, lua_gettop(L));
 }
 
 static const luaL_Reg methods[] = {

@@ -131,6 +131,24 @@ check_console(struct dom_waiter *w, const struct dom_status *st, struct lv_err *
     return 0;
 }
 
+/* The console log has more than w->from bytes. */
+static int
+check_grow(struct dom_waiter *w, const struct dom_status *st, struct lv_err *err)
+{
+    char *log = dom_console_log(w->c, w->name);
+    int grew = strlen(log) > w->from;
+
+    free(log);
+    if (grew)
+        return 1;
+    if (st->state == DOM_STATE_SHUTOFF) {
+        lv_err_set(err, LV_E_STATE, "domain '%s': stopped (%s); its console says no more",
+                   w->name, st->reason);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 check_ip(struct dom_waiter *w, const struct dom_status *st, struct lv_err *err)
 {
@@ -178,6 +196,10 @@ timed_out(struct dom_waiter *w, const struct dom_status *st, struct lv_err *err)
         lv_err_set(err, LV_E_TIMEOUT, "domain '%s': no IPv4 address (DHCP lease) "
                    "within %d s", w->name, secs);
         break;
+    case DOM_WAIT_GROW:
+        lv_err_set(err, LV_E_TIMEOUT, "domain '%s': nothing new on the console within "
+                   "%d s", w->name, secs);
+        break;
     }
 }
 
@@ -195,6 +217,7 @@ dom_waiter_check(struct dom_waiter *w, struct lv_err *err)
     follow_supervisor(w, st.state == DOM_STATE_SHUTOFF ? 0 : st.sup_pid);
     r = w->kind == DOM_WAIT_STATE ? check_state(w, &st, err)
       : w->kind == DOM_WAIT_CONSOLE ? check_console(w, &st, err)
+      : w->kind == DOM_WAIT_GROW ? check_grow(w, &st, err)
       : check_ip(w, &st, err);
     if (r == 0 && w->deadline >= 0 && lv_now_ms() >= w->deadline) {
         timed_out(w, &st, err);

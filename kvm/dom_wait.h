@@ -11,7 +11,7 @@
 #include "dom_run.h"
 #include "err.h"
 
-enum dom_wait_kind { DOM_WAIT_STATE, DOM_WAIT_CONSOLE, DOM_WAIT_IP };
+enum dom_wait_kind { DOM_WAIT_STATE, DOM_WAIT_CONSOLE, DOM_WAIT_IP, DOM_WAIT_GROW };
 
 struct dom_waiter {
     const struct lv_conn *c;
@@ -19,7 +19,7 @@ struct dom_waiter {
     enum dom_wait_kind kind;
     enum dom_state state;        /* STATE: the one waited for */
     char *marker;                /* CONSOLE: the text, at or after from */
-    size_t from;
+    size_t from;                 /* CONSOLE, GROW: a console log offset */
     char ip[46];                 /* IP: the address found */
     int watching_leases;
     int timeout_ms;

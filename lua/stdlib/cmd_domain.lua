@@ -12,7 +12,7 @@ local function add(c)
 end
 
 -- Attach the terminal to the guest's serial console (virsh cmdRunConsole).
-local function run_console(ctx, d)
+local function run_console(ctx, d, force)
   if not d.active then
     ctx.raise("state", string.format("domain '%s': cannot attach the console: not running",
       d.name))
@@ -21,7 +21,7 @@ local function run_console(ctx, d)
   ctx.extra("Escape character is ^] (Ctrl + ])")
   local console = ctx.method(d, "console", string.format("domain '%s'", d.name))
   ctx.flush()
-  console()
+  console(force and {force = true} or nil)
 end
 
 -- A command that calls one domain method and prints one message; the
@@ -219,12 +219,17 @@ add({
   desc = "Connect the virtual serial console for the guest; Ctrl+] leaves.",
   args = {DOMAIN},
   opts = {
-    {name = "devname", value = true, help = "character device name (only the first serial console is supported)"},
+    {name = "devname", value = true, help = "character device name (serial0: the first serial console, the only one)"},
     {name = "force", help = "force console connection (disconnect already connected sessions)"},
-    {name = "safe", help = "only connect if safe console handling is supported"},
+    {name = "safe", help = "only connect if safe console handling is supported (it is: one session at a time)"},
   },
   run = function(ctx, o)
-    run_console(ctx, ctx.domain(o.domain))
+    local d = ctx.domain(o.domain)
+    if o.devname and o.devname ~= "serial0" and o.devname ~= "console0" then
+      ctx.raise("unsupported", string.format("domain '%s': character device '%s': only " ..
+        "the first serial console (serial0) can be attached", d.name, o.devname))
+    end
+    run_console(ctx, d, o.force)
   end,
 })
 
