@@ -82,8 +82,10 @@ for _, r in ipairs(rows) do
 end
 
 if keep then
-  print("\nDEMO_KEEP=1: the guests keep running. Remove them with:")
+  print("\nDEMO_KEEP=1: the guests keep running. Remove them (and the template) with:")
   print("  luavirt batch undefine --name 'demo-*' --remove-all-storage")
+  print("  luavirt undefine demobase --remove-all-storage ; luavirt pool-destroy demo ; " ..
+    "luavirt pool-undefine demo")
   return
 end
 
