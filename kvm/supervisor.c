@@ -403,7 +403,7 @@ cleanup_run_dir(struct sup *s, const char *reason)
     };
     static const char *const transient_files[] = {
         "status", "console.log", "qemu.log", "supervisor.log", "def.xml",
-        "sup.lock", "swtpm.log", NULL
+        "sup.lock", "swtpm.log", "id", "console.lock", NULL
     };
 
     /* the images QEMU was handed go back to their owners */
