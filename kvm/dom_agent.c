@@ -150,27 +150,38 @@ read_json(struct agent *a, const char *what, struct lv_err *err)
     }
 }
 
-/* guest-sync with a fresh id: answers to anyone before us are skipped. */
+/* guest-sync with a fresh id: answers to anyone before us are skipped. A
+ * sync the guest missed (its agent was not listening yet: what QEMU got
+ * for a closed port is gone) is sent again, a second later, with a new id,
+ * until the deadline. */
 static int
 agent_sync(struct agent *a, struct lv_err *err)
 {
-    uint32_t id = 0;
-    json_t *j;
+    long long deadline = a->deadline;
 
-    if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-        id = (uint32_t)lv_now_ms();
-    id &= 0x7fffffff;
-    if (send_json(a, json_pack("{s:s, s:{s:I}}", "execute", "guest-sync",
-                               "arguments", "id", (json_int_t)id), err) < 0)
-        return -1;
-    while ((j = read_json(a, "guest-sync", err))) {
-        json_t *r = json_object_get(j, "return");
-        int ok = json_is_integer(r) && json_integer_value(r) == (json_int_t)id;
-        json_decref(j);
-        if (ok)
-            return 0;
+    for (;;) {
+        uint32_t id = 0;
+        json_t *j;
+        if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+            id = (uint32_t)lv_now_ms();
+        id &= 0x7fffffff;
+        if (send_json(a, json_pack("{s:s, s:{s:I}}", "execute", "guest-sync",
+                                   "arguments", "id", (json_int_t)id), err) < 0)
+            return -1;
+        a->deadline = lv_now_ms() + 1000 < deadline ? lv_now_ms() + 1000 : deadline;
+        while ((j = read_json(a, "guest-sync", err))) {
+            json_t *r = json_object_get(j, "return");
+            int ok = json_is_integer(r) && json_integer_value(r) == (json_int_t)id;
+            json_decref(j);
+            if (ok) {
+                a->deadline = deadline;
+                return 0;
+            }
+        }
+        if (err->code != LV_E_TIMEOUT || lv_now_ms() >= deadline)
+            return -1;
+        lv_err_clear(err);
     }
-    return -1;
 }
 
 /* Commands the agent answers with nothing when they work. */
