@@ -7,11 +7,12 @@ local M = {}
 -- Control characters are shown as \xNN, as vsh-table does.
 local function cell(v)
   local s = tostring(v == nil and "" or v)
+  if not s:find("[%c\128-\255]") then return s, #s, true end   -- plain ASCII
   if s:find("%c") then
     s = s:gsub("%c", function(c) return string.format("\\x%02x", c:byte()) end)
   end
-  if not s:find("[\128-\255]") then return s, #s end
-  return s, utf8.len(s) or #s
+  if not s:find("[\128-\255]") then return s, #s, true end
+  return s, utf8.len(s) or #s, false
 end
 
 -- Render a table: headers is an array of column titles, rows an array of
@@ -23,17 +24,33 @@ function M.render(headers, rows, opts)
   local show_header = not (opts and opts.header == false)
   local all = {headers}
   for _, r in ipairs(rows) do table.insert(all, r) end
-  local width, cells = {}, {}
+  local width, cells, ascii = {}, {}, true
   for i, r in ipairs(all) do
     cells[i] = {}
     for j = 1, #headers do
-      local s, w = cell(r[j])
+      local s, w, plain = cell(r[j])
       cells[i][j] = {s, w}
+      ascii = ascii and plain
       if (i > 1 or show_header) and w > (width[j] or 0) then width[j] = w end
     end
   end
   local out = {}
+  -- ASCII only (the usual case): bytes are columns, one format per line
+  local fmt
+  if ascii then
+    local f = {}
+    for j = 1, #headers do
+      f[j] = j < #headers and (" %-" .. (width[j] or 0) .. "s  ") or " %s"
+    end
+    fmt = table.concat(f) .. "\n"
+  end
   local function line(i)
+    if fmt then
+      local v = {}
+      for j = 1, #headers do v[j] = cells[i][j][1] end
+      out[#out + 1] = fmt:format(table.unpack(v))
+      return
+    end
     local parts = {}
     for j = 1, #headers do
       local s, w = cells[i][j][1], cells[i][j][2]
