@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "err.h"
+#include "spawn.h"
+
 static int harness_passed, harness_failed, harness_skipped;
 
 #define CHECK(cond, ...)                                                  \
@@ -48,6 +51,18 @@ harness_conformance_dir(const char *what)
         return dir;
     SKIP(what, "no conformance corpus at %s (set LUAVIRT_CONFORMANCE=DIR)", dir);
     return NULL;
+}
+
+/* Remove a test's temporary tree (its state root) and all under it. */
+static inline void
+harness_rm_tree(char *dir)
+{
+    char *argv[] = { (char *)"rm", (char *)"-rf", dir, NULL };
+    char *out = NULL;
+    struct lv_err err = LV_ERR_INIT;
+
+    lv_spawn_capture(argv, &out, NULL, 10000, &err);
+    free(out);
 }
 
 #define TEST_DONE()                                                       \

@@ -57,11 +57,6 @@ main(void)
     dom_session_end(&s);   /* twice is harmless */
     free(lock);
     lv_conn_unref(c);
-    {
-        char *argv[] = { (char *)"rm", (char *)"-rf", root, NULL };
-        char *out = NULL;
-        lv_spawn_capture(argv, &out, NULL, 10000, &err);
-        free(out);
-    }
+    harness_rm_tree(root);
     return TEST_DONE();
 }

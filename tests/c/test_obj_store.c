@@ -203,11 +203,6 @@ main(void)
     CHECK(lv_obj_name_ok("web-1") && !lv_obj_name_ok("") && !lv_obj_name_ok(NULL) &&
           !lv_obj_name_ok("a/b") && !lv_obj_name_ok(".x"), "name rule");
     lv_conn_unref(c);
-    {
-        char *argv[] = { (char *)"rm", (char *)"-rf", root, NULL };
-        char *out = NULL;
-        lv_spawn_capture(argv, &out, NULL, 10000, &err);
-        free(out);
-    }
+    harness_rm_tree(root);
     return TEST_DONE();
 }
