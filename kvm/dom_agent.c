@@ -161,12 +161,17 @@ agent_sync(struct agent *a, struct lv_err *err)
 
     for (;;) {
         uint32_t id = 0;
-        json_t *j;
+        json_t *j, *sync;
+        int sent;
+
         if (getrandom(&id, sizeof(id), 0) != sizeof(id))
             id = (uint32_t)lv_now_ms();
         id &= 0x7fffffff;
-        if (send_json(a, json_pack("{s:s, s:{s:I}}", "execute", "guest-sync",
-                                   "arguments", "id", (json_int_t)id), err) < 0)
+        sync = json_pack("{s:s, s:{s:I}}", "execute", "guest-sync", "arguments", "id",
+                         (json_int_t)id);
+        sent = send_json(a, sync, err);
+        json_decref(sync);
+        if (sent < 0)
             return -1;
         a->deadline = lv_now_ms() + 1000 < deadline ? lv_now_ms() + 1000 : deadline;
         while ((j = read_json(a, "guest-sync", err))) {
