@@ -1,6 +1,7 @@
 /* test_deadline.c - waits bounded by deadlines (core/deadline.c): a signal
  * arriving more often than the timeout must not restart it; pidfd waits see
  * a process exit and time out on one that does not. */
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -63,6 +64,11 @@ test_pidfd(void)
         _exit(0);
     }
     pfd = lv_pidfd_open(pid);
+    if (pfd < 0 && errno == ENOSYS) {   /* valgrind does not know the call */
+        SKIP("pidfd", "pidfd_open is not available here (ENOSYS; under valgrind?)");
+        waitpid(pid, NULL, 0);
+        return;
+    }
     CHECK(pfd >= 0, "pidfd_open");
     CHECK(lv_pidfd_wait(pfd, lv_deadline(10)) == 0, "still running after 10 ms");
     CHECK(lv_pidfd_wait(pfd, lv_deadline(5000)) == 1, "exit seen");
