@@ -169,14 +169,8 @@ l_dom_to_xml(lua_State *L)
 {
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = dom_table_to_def(L, 1, &err);
-    char *xml = def ? dom_def_format_xml(def, 0, &err) : NULL;
 
-    dom_def_free(def);
-    if (!xml)
-        return lv_lua_raise(L, &err);
-    lua_pushstring(L, xml);
-    free(xml);
-    return 1;
+    return dom_lua_push_xml(L, def, 0, &err);
 }
 
 void

@@ -2,6 +2,9 @@
  * domain binding share (see dom_lua_priv.h). */
 #include "dom_lua_priv.h"
 
+#include <stdlib.h>
+
+#include "dom_xml.h"
 #include "lua_fields.h"
 #include "runtime.h"
 #include "units.h"
@@ -30,4 +33,17 @@ dom_lua_check_kib(lua_State *L, int idx)
     if (lv_units_parse_kib(luaL_checkstring(L, idx), &kib, &err) < 0)
         luaL_argerror(L, idx, err.msg);
     return kib;
+}
+
+int
+dom_lua_push_xml(lua_State *L, struct dom_def *def, unsigned flags, struct lv_err *err)
+{
+    char *xml = def ? dom_def_format_xml(def, flags, err) : NULL;
+
+    dom_def_free(def);
+    if (!xml)
+        return lv_lua_raise(L, err);
+    lua_pushstring(L, xml);
+    free(xml);
+    return 1;
 }

@@ -105,7 +105,6 @@ l_clone(lua_State *L)
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def;
     char **files, **skip;
-    char *xml = NULL;
 
     luaL_checktype(L, 2, LUA_TTABLE);
     o.new_name = lv_lua_opt_str(L, 2, "name", NULL);
@@ -131,15 +130,8 @@ l_clone(lua_State *L)
         return lua_error(L);            /* the progress function's error */
     if (!def)
         return lv_lua_raise(L, &err);
-    if (o.dry_run) {
-        xml = dom_def_format_xml(def, DOM_FORMAT_INACTIVE, &err);
-        dom_def_free(def);
-        if (!xml)
-            return lv_lua_raise(L, &err);
-        lua_pushstring(L, xml);
-        free(xml);
-        return 1;
-    }
+    if (o.dry_run)
+        return dom_lua_push_xml(L, def, DOM_FORMAT_INACTIVE, &err);
     dom_lua_push(L, def->name);
     dom_def_free(def);
     return 1;

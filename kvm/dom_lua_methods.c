@@ -123,17 +123,9 @@ l_xml(lua_State *L)
     int secure = lv_lua_opt_bool(L, 2, "security_info", 0);
     struct lv_err err = LV_ERR_INIT;
     struct dom_def *def = dom_get_def(CONN(L), name, inactive, &err);
-    char *xml = NULL;
 
-    if (def)
-        xml = dom_def_format_xml(def, (inactive ? DOM_FORMAT_INACTIVE : 0) |
-                                      (secure ? DOM_FORMAT_SECURE : 0), &err);
-    dom_def_free(def);
-    if (!xml)
-        return lv_lua_raise(L, &err);
-    lua_pushstring(L, xml);
-    free(xml);
-    return 1;
+    return dom_lua_push_xml(L, def, (inactive ? DOM_FORMAT_INACTIVE : 0) |
+                                    (secure ? DOM_FORMAT_SECURE : 0), &err);
 }
 
 static int

@@ -35,6 +35,10 @@ struct dom_lua_waiter {
 };
 struct dom_lua_waiter *dom_lua_push_waiter(lua_State *L, const char *name, int timeout_ms);
 int dom_lua_wait_k(lua_State *L, int status, lua_KContext ctx);
+/* Push def's XML (DOM_FORMAT_* flags) and free def; def NULL or a format
+ * failure raises err (dom_lua_args.c). */
+int dom_lua_push_xml(lua_State *L, struct dom_def *def, unsigned flags,
+                     struct lv_err *err);
 /* {live=, config=} from the options table at idx (dom_lua_args.c). */
 struct dom_scope dom_lua_scope(lua_State *L, int idx);
 /* A size argument in KiB: an integer, or a string with a unit ("512M"; a
