@@ -183,11 +183,13 @@ write_status(struct sup *s)
     /* a shell may have made the guest transient or persistent since */
     sup_read_transient(s->run_dir, &s->st.transient);
     s->transient = s->st.transient;
+    /* journaled first: a shell that sees the new state (and acts on it)
+     * finds its event already there, in order before its own */
+    journal_state(s);
     if (dom_status_write(s->run_dir, &s->st, &err) < 0) {
         lv_log_error("dom %s: %s", s->name, err.msg);
         return -1;
     }
-    journal_state(s);
     return 0;
 }
 
