@@ -32,14 +32,24 @@ parse_os_nvram(struct xk_ctx *c, xmlNode *n, struct dom_os *os)
     xk_str(n, "templateFormat", &os->nvram_template_format);
     xk_str(n, "format", &os->nvram_format);
     xk_str(n, "type", &os->nvram_type);
+    /* libvirt's types are file, block and network; QEMU here is given
+     * only a file, so the others are refused now rather than at start */
+    if (os->nvram_type && strcmp(os->nvram_type, "file") != 0)
+        return xk_fail(c, n, "<nvram type='%s'> is not supported (only 'file')",
+                       os->nvram_type);
     for (xmlNode *ch = n->children; ch; ch = ch->next)
         if (XK_IS(ch, "source"))
             src = ch;
-    if (src && os->nvram_type && !strcmp(os->nvram_type, "file")) {
-        xk_str(src, "file", &os->nvram);
-        if (xk_finish(c, src, NULL, NULL) < 0)
+    if (os->nvram_type) {
+        if (src)
+            xk_str(src, "file", &os->nvram);
+        if (!os->nvram && xk_fail(c, n, "<nvram type='file'> needs <source file='...'/>") < 0)
             return -1;
-        xk_consumed(src);
+        if (src) {
+            if (xk_finish(c, src, NULL, NULL) < 0)
+                return -1;
+            xk_consumed(src);
+        }
     } else {
         xk_text(n, &os->nvram);
         if (!*os->nvram) {

@@ -156,11 +156,6 @@ dom_firmware_prepare(struct lv_conn *c, const struct dom_def *def,
     if (!os->nvram || os->loader_stateless == LV_TRI_ON ||
         !os->loader_type || strcmp(os->loader_type, "pflash") != 0)
         return 0;
-    if (os->nvram_type && strcmp(os->nvram_type, "file") != 0) {
-        lv_err_set(err, LV_E_UNSUPPORTED, "domain '%s': cannot start: "
-                   "<nvram type='%s'> is not supported", def->name, os->nvram_type);
-        return -1;
-    }
     if (access(os->nvram, F_OK) == 0)
         return 0;
     return create_nvram(def, err);

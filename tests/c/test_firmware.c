@@ -364,6 +364,51 @@ test_argv(void)
     dom_def_free(d);
 }
 
+/* <nvram type=...>: a file is read from <source file=...> and written back
+ * the same way; a type QEMU is not given here is refused at define (the
+ * fuzzer's round trip found 'fyle' and 'pflash' accepted, then written in
+ * a form the parser refused). */
+static void
+test_nvram_types(void)
+{
+    static const char head[] =
+        "<domain type='qemu'><name>nv</name><memory unit='MiB'>128</memory>"
+        "<os><type>hvm</type><loader readonly='yes' type='pflash'>/c.fd</loader>";
+    static const char tail[] = "</os></domain>";
+    static const struct { const char *nvram, *want; } cases[] = {
+        { "<nvram type='file'><source file='/n/v.fd'/></nvram>", NULL },
+        { "<nvram type='fyle'><source file='/n/v.fd'/></nvram>",
+          "<nvram type='fyle'> is not supported (only 'file')" },
+        { "<nvram type='pflash'>/n/v.fd</nvram>",
+          "<nvram type='pflash'> is not supported (only 'file')" },
+        { "<nvram type='block'><source dev='/dev/sdb'/></nvram>",
+          "<nvram type='block'> is not supported (only 'file')" },
+        { "<nvram type='file'/>", "<nvram type='file'> needs <source file='...'/>" },
+        { "<nvram type='file'><source/></nvram>",
+          "<nvram type='file'> needs <source file='...'/>" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct lv_err err = LV_ERR_INIT;
+        char xml[512];
+        struct dom_def *d;
+
+        snprintf(xml, sizeof(xml), "%s%s%s", head, cases[i].nvram, tail);
+        d = parse(xml, &err);
+        if (!cases[i].want) {
+            char *out = d ? dom_def_format_xml(d, 0, &err) : NULL;
+            CHECK(out && strstr(out, "<nvram type='file'>") &&
+                  strstr(out, "<source file='/n/v.fd'/>"), "nvram file round trip: %s",
+                  out ? out : err.msg);
+            free(out);
+        } else {
+            CHECK(!d && strstr(err.msg, cases[i].want), "%s refused: %s", cases[i].nvram,
+                  d ? "accepted" : err.msg);
+        }
+        dom_def_free(d);
+    }
+}
+
 /* ---- libvirt's conformance tests ---- */
 
 struct fwsum {
@@ -543,6 +588,7 @@ main(void)
     test_list_load(tmp);
     test_select(tmp);
     test_argv();
+    test_nvram_types();
     test_dirs();
     test_conformance();
     CHECK(dom_tpm_remove_dir(tmp, NULL) == 0, "remove %s", tmp);

@@ -4,6 +4,7 @@
  * command). One target per kind, chosen at build time with -DKIND_xxx. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,17 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A broken round trip: say which step and why, then abort (libFuzzer keeps
+ * the input as the reproducer). */
+static void __attribute__((noreturn))
+fail(const char *what, const struct lv_err *err, const char *formatted)
+{
+    fprintf(stderr, "round trip: %s: %s\n", what, err->msg);
+    if (formatted)
+        fprintf(stderr, "--- formatted ---\n%s\n--- end ---\n", formatted);
+    abort();
+}
+
 #define ROUND_TRIP(type, parse, format, free_fn)                              \
     do {                                                                      \
         struct lv_err err = LV_ERR_INIT;                                      \
@@ -25,11 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
             return 0;                                                         \
         x = format(d, 0, &err);                                               \
         if (!x)                                                               \
-            abort();      /* parsed but cannot be formatted */                \
+            fail("parsed but cannot be formatted", &err, NULL);              \
         free_fn(d);                                                           \
         d = parse(x, strlen(x), "fuzz-formatted", 0, &err);                   \
         if (!d)                                                               \
-            abort();      /* luavirt's own output refused */                  \
+            fail("luavirt's own output refused", &err, x);                   \
         free_fn(d);                                                           \
         free(x);                                                              \
     } while (0)
@@ -58,10 +70,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if ((v = vol_def_parse_xml(p, (const char *)data, size, "fuzz", 0, &err))) {
         if (!(x = vol_def_format_xml(p, v, 0, &err)))
-            abort();
+            fail("parsed but cannot be formatted", &err, NULL);
         vol_def_free(v);
         if (!(v = vol_def_parse_xml(p, x, strlen(x), "fuzz-formatted", 0, &err)))
-            abort();
+            fail("luavirt's own output refused", &err, x);
         vol_def_free(v);
         free(x);
     }
