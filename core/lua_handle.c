@@ -206,6 +206,48 @@ m_pairs(lua_State *L)
     return 3;
 }
 
+/* The method tables of a type's metatable (at mt): __methods_table, name ->
+ * wrapped function, and __methods, the names in order (for completion). */
+static void
+build_methods(lua_State *L, const struct lv_handle_type *t, int mt)
+{
+    char prefix[64];
+    int n = 0;
+
+    snprintf(prefix, sizeof(prefix), "%s:", t->kind);
+    for (size_t i = 0; t->methods && t->methods[i]; i++)
+        for (const luaL_Reg *m = t->methods[i]; m->name; m++)
+            n++;
+    lua_createtable(L, 0, n);       /* sized once: no rehash per method */
+    for (size_t i = 0; t->methods && t->methods[i]; i++)
+        lv_api_setfuncs(L, t->methods[i], prefix, t->keys);
+    lua_setfield(L, mt, "__methods_table");
+    lua_createtable(L, n, 0);
+    n = 0;
+    for (size_t i = 0; t->methods && t->methods[i]; i++)
+        for (const luaL_Reg *m = t->methods[i]; m->name; m++) {
+            lua_pushstring(L, m->name);
+            lua_rawseti(L, -2, ++n);
+        }
+    lua_setfield(L, mt, "__methods");
+}
+
+/* __index of a metatable: its method tables are made on first use, as a
+ * one-shot command that touches no object of the kind (most touch one or
+ * two kinds) would spend a tenth of its time making them. */
+static int
+mt_index(lua_State *L)
+{
+    const char *key = lua_tostring(L, 2);
+
+    if (!key || (strcmp(key, "__methods_table") != 0 && strcmp(key, "__methods") != 0))
+        return 0;
+    build_methods(L, up_type(L), 1);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, 1);
+    return 1;
+}
+
 void
 lv_handle_register(lua_State *L, const struct lv_handle_type *t)
 {
@@ -214,8 +256,6 @@ lv_handle_register(lua_State *L, const struct lv_handle_type *t)
         { "__tostring", m_tostring }, { "__eq", m_eq }, { "__pairs", m_pairs },
         { "__gc", m_close }, { "__close", m_close }, { NULL, NULL },
     };
-    char prefix[64];
-    int n = 0;
 
     if (!luaL_newmetatable(L, t->mt)) {
         lua_pop(L, 1);
@@ -223,15 +263,6 @@ lv_handle_register(lua_State *L, const struct lv_handle_type *t)
     }
     lua_pushlightuserdata(L, (void *)t);
     luaL_setfuncs(L, meta, 1);
-    snprintf(prefix, sizeof(prefix), "%s:", t->kind);
-    for (size_t i = 0; t->methods && t->methods[i]; i++)
-        for (const luaL_Reg *m = t->methods[i]; m->name; m++)
-            n++;
-    lua_createtable(L, 0, n);       /* sized once: no rehash per method */
-    n = 0;
-    for (size_t i = 0; t->methods && t->methods[i]; i++)
-        lv_api_setfuncs(L, t->methods[i], prefix, t->keys);
-    lua_setfield(L, -2, "__methods_table");
     lua_newtable(L);
     for (size_t i = 0; t->props && t->props[i]; i++) {
         lua_pushstring(L, t->props[i]);
@@ -240,12 +271,10 @@ lv_handle_register(lua_State *L, const struct lv_handle_type *t)
     lua_setfield(L, -2, "__properties");
     lua_pushstring(L, t->kind);
     lua_setfield(L, -2, "__kind");
-    lua_newtable(L);                          /* names, for completion */
-    for (size_t i = 0; t->methods && t->methods[i]; i++)
-        for (const luaL_Reg *m = t->methods[i]; m->name; m++) {
-            lua_pushstring(L, m->name);
-            lua_rawseti(L, -2, ++n);
-        }
-    lua_setfield(L, -2, "__methods");
+    lua_createtable(L, 0, 1);                  /* the metatable's own */
+    lua_pushlightuserdata(L, (void *)t);
+    lua_pushcclosure(L, mt_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
     lua_pop(L, 1);
 }

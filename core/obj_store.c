@@ -286,9 +286,18 @@ lv_obj_lock(const struct lv_conn *c, const struct lv_kind *k, const char *name,
 {
     char *p = lock_path(c, k, name);
     int fd = lv_store_lock(p, 1, err);
+    char mark = 0;
 
-    if (fd >= 0)
-        lv_obj_clean(c, k, name);
+    /* The lock file says 'd' from here until lv_obj_unlock empties it: one
+     * that still says so was held by a command that did not finish, and
+     * only then is there anything to clean (the clean reads the whole uuid
+     * index: O(domains), too slow for every define). */
+    if (fd >= 0) {
+        if (pread(fd, &mark, 1, 0) == 1 && mark == 'd')
+            lv_obj_clean(c, k, name);
+        else if (pwrite(fd, "d", 1, 0) != 1)
+            lv_obj_clean(c, k, name);       /* cannot mark: clean every time */
+    }
     free(p);
     return fd;
 }
@@ -303,10 +312,14 @@ lv_obj_unlock(const struct lv_conn *c, const struct lv_kind *k, const char *name
         return;
     p = lock_path(c, k, name);
     run = lv_asprintf("%s/%s/%s", c->run_dir, k->run, name);
-    if (!lv_obj_exists(c, k, name) && access(run, F_OK) != 0)
+    if (!lv_obj_exists(c, k, name) && access(run, F_OK) != 0) {
         lv_store_lock_remove(p, fd);
-    else
+    } else {
+        if (ftruncate(fd, 0) < 0)         /* the next locker cleans, in vain */
+            lv_log_debug("%s %s: cannot clear the lock's mark: %s", k->what, name,
+                         strerror(errno));
         lv_store_unlock(fd);
+    }
     free(run);
     free(p);
 }

@@ -53,11 +53,12 @@ char *lv_obj_uuid_lookup(const struct lv_conn *c, const struct lv_kind *k,
 /* Point uuid at name (NULL: drop the link). */
 int lv_obj_uuid_set(const struct lv_conn *c, const struct lv_kind *k, const char *uuid,
                     const char *name, struct lv_err *err);
-/* Take NAME's lock (<run>/locks/<k->lock>-NAME.lock, exclusive), then
- * clean what a killed command under the same lock left: NAME.xml.tmp.PID
- * files, uuid index links being made for NAME (.uuid/UUID.tmp.PID), and
- * index links to NAME that NAME's definition no longer backs (it is gone
- * or has another uuid). Returns the lock's fd, or -1 with err. */
+/* Take NAME's lock (<run>/locks/<k->lock>-NAME.lock, exclusive). When the
+ * last holder did not release it (killed: the lock file still carries the
+ * mark a holder writes), clean what it left: NAME.xml.tmp.PID files, uuid
+ * index links being made for NAME (.uuid/UUID.tmp.PID), and index links to
+ * NAME that NAME's definition no longer backs (it is gone or has another
+ * uuid). Returns the lock's fd, or -1 with err. */
 int lv_obj_lock(const struct lv_conn *c, const struct lv_kind *k, const char *name,
                 struct lv_err *err);
 /* Release NAME's lock (fd < 0: nothing); when NAME is neither defined nor

@@ -20,54 +20,53 @@ end
 -- and followed by padding to its column's width plus two spaces (none after
 -- the last column); the header is underlined with width+3 dashes per column.
 -- opts.header = false leaves out the header and underline (virsh --quiet).
+-- `list` renders hundreds of rows per command: cells are kept in one flat
+-- array per column, and a width is stored only for a cell that is not ASCII.
 function M.render(headers, rows, opts)
   local show_header = not (opts and opts.header == false)
-  local all = {headers}
-  for _, r in ipairs(rows) do table.insert(all, r) end
-  local width, cells, ascii = {}, {}, true
-  for i, r in ipairs(all) do
-    cells[i] = {}
-    for j = 1, #headers do
-      local s, w, plain = cell(r[j])
-      cells[i][j] = {s, w}
-      ascii = ascii and plain
-      if (i > 1 or show_header) and w > (width[j] or 0) then width[j] = w end
+  local ncol, nrow = #headers, #rows
+  local cols, wide, width = {}, {}, {}
+  for j = 1, ncol do
+    local c, w_of, wmax = {}, nil, 0
+    local s, w, plain = cell(headers[j])
+    c[0] = s
+    if not plain then w_of = {[0] = w} end
+    if show_header then wmax = w end
+    for i = 1, nrow do
+      s, w, plain = cell(rows[i][j])
+      c[i] = s
+      if not plain then w_of = w_of or {}; w_of[i] = w end
+      if w > wmax then wmax = w end
     end
+    cols[j], wide[j], width[j] = c, w_of, wmax
   end
-  local out = {}
-  -- ASCII only (the usual case): bytes are columns, one format per line
-  local fmt
-  if ascii then
-    local f = {}
-    for j = 1, #headers do
-      f[j] = j < #headers and (" %-" .. (width[j] or 0) .. "s  ") or " %s"
-    end
-    fmt = table.concat(f) .. "\n"
+  local out, v = {}, {}
+  -- one format per line; a column holding a non-ASCII cell is padded by
+  -- hand, as %-Ns counts bytes, not characters
+  local f = {}
+  for j = 1, ncol do
+    if j == ncol then f[j] = " %s"
+    elseif wide[j] then f[j] = " %s"
+    else f[j] = " %-" .. width[j] .. "s  " end
   end
+  local fmt = table.concat(f) .. "\n"
   local function line(i)
-    if fmt then
-      local v = {}
-      for j = 1, #headers do v[j] = cells[i][j][1] end
-      out[#out + 1] = fmt:format(table.unpack(v))
-      return
-    end
-    local parts = {}
-    for j = 1, #headers do
-      local s, w = cells[i][j][1], cells[i][j][2]
-      parts[#parts + 1] = " " .. s
-      if j < #headers then
-        parts[#parts + 1] = string.rep(" ", (width[j] or 0) - w + 2)
+    for j = 1, ncol do
+      local s, w_of = cols[j][i], wide[j]
+      if w_of and j < ncol then
+        s = s .. string.rep(" ", width[j] - (w_of[i] or #s) + 2)
       end
+      v[j] = s
     end
-    out[#out + 1] = table.concat(parts) .. "\n"
+    out[#out + 1] = fmt:format(table.unpack(v, 1, ncol))
   end
   if show_header then
-    line(1)
+    line(0)
     local n = 0
-    for j = 1, #headers do n = n + (width[j] or 0) + 3 end
+    for j = 1, ncol do n = n + width[j] + 3 end
     out[#out + 1] = string.rep("-", n) .. "\n"
   end
-  for i = 2, #all do line(i) end
+  for i = 1, nrow do line(i) end
   return table.concat(out)
 end
 

@@ -67,7 +67,11 @@ kind_leftovers(struct lv_conn *c, const struct lv_kind *k)
     who = lv_obj_uuid_lookup(c, k, U2);
     CHECK(who && !strcmp(who, "c"), "%s the true uuid answers c", k->what);
     free(who);
-    /* a killed define's temp files: c's (and d's, which is not ours) */
+    /* a killed define's temp files: c's (and d's, which is not ours); the
+     * killed command held c's lock and never released it */
+    fd = lv_obj_lock(c, k, "c", &err);
+    CHECK(fd >= 0, "%s lock c: %s", k->what, err.msg);
+    close(fd);
     touch(tmp);
     touch(other);
     CHECK(symlink("c", utmp) == 0, "%s make a half-made link", k->what);
@@ -80,6 +84,11 @@ kind_leftovers(struct lv_conn *c, const struct lv_kind *k)
           "link stay", k->what);
     lv_obj_unlock(c, k, "c", fd);
     CHECK(file_exists(lock), "%s c's lock file stays while c is defined", k->what);
+    {
+        struct stat st;
+        CHECK(stat(lock, &st) == 0 && st.st_size == 0, "%s a released lock is unmarked "
+              "(the next taker has nothing to clean)", k->what);
+    }
     /* undefine: the lock file goes with the object */
     fd = lv_obj_lock(c, k, "c", &err);
     CHECK(fd >= 0 && lv_obj_remove(c, k, "c", U2, &err) == 0, "%s remove c", k->what);
