@@ -79,7 +79,8 @@ DEB_PKGS = gcc make pkg-config liblua5.4-dev lua5.4 libxml2-dev libxml2-utils \
            libnl-3-dev libnl-route-3-dev uuid-dev libjansson-dev libedit-dev \
            qemu-system-x86 qemu-utils busybox-static linux-image-cloud-amd64 \
            cpio e2fsprogs valgrind iproute2 dnsmasq-base nftables kmod hyperfine \
-           lvm2 ovmf swtpm swtpm-tools clang libisofs-dev libvirt-clients
+           lvm2 ovmf swtpm swtpm-tools clang libisofs-dev libvirt-clients \
+           openssh-server openssh-client
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \

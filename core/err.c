@@ -23,6 +23,7 @@ static const char *const code_names[LV_E__COUNT] = {
     [LV_E_QEMU] = "qemu",
     [LV_E_TIMEOUT] = "timeout",
     [LV_E_UNSUPPORTED] = "unsupported",
+    [LV_E_CONNECT] = "connect",
 };
 
 const char *

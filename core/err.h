@@ -23,6 +23,7 @@ enum lv_errcode {
     LV_E_QEMU,          /* "qemu": QEMU or QMP reported a failure */
     LV_E_TIMEOUT,       /* "timeout": a deadline passed */
     LV_E_UNSUPPORTED,   /* "unsupported": not supported by luavirt/host */
+    LV_E_CONNECT,       /* "connect": a remote host cannot be reached or spoken to */
     LV_E__COUNT
 };
 

@@ -188,6 +188,58 @@ run_command(lua_State *L, struct main_args *a)
     return status;
 }
 
+/* luavirt __serve URI: the far end of a remote connection (ssh runs it) */
+static int
+run_serve(lua_State *L)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "remote_serve");
+    if (docall(L, 1, 1) != LUA_OK) {
+        report(L);
+        return 1;
+    }
+    lua_getfield(L, -1, "serve");
+    lua_getglobal(L, "virt");
+    lua_getfield(L, -1, "uri");
+    lua_remove(L, -2);
+    if (docall(L, 0, 1) != LUA_OK) {
+        report(L);
+        return 1;
+    }
+    if (docall(L, 1, 1) != LUA_OK) {
+        report(L);
+        return 1;
+    }
+    return lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
+}
+
+/* A URI another host answers (qemu+ssh://...). */
+static int
+is_remote(const char *uri)
+{
+    return uri && strstr(uri, "+ssh://") != NULL;
+}
+
+/* -c qemu+ssh://... : the connection becomes `virt` (lua/stdlib/remote.lua) */
+static int
+install_remote(lua_State *L, const char *uri)
+{
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "remote");
+    if (docall(L, 1, 1) != LUA_OK) {
+        report(L);
+        return 1;
+    }
+    lua_getfield(L, -1, "install");
+    lua_pushstring(L, uri);
+    if (docall(L, 1, 0) != LUA_OK) {
+        report(L);
+        return 1;
+    }
+    lua_pop(L, 1);
+    return 0;
+}
+
 static char *
 history_path(void)
 {
@@ -249,6 +301,14 @@ pmain(lua_State *L)
     lua_pushcfunction(L, l_help);
     lua_setglobal(L, "help");
     lua_gc(L, LUA_GCRESTART);
+    if (a->first < a->argc && strcmp(a->argv[a->first], "__serve") == 0) {
+        a->status = run_serve(L);
+        return 0;
+    }
+    if (is_remote(a->uri) && install_remote(L, a->uri) != 0) {
+        a->status = 1;
+        return 0;
+    }
     if (a->code) {
         a->status = run_code(L, a);
     } else if (a->first < a->argc && is_script(a->argv[a->first])) {
@@ -279,6 +339,18 @@ main(int argc, char **argv)
     lv_conn_set_guest_walker(dom_each_running);
     if (parse_options(&a))
         return a.status;
+    if (a.first < argc && strcmp(argv[a.first], "__serve") == 0) {
+        a.uri = a.first + 1 < argc ? argv[a.first + 1] : NULL;
+        if (is_remote(a.uri)) {
+            fprintf(stderr, "error: __serve serves this host: qemu:///system or "
+                    "qemu:///session, not '%s'\n", a.uri);
+            return 1;
+        }
+    } else if (!a.uri) {
+        const char *env = getenv("LUAVIRT_DEFAULT_URI");
+        if (is_remote(env))
+            a.uri = env;
+    }
     L = lv_runtime_new(a.uri, &err);
     if (!L) {
         fprintf(stderr, "error: %s\n", err.msg);

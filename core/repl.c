@@ -45,6 +45,9 @@ struct repl {
 
 static char repl_prompt_first[] = "luavirt> ";
 static char repl_prompt_more[] = "    ...> ";
+/* over a remote connection (luavirt -c qemu+ssh://h2/...): "luavirt@h2> " */
+static char repl_prompt_host[160];
+static char *repl_first = repl_prompt_first;
 
 /* All a signal handler may touch: the flag "Ctrl+C was pressed" and the
  * state running a chunk (NULL at the prompt). */
@@ -703,7 +706,7 @@ repl_loop(struct repl *r)
     enum repl_read rd;
 
     for (;;) {
-        rd = repl_read_line(r, chunk.len ? repl_prompt_more : repl_prompt_first,
+        rd = repl_read_line(r, chunk.len ? repl_prompt_more : repl_first,
                             &line, &len);
         if (rd == REPL_READ_EOF)
             break;
@@ -742,6 +745,14 @@ lv_repl_run(lua_State *L, const char *history_path, struct lv_err *err)
     struct sigaction old_int;
     char *old_locale = NULL;
     int top = lua_gettop(L), ret = -1;
+
+    lua_getglobal(L, "virt");
+    if (lua_istable(L, -1) && lua_getfield(L, -1, "host") == LUA_TSTRING) {
+        snprintf(repl_prompt_host, sizeof(repl_prompt_host), "luavirt@%s> ",
+                 lua_tostring(L, -1));
+        repl_first = r.prompt = repl_prompt_host;
+    }
+    lua_settop(L, top);
 
     sigaction(SIGINT, NULL, &old_int);
     if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {

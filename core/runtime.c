@@ -2,6 +2,7 @@
  * package.path, the `virt` table with the core functions (uri, json,
  * hostname, run_editor), the luavirt.error type and the connection. */
 #include "runtime.h"
+#include "remote_chan.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -391,7 +392,33 @@ l_error(lua_State *L)
     return 1;
 }
 
+static int
+connect_k(lua_State *L, int status, lua_KContext ctx)
+{
+    (void)L;
+    (void)status;
+    (void)ctx;
+    return 1;
+}
+
+/* virt.connect(uri) -> a connection to another host (lua/stdlib/remote.lua);
+ * in a virt.parallel task it waits for the host without blocking the others */
+static int
+l_connect(lua_State *L)
+{
+    luaL_checkstring(L, 1);
+    lua_settop(L, 1);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "remote");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "connect");
+    lua_pushvalue(L, 1);
+    lua_callk(L, 1, 1, 0, connect_k);
+    return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
+    { "connect", l_connect },
     { "error", l_error },
     { "uri", l_uri },
     { "hostname", l_hostname },
@@ -536,6 +563,11 @@ lv_runtime_new(const char *uri, struct lv_err *err)
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "virt");
     lua_pop(L, 2);
+    /* the channel of remote connections (lua/stdlib/remote*.lua) */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pushcfunction(L, lv_remote_chan_open);
+    lua_setfield(L, -2, "remote_chan");
+    lua_pop(L, 1);
     lua_gc(L, LUA_GCRESTART);
     return L;
 }

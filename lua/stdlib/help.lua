@@ -54,6 +54,7 @@ M.functions = {
   { "version", "virt.version()", "luavirt's and QEMU's versions" },
   { "error", "virt.error(code, message)", "a luavirt.error object, for `error(...)` in Lua code" },
   { "uri", "virt.uri()", "the connection's URI" },
+  { "connect", "virt.connect(uri)", "a connection to another host (qemu+ssh://[user@]host[:port]/system[?keyfile=&no_verify=1&known_hosts=&command=&control=0&timeout=]) over one ssh: the functions of virt, its objects proxies of the remote ones; c.close(); not carried yet: events, console streams, progress callbacks" },
   { "hostname", "virt.hostname()", "the host's name" },
   { "json", "virt.json(value, {compact=})", "a value as JSON text" },
   { "json_decode", "virt.json_decode(text)", "JSON text as a value" },

@@ -106,13 +106,22 @@ end
 
 -- Run a luavirt CLI command; returns exit code, stdout, stderr.
 function M.cli(args)
+  return M.cli_with(M.bin .. " " .. args)
+end
+
+function M.cli_with(cmd)
   local out, err = os.tmpname(), os.tmpname()
-  local ok, how, code = os.execute(M.bin .. " " .. args .. " >" .. out .. " 2>" .. err)
+  local ok, how, code = os.execute(cmd .. " >" .. out .. " 2>" .. err)
   local o, e = read(out), read(err)
   os.remove(out)
   os.remove(err)
   if how == "signal" then code = 128 + code end
   return code, o, e
+end
+
+-- The same with environment assignments ("A=1 B=2") for the command.
+function M.cli_env(env, args)
+  return M.cli_with("env " .. env .. " " .. M.bin .. " " .. args)
 end
 
 -- QEMU processes whose command line names this guest in this root.

@@ -1,0 +1,317 @@
+-- remote.lua - connections to other hosts: virt.connect("qemu+ssh://[user@]
+-- host[:port]/system[?keyfile=&no_verify=1&known_hosts=&command=&control=0
+-- &timeout=]") runs `ssh ... luavirt __serve qemu:///system` (execve, no
+-- shell; ssh does authentication, encryption and host keys) and returns a
+-- connection with the functions of `virt`: c.domains{}, c.domain(name),
+-- c.define_domain(xml), ... Objects it returns are proxies of the remote
+-- ones with the same methods and properties (each property read is one
+-- round trip, so d.state is always the remote state). Functions that only
+-- compute here (json, sleep, parallel, now, to_xml, error...) are the local
+-- ones. Not over a connection yet: lifecycle events (on/off/loop/events),
+-- console streams, and callbacks (progress=), which are left out.
+-- `luavirt -c qemu+ssh://...` and LUAVIRT_DEFAULT_URI make the connection
+-- the `virt` of the command line, the REPL and scripts (M.install).
+local wire = require("remote_wire")
+local chan_mod = require("remote_chan")
+
+local M = {}
+
+-- Pure or host-local helpers: the local virt's.
+local LOCAL = {
+  VERSION = true, api_keys = true, error = true, isatty = true, json = true,
+  json_decode = true, now = true, parallel = true, read_key = true, sleep = true,
+  term_start = true, term_stop = true, run_editor = true, to_xml = true,
+}
+-- Not carried by the connection yet.
+local NOT_YET = {
+  on = "lifecycle events", off = "lifecycle events", loop = "the event loop",
+  quit_loop = "the event loop", events = "lifecycle events",
+}
+local NOT_YET_METHODS = {
+  on = "lifecycle events", off = "lifecycle events",
+  console_stream = "console streams",
+}
+
+local function raise(code, msg) error(virt.error(code, msg), 0) end
+
+-- ---- URI ----
+
+local SAFE_HOST = "^[%w%.%-_:%%]+$"
+
+-- Parse a qemu+ssh URI into {user, host, port, path, params, remote_uri}.
+function M.parse(uri)
+  local scheme, rest = tostring(uri):match("^([%w%+]+)://(.*)$")
+  if not scheme then raise("invalid", "URI '" .. tostring(uri) .. "': not a URI") end
+  local driver, transport = scheme:match("^(%w+)%+(%w+)$")
+  if driver ~= "qemu" or transport ~= "ssh" then
+    raise("unsupported", "URI '" .. uri .. "': only qemu+ssh:// reaches another host " ..
+      "(qemu:///system and qemu:///session are this one)")
+  end
+  local authority, path, query = rest:match("^([^/?]*)(/?[^?]*)%??(.*)$")
+  local u = {uri = uri, params = {}}
+  local userinfo, hostport = authority:match("^(.*)@(.*)$")
+  u.user = userinfo
+  hostport = hostport or authority
+  local h6, p6 = hostport:match("^%[([%x:]+)%]:?(%d*)$")
+  if h6 then
+    u.host, u.port = h6, p6
+  else
+    u.host, u.port = hostport:match("^([^:]*):?(%d*)$")
+  end
+  if u.port == "" then u.port = nil end
+  if not u.host or u.host == "" then
+    raise("invalid", "URI '" .. uri .. "': no host (qemu+ssh://[user@]host[:port]/system)")
+  end
+  if not u.host:match(SAFE_HOST) or u.host:sub(1, 1) == "-" then
+    raise("invalid", "URI '" .. uri .. "': bad host '" .. u.host .. "'")
+  end
+  if u.user and (not u.user:match("^[%w%._%-]+$") or u.user:sub(1, 1) == "-") then
+    raise("invalid", "URI '" .. uri .. "': bad user name '" .. u.user .. "'")
+  end
+  path = path ~= "" and path or "/system"
+  if path ~= "/system" and path ~= "/session" then
+    raise("invalid", "URI '" .. uri .. "': path must be /system or /session")
+  end
+  u.remote_uri = "qemu://" .. path
+  for kv in query:gmatch("[^&]+") do
+    local k, v = kv:match("^([^=]+)=?(.*)$")
+    v = v:gsub("%%(%x%x)", function(x) return string.char(tonumber(x, 16)) end)
+    u.params[k] = v
+  end
+  local known = {keyfile = 1, no_verify = 1, known_hosts = 1, command = 1, control = 1,
+    timeout = 1, no_tty = 1}
+  for k in pairs(u.params) do
+    if not known[k] then
+      raise("invalid", "URI '" .. uri .. "': unknown parameter '" .. k .. "' (keyfile, " ..
+        "no_verify, known_hosts, command, control, timeout)")
+    end
+  end
+  local cmd = u.params.command
+  if cmd and (not cmd:match("^[%w/%._%-]+$") or cmd:sub(1, 1) == "-") then
+    raise("invalid", "URI '" .. uri .. "': command= must be a path (letters, digits, / . _ -)")
+  end
+  u.timeout = tonumber(u.params.timeout or "10")
+  if not u.timeout or u.timeout <= 0 then
+    raise("invalid", "URI '" .. uri .. "': timeout= must be a number of seconds")
+  end
+  return u
+end
+
+-- Where ssh keeps the master connection that later commands reuse: a
+-- directory only this user can enter, or nil (no reuse).
+local function control_dir()
+  local base = os.getenv("XDG_RUNTIME_DIR")
+  local dir = (base and base ~= "" and base or "/tmp") .. "/luavirt-ssh-" ..
+    (chan_mod.euid and chan_mod.euid() or "u")
+  local ok = chan_mod.private_dir(dir)
+  return ok and dir or nil
+end
+
+-- The ssh argv for u (never through a shell: every piece is one argument).
+function M.ssh_argv(u)
+  local a = {"ssh", "-T", "-x", "-o", "BatchMode=yes", "-o",
+    "ConnectTimeout=" .. math.ceil(u.timeout), "-e", "none"}
+  local function add(...) for _, s in ipairs({...}) do a[#a + 1] = s end end
+  if u.port then add("-p", u.port) end
+  if u.user then add("-l", u.user) end
+  if u.params.keyfile then add("-i", u.params.keyfile, "-o", "IdentitiesOnly=yes") end
+  if u.params.no_verify == "1" then add("-o", "StrictHostKeyChecking=no") end
+  if u.params.known_hosts then add("-o", "UserKnownHostsFile=" .. u.params.known_hosts) end
+  if u.params.control ~= "0" then
+    local dir = control_dir()
+    if dir then
+      add("-o", "ControlMaster=auto", "-o", "ControlPath=" .. dir .. "/%C",
+        "-o", "ControlPersist=60")
+    end
+  end
+  add("--", u.host, u.params.command or "luavirt", "__serve", u.remote_uri)
+  return a
+end
+
+-- ---- proxies ----
+
+local Conn = {}
+Conn.__index = Conn
+
+local function where(c) return "connection to '" .. c.host .. "'" end
+
+-- One request, one reply. Calls on one connection from several tasks of
+-- virt.parallel take turns (the replies come back in order).
+local function call(c, req)
+  if c.closed then raise("connect", where(c) .. ": closed") end
+  while c.busy do virt.sleep(0.002) end
+  c.busy = true
+  c.next_id = c.next_id + 1
+  req.id = c.next_id
+  local ok, frame, why = pcall(function()
+    c.chan:send(virt.json(req))
+    return c.chan:recv()
+  end)
+  c.busy = false
+  if not ok then raise("connect", where(c) .. ": " .. tostring(frame)) end
+  if not frame then
+    c.closed = true
+    raise("connect", where(c) .. ": lost (" .. why .. ")")
+  end
+  local rep = virt.json_decode(frame)
+  if rep.err then error(wire.decode({e = rep.err}), 0) end
+  local vals, n = wire.decode_list(rep.r, c.proxy)
+  return table.unpack(vals, 1, n)
+end
+
+local function encode_ref(c)
+  return function(v)
+    local mt = getmetatable(v)
+    if type(v) ~= "table" or type(mt) ~= "table" or not rawget(mt, "__remote") then
+      return nil
+    end
+    if rawget(v, "__conn") ~= c then
+      raise("invalid", tostring(v) .. " belongs to another connection")
+    end
+    return {id = rawget(v, "__id"), k = rawget(mt, "__kind")}
+  end
+end
+
+local function args(c, ...)
+  return wire.encode_list(c.ref, select("#", ...), ...)
+end
+
+-- The metatable of c's proxies of one kind.
+local function kind_meta(c, kind)
+  local mt = c.metas[kind]
+  if mt then return mt end
+  local info = c.kinds[kind] or {methods = {}, props = {}}
+  local methods, props, fns = {}, {}, {}
+  for _, m in ipairs(info.methods or {}) do methods[m] = true end
+  for _, p in ipairs(info.props or {}) do props[p] = true end
+  mt = {__remote = true, __kind = kind, __name = "luavirt.remote." .. kind,
+    __methods = info.methods or {}, __properties = info.props or {}}
+  mt.__index = function(self, key)
+    if props[key] then return call(c, {o = rawget(self, "__id"), p = key}) end
+    if not methods[key] then return nil end
+    if NOT_YET_METHODS[key] then
+      return function()
+        raise("unsupported", kind .. ":" .. key .. "() over " .. c.uri .. ": " ..
+          NOT_YET_METHODS[key] .. " are not carried by remote connections yet")
+      end
+    end
+    local f = fns[key]
+    if not f then
+      f = function(obj, ...)
+        if type(obj) ~= "table" or getmetatable(obj) ~= mt then
+          raise("invalid", kind .. ":" .. key .. "(): call it with ':' on a " .. kind)
+        end
+        return call(c, {o = rawget(obj, "__id"), m = key, a = args(c, ...)})
+      end
+      fns[key] = f
+    end
+    return f
+  end
+  mt.__newindex = function(_, key)
+    raise("invalid", kind .. ": '" .. tostring(key) .. "' is read-only")
+  end
+  mt.__tostring = function(self) return call(c, {o = rawget(self, "__id"), s = true}) end
+  mt.__eq = function(a, b) return rawget(a, "__conn") == rawget(b, "__conn") and
+    rawget(a, "__id") == rawget(b, "__id") end
+  mt.__pairs = function(self)
+    local t = call(c, {o = rawget(self, "__id"), all = true})
+    for _, m in ipairs(info.methods or {}) do t[m] = mt.__index(self, m) end
+    return next, t, nil
+  end
+  c.metas[kind] = mt
+  return mt
+end
+
+local function make_proxy(c)
+  local cache = {}
+  return function(o)
+    local p = cache[o.id]
+    if not p then
+      p = setmetatable({__conn = c, __id = o.id}, kind_meta(c, o.k))
+      cache[o.id] = p
+    end
+    return p
+  end
+end
+
+-- ---- connections ----
+
+function M.connect(uri)
+  local u = M.parse(uri)
+  local chan = chan_mod.spawn(M.ssh_argv(u))
+  local c = setmetatable({}, Conn)
+  local hello_ok, frame, why = pcall(function()
+    chan:send(virt.json({hello = virt.VERSION}))
+    return chan:recv(u.timeout + 5)
+  end)
+  if not hello_ok then frame, why = nil, "closed: " .. tostring(frame) end
+  if not frame then
+    local err = chan:stderr()
+    chan:close()
+    why = tostring(why):gsub("^closed: ?", "")
+    if why == "" then why = err ~= "" and err or "ssh ended without a word" end
+    if why == "timeout" then why = "no answer within " .. (u.timeout + 5) .. " s" end
+    raise("connect", "connection to '" .. u.host .. "' (" .. uri .. "): " .. why)
+  end
+  local ok, hello = pcall(virt.json_decode, frame)
+  if not ok or type(hello) ~= "table" or not hello.hello then
+    chan:close()
+    raise("connect", "connection to '" .. u.host .. "': the remote command is not luavirt " ..
+      "__serve (did a login script print something?)")
+  end
+  if hello.hello ~= virt.VERSION then
+    chan:close()
+    raise("connect", "connection to '" .. u.host .. "': luavirt there is " ..
+      tostring(hello.hello) .. ", here " .. virt.VERSION .. " (the same version is needed)")
+  end
+  local state = {chan = chan, host = u.host, uri = uri, next_id = 0, metas = {},
+    kinds = hello.kinds or {}, remote_host = hello.host, busy = false}
+  state.ref = encode_ref(state)
+  state.proxy = make_proxy(state)
+  local fns = {}
+  local conn = {}
+  local local_virt = package.loaded.virt_local or virt
+  function conn.uri() return uri end
+  function conn.close()
+    if not state.closed then
+      state.closed = true
+      chan:close()
+    end
+  end
+  conn.host = u.host
+  setmetatable(conn, {
+    __index = function(_, name)
+      if LOCAL[name] then return local_virt[name] end
+      if NOT_YET[name] then
+        return function()
+          raise("unsupported", "virt." .. name .. " over " .. uri .. ": " .. NOT_YET[name] ..
+            " are not carried by remote connections yet")
+        end
+      end
+      if type(name) ~= "string" then return nil end
+      local f = fns[name]
+      if not f then
+        f = function(...) return call(state, {f = name, a = args(state, ...)}) end
+        fns[name] = f
+      end
+      return f
+    end,
+    __tostring = function() return "connection " .. uri end,
+    __close = function() conn.close() end,
+    __gc = function() conn.close() end,
+  })
+  return conn
+end
+
+-- Make the connection to uri the `virt` of this process (luavirt -c URI):
+-- the local module stays reachable as package.loaded.virt_local.
+function M.install(uri)
+  local here = package.loaded.virt or virt
+  package.loaded.virt_local = here
+  local c = M.connect(uri)
+  package.loaded.virt = c
+  _G.virt = c
+  return c
+end
+
+return M

@@ -1,0 +1,127 @@
+-- remote_serve.lua - the far end of a remote connection: `luavirt __serve
+-- URI`, started by ssh on the host being managed. It reads one request per
+-- frame on stdin, runs it on this host's `virt` (opened on URI) and writes
+-- one reply per frame on stdout, until stdin ends. Nothing listens on the
+-- network: ssh brought the bytes here and takes them back.
+--
+-- Requests (see remote_wire.lua for the values):
+--   {hello=VERSION}                      -> {hello=VERSION, host=, uri=, kinds=}
+--   {id=, f="domains", a=LIST}           a function of virt
+--   {id=, o=ID, m="start", a=LIST}       a method of an object sent before
+--   {id=, o=ID, p="state"}               a property of it
+--   {id=, o=ID, s=true}                  its tostring
+--   {id=, o=ID, all=true}                its properties (pairs)
+-- Replies: {id=, r=LIST} or {id=, err={code=, message=, object=, errno=}}.
+-- Objects go as {id=, k=kind}; this side keeps every object it sent for
+-- the life of the connection, so an id always means the same object.
+local wire = require("remote_wire")
+local chan_mod = require("remote_chan")
+
+local M = {}
+
+local KINDS = {"domain", "network", "pool", "volume", "snapshot"}
+
+-- The methods and properties of each kind, for the client's proxies.
+local function kinds()
+  local reg, out = debug.getregistry(), {}
+  for _, k in ipairs(KINDS) do
+    local mt = reg["luavirt." .. k]
+    if mt then out[k] = {methods = mt.__methods, props = mt.__properties} end
+  end
+  return out
+end
+
+function M.serve(uri)
+  local chan = chan_mod.stdio()
+  local objs, ids, next_id = {}, {}, 0
+
+  local function ref(v)
+    if type(v) ~= "userdata" then return nil end
+    local mt = getmetatable(v)
+    local kind = type(mt) == "table" and rawget(mt, "__kind")
+    if not kind then return nil end
+    local id = ids[v]
+    if not id then
+      next_id = next_id + 1
+      id = next_id
+      ids[v], objs[id] = id, v
+    end
+    return {id = id, k = kind}
+  end
+
+  local function object(o)
+    local v = objs[o.id]
+    if not v then
+      error(virt.error("invalid", "remote object " .. tostring(o.id) .. " is not known here"))
+    end
+    return v
+  end
+
+  local function reply(t)
+    chan:send(virt.json(t))
+  end
+
+  local function run(req)
+    if req.f then
+      local fn = virt[req.f]
+      if type(fn) ~= "function" then
+        error(virt.error("unsupported", "virt." .. tostring(req.f) ..
+          ": no such function on " .. virt.hostname()))
+      end
+      local args, n = wire.decode_list(req.a or {}, object)
+      return table.pack(fn(table.unpack(args, 1, n)))
+    end
+    local obj = object(type(req.o) == "table" and req.o or {id = req.o})
+    if req.m then
+      local method = obj[req.m]
+      if type(method) ~= "function" then
+        error(virt.error("unsupported", tostring(obj) .. ": no method '" ..
+          tostring(req.m) .. "'"))
+      end
+      local args, n = wire.decode_list(req.a or {}, object)
+      return table.pack(method(obj, table.unpack(args, 1, n)))
+    elseif req.p then
+      return table.pack(obj[req.p])
+    elseif req.s then
+      return table.pack(tostring(obj))
+    elseif req.all then
+      local t = {}
+      for k, v in pairs(obj) do
+        if type(v) ~= "function" then t[k] = v end
+      end
+      return table.pack(t)
+    end
+    error(virt.error("invalid", "remote request without f, m, p, s or all"))
+  end
+
+  while true do
+    local frame, why = chan:recv()
+    if not frame then
+      if why ~= "closed" then io.stderr:write("luavirt __serve: ", why, "\n") end
+      break
+    end
+    local ok, req = pcall(virt.json_decode, frame)
+    if not ok or type(req) ~= "table" then
+      reply({err = {code = "invalid", message = "remote request is not JSON: " .. tostring(req)}})
+    elseif req.hello then
+      reply({hello = virt.VERSION, host = virt.hostname(), uri = uri, kinds = kinds()})
+    else
+      local res
+      ok, res = pcall(run, req)
+      if ok then
+        local enc_ok, enc = pcall(wire.encode_list, ref, res.n, table.unpack(res, 1, res.n))
+        if enc_ok then
+          reply({id = req.id, r = enc})
+        else
+          reply({id = req.id, err = wire.error_of(enc)})
+        end
+      else
+        reply({id = req.id, err = wire.error_of(res)})
+      end
+    end
+  end
+  chan:close()
+  return 0
+end
+
+return M

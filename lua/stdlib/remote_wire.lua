@@ -1,0 +1,107 @@
+-- remote_wire.lua - the values of a remote connection's frames, both sides.
+-- A frame is one JSON text (virt.json / virt.json_decode). JSON has no nil
+-- inside arrays, no integer keys and no bytes, so every Lua value goes as a
+-- JSON value that says what it is:
+--   "text"                  a string that is UTF-8 (others: {"x": hex})
+--   1, 2.5, true            numbers (integer or float, as Lua had them), booleans
+--   {"nil": true}           nil
+--   {"t": [[k, v], ...]}    a table, keys and values encoded the same way
+--   {"o": {"id": 7, "k": "domain"}}   an object of the serving side
+--   {"e": {code=, message=, object=, errno=}}   a luavirt.error
+-- A function cannot cross (a progress= callback): it is left out, and the
+-- remote side runs without it. Anything else (a stream, a coroutine) is an
+-- error naming what could not be sent.
+local M = {}
+
+local function hex(s)
+  return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end))
+end
+
+local function unhex(h)
+  return (h:gsub("%x%x", function(b) return string.char(tonumber(b, 16)) end))
+end
+
+local function is_error(v)
+  return type(v) == "table" and getmetatable(v) ~= nil and
+    getmetatable(v) == getmetatable(virt.error("internal", "x"))
+end
+
+-- Encode v; obj(v) gives the {"o": ...} reference of an object (userdata
+-- or proxy), or nil when v is no object.
+function M.encode(v, obj, seen)
+  local ty = type(v)
+  if ty == "string" then
+    if utf8.len(v) then return v end
+    return {x = hex(v)}
+  elseif ty == "number" or ty == "boolean" then
+    return v
+  elseif ty == "nil" or ty == "function" then
+    return {["nil"] = true}
+  end
+  local ref = obj and obj(v)
+  if ref then return {o = ref} end
+  if is_error(v) then
+    return {e = {code = v.code, message = v.message, object = v.object, errno = v.errno}}
+  end
+  if ty ~= "table" then
+    error(virt.error("unsupported", "a " .. ty .. " (" .. tostring(v) ..
+      ") cannot be sent over a remote connection"))
+  end
+  seen = seen or {}
+  if seen[v] then
+    error(virt.error("invalid", "a table that contains itself cannot be sent over a remote connection"))
+  end
+  seen[v] = true
+  local pairs_ = {}
+  for k, x in pairs(v) do
+    if type(x) ~= "function" then
+      pairs_[#pairs_ + 1] = {M.encode(k, obj, seen), M.encode(x, obj, seen)}
+    end
+  end
+  seen[v] = nil
+  return {t = pairs_}
+end
+
+-- Decode what encode made; ref(o) turns an object reference into the
+-- receiving side's value.
+function M.decode(j, ref)
+  if type(j) ~= "table" then return j end
+  if j["nil"] then return nil end
+  if j.x then return unhex(j.x) end
+  if j.o then return ref(j.o) end
+  if j.e then
+    local e = virt.error(j.e.code or "internal", j.e.message or "unknown error")
+    e.object, e.errno = j.e.object, j.e.errno or 0
+    return e
+  end
+  local t = {}
+  for _, kv in ipairs(j.t or {}) do
+    local k = M.decode(kv[1], ref)
+    if k ~= nil then t[k] = M.decode(kv[2], ref) end
+  end
+  return t
+end
+
+-- Arguments and results: a count and the encoded values (nils kept).
+function M.encode_list(obj, n, ...)
+  local out, args = {}, table.pack(...)
+  for i = 1, n do out[i] = M.encode(args[i], obj) end
+  return {n = n, v = out}
+end
+
+function M.decode_list(l, ref)
+  local out = {}
+  for i = 1, l.n or 0 do out[i] = M.decode(l.v[i], ref) end
+  return out, l.n or 0
+end
+
+-- The luavirt.error for a failed call on the serving side: luavirt.errors
+-- keep their fields; a plain Lua error becomes "internal" with its text.
+function M.error_of(e)
+  if is_error(e) then
+    return {code = e.code, message = e.message, object = e.object, errno = e.errno}
+  end
+  return {code = "internal", message = tostring(e)}
+end
+
+return M

@@ -1,0 +1,236 @@
+-- test_remote_net.lua - connections to another host (issue 12): a second
+-- "host" is a second state root reached through a real sshd (Debian's
+-- openssh-server) that this test starts on 127.0.0.1 inside its own network
+-- namespace, with keys it makes; nothing of the machine's own ssh setup is
+-- read or written (keyfile= and known_hosts= in the URI, sshd -f).
+local g = require("guest")
+g.ensure_netns(arg[0])
+local t = require("harness")
+
+local function sh(cmd) return g.sh(cmd) end
+local function exists(p) local f = io.open(p) if f then f:close() end return f ~= nil end
+
+if not exists("/usr/sbin/sshd") then
+  t.skip("openssh-server is not installed (make deps installs it): remote connections not tested")
+  os.exit(t.done())
+end
+
+sh("ip link set lo up")
+local dir = sh("mktemp -d /tmp/lvremote.XXXXXX"):gsub("%s+$", "")
+local root2 = sh("mktemp -d /tmp/lvremote-root.XXXXXX"):gsub("%s+$", "")
+sh("chmod 711 " .. root2)
+local bin = sh("readlink -f " .. g.bin):gsub("%s+$", "")
+local port = 22000 + (tonumber(sh("echo $$"):match("%d+")) % 2000)
+
+sh("ssh-keygen -q -t ed25519 -N '' -f " .. dir .. "/host_key")
+sh("ssh-keygen -q -t ed25519 -N '' -f " .. dir .. "/client_key")
+sh("ssh-keygen -q -t ed25519 -N '' -f " .. dir .. "/other_key")
+sh("cp " .. dir .. "/client_key.pub " .. dir .. "/authorized_keys")
+g.write(dir .. "/known_hosts", "[127.0.0.1]:" .. port .. " " .. g.read(dir .. "/host_key.pub"))
+g.write(dir .. "/sshd_config", table.concat({
+  "Port " .. port, "ListenAddress 127.0.0.1", "HostKey " .. dir .. "/host_key",
+  "AuthorizedKeysFile " .. dir .. "/authorized_keys", "PidFile " .. dir .. "/sshd.pid",
+  "StrictModes no", "UsePAM no", "PasswordAuthentication no",
+  "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password", "LogLevel INFO", "",
+}, "\n"))
+-- the "remote" luavirt: the same binary on the second state root
+g.write(dir .. "/rluavirt", "#!/bin/sh\nexec env LUAVIRT_ROOT=" .. root2 ..
+  " LUAVIRT_GUEST_DIR=" .. g.dir .. " " .. bin .. " \"$@\"\n")
+-- a "remote" that speaks the protocol but is another version
+g.write(dir .. "/old.lua", [[
+local c = require("remote_chan").stdio()
+c:recv(5)
+c:send(virt.json({hello = "0.0.9"}))
+c:recv(5)
+]])
+g.write(dir .. "/oldluavirt", "#!/bin/sh\nexec " .. bin .. " " .. dir .. "/old.lua\n")
+sh("chmod 755 " .. dir .. "/rluavirt " .. dir .. "/oldluavirt")
+sh("mkdir -p /run/sshd && chmod 755 /run/sshd")
+local sshd_log = dir .. "/sshd.log"
+sh("/usr/sbin/sshd -f " .. dir .. "/sshd_config -D -E " .. sshd_log .. " >/dev/null 2>&1 & echo $! > " ..
+  dir .. "/sshd.bgpid")
+t.eventually(function() return sh("ss -ltn"):find("127.0.0.1:" .. port, 1, true) end, 10)
+
+local QUERY = "keyfile=" .. dir .. "/client_key&known_hosts=" .. dir .. "/known_hosts"
+local function uri(extra)
+  return "qemu+ssh://root@127.0.0.1:" .. port .. "/system?" .. QUERY .. "&command=" .. dir ..
+    "/rluavirt&control=0" .. (extra or "")
+end
+local URI = uri()
+
+-- the same command on the second root directly (what the remote side shows)
+local function there(args)
+  local code, o, e = g.cli_env("LUAVIRT_ROOT=" .. root2, args)
+  return code, o, e
+end
+local function via(args) return g.cli("-c '" .. URI .. "' " .. args) end
+
+local name = "rmt1"
+g.write(dir .. "/rmt1.xml", g.xml(name))
+
+t.test("the CLI through qemu+ssh: same output as on the host itself", function()
+  local code, o, e = via("define " .. dir .. "/rmt1.xml")
+  t.eq(code, 0, "define through ssh: " .. e)
+  t.check(o:find("Domain 'rmt1' defined", 1, true), o)
+  local _, here = g.cli("list --all")
+  t.check(not here:find(name, 1, true), "not defined on this host")
+  for _, cmd in ipairs({"list --all", "dominfo " .. name, "domstate " .. name, "dumpxml " .. name,
+      "domuuid " .. name, "list --all --name"}) do
+    local c1, o1, e1 = via(cmd)
+    local c2, o2 = there(cmd)
+    t.eq(c1, c2, cmd .. ": exit status: " .. e1)
+    t.eq(o1, o2, cmd .. ": the same output")
+  end
+  code, o, e = via("start " .. name)
+  t.eq(code, 0, "start through ssh: " .. e)
+  t.eq(select(2, there("domstate " .. name)), "running\n\n", "running there")
+  code, o, e = via("destroy " .. name)
+  t.eq(code, 0, "destroy through ssh: " .. e)
+  t.eq(select(2, there("domstate " .. name)), "shut off\n\n", "shut off there")
+  code, o, e = via("dominfo nosuch")
+  local c2, o2, e2 = there("dominfo nosuch")
+  t.eq(code, c2, "an unknown name: the same exit status")
+  t.eq(e, e2, "and the same error")
+  t.check(e:find("nosuch", 1, true), e)
+end)
+
+t.test("LUAVIRT_DEFAULT_URI reaches the other host too", function()
+  local code, o = g.cli_env("LUAVIRT_DEFAULT_URI='" .. URI .. "'", "list --all --name")
+  t.eq(code, 0, "list")
+  t.eq(o, name .. "\n\n", "the remote domain")
+end)
+
+t.test("the REPL and scripts get the connection as virt", function()
+  local code, o, e = g.cli_with("printf 'print(virt.domain(\"rmt1\").state, virt.host)\\n' | " ..
+    g.bin .. " -c '" .. URI .. "'")
+  t.eq(code, 0, "REPL: " .. e)
+  t.check(o:find("shut off\t127.0.0.1", 1, true), "REPL: " .. o)
+  g.write(dir .. "/s.lua", "print(#virt.domains{all = true}, virt.uri() == arg[1])\n")
+  code, o, e = g.cli("-c '" .. URI .. "' " .. dir .. "/s.lua '" .. URI .. "'")
+  t.eq(code, 0, "script: " .. e)
+  t.eq(o, "1\ttrue\n", "script: the remote domains")
+end)
+
+t.test("virt.connect: the functions and objects of virt, errors as luavirt.error", function()
+  local c = virt.connect(URI)
+  local names = {}
+  for _, d in ipairs(c.domains{all = true}) do names[#names + 1] = d.name end
+  t.eq(table.concat(names, ","), name, "c.domains{all=true}")
+  local d = c.domain(name)
+  t.eq(d.state, "shut off", "a property read there")
+  t.eq(d.persistent, true, "persistent")
+  t.check(d == c.domain(name), "the same object compares equal")
+  t.eq(tostring(d), "domain 'rmt1' (shut off)", "tostring")
+  t.eq(d:start(), d, "a method returns the object itself")
+  t.eq(d.state, "running", "the state follows")
+  local props = {}
+  for k, v in pairs(d) do if type(v) ~= "function" then props[k] = v end end
+  t.eq(props.name, name, "pairs shows the properties")
+  t.check(type(d.start) == "function", "methods")
+  t.eq(getmetatable(d).__kind, "domain", "the kind, for help and completion")
+  t.eq(c.find_domain("nosuch"), nil, "find_domain: nil")
+  t.raises("no-domain", {"nosuch"}, function() return c.domain("nosuch") end)
+  t.raises("invalid", {}, function() return d:destroy{bogus = 1} end)
+  t.raises("unsupported", {"lifecycle events"}, function() return c.on("lifecycle", print) end)
+  t.eq(type(c.json({1})), "string", "json is the local one")
+  d:destroy()
+  t.eq(d.state, "shut off", "destroyed")
+  t.eq(c.uri(), URI, "c.uri()")
+  local snaps = d:snapshots()
+  t.eq(#snaps, 0, "d:snapshots()")
+  c.close()
+  t.raises("connect", {"closed"}, function() return c.domains{} end)
+end)
+
+local function ssh_children()
+  local me = g.read("/proc/self/stat"):match("^(%d+)")
+  local n = 0
+  for pid in sh("ls /proc"):gmatch("%d+") do
+    local f = io.open("/proc/" .. pid .. "/stat")
+    local st = f and f:read("l") or ""
+    if f then f:close() end
+    local comm, ppid = st:match("^%d+ %((.-)%) %a (%d+)")
+    if comm == "ssh" and ppid == me then n = n + 1 end
+  end
+  return n
+end
+
+t.test("one ssh per connection, reused by every call", function()
+  local before = ssh_children()
+  local c = virt.connect(URI)
+  for _ = 1, 20 do c.domains{} ; c.domain(name):info() end
+  t.eq(ssh_children() - before, 1, "one ssh for 40 calls")
+  c.close()
+  t.eq(ssh_children() - before, 0, "and none after close")
+end)
+
+t.test("virt.parallel: two connections answer side by side", function()
+  local out = virt.parallel({1, 2, 3}, function(i)
+    local c = virt.connect(URI)
+    local s = c.domain(name).state
+    c.close()
+    return i .. s
+  end)
+  t.eq(#out, 3, "three results")
+  for i = 1, 3 do t.eq(out[i].value, i .. "shut off", "task " .. i .. ": " .. tostring(out[i].error)) end
+end)
+
+t.test("bad input: clear errors naming the host, quickly", function()
+  local t0 = virt.now()
+  t.raises("connect", {"127.0.0.1"}, function()
+    return virt.connect("qemu+ssh://root@127.0.0.1:" .. (port + 1) .. "/system?" .. QUERY ..
+      "&control=0&timeout=3")
+  end)
+  t.check(virt.now() - t0 < 10, "an unreachable port fails within the timeout")
+  t.raises("connect", {"127.0.0.1", "Permission denied"}, function()
+    return virt.connect(uri():gsub("client_key", "other_key"))
+  end)
+  t.raises("connect", {"127.0.0.1", "/nonexistent/luavirt: No such file"}, function()
+    return virt.connect("qemu+ssh://root@127.0.0.1:" .. port .. "/system?" .. QUERY ..
+      "&control=0&command=/nonexistent/luavirt")
+  end)
+  t.raises("connect", {"127.0.0.1", "0.0.9", "same version"}, function()
+    return virt.connect("qemu+ssh://root@127.0.0.1:" .. port .. "/system?" .. QUERY ..
+      "&control=0&command=" .. dir .. "/oldluavirt")
+  end)
+  t.raises("invalid", {"bad host"}, function() return virt.connect("qemu+ssh://-oProxyCommand=x/system") end)
+  t.raises("invalid", {"command="}, function()
+    return virt.connect("qemu+ssh://h/system?command=luavirt;reboot")
+  end)
+  t.raises("invalid", {"unknown parameter 'socket2'"}, function()
+    return virt.connect("qemu+ssh://h/system?socket2=x")
+  end)
+  t.raises("unsupported", {"qemu+tcp"}, function() return virt.connect("qemu+tcp://h/system") end)
+  local code, _, e = g.cli("-c 'qemu+ssh://root@127.0.0.1:" .. (port + 1) .. "/system?" .. QUERY ..
+    "&control=0&timeout=3' list")
+  t.eq(code, 1, "the CLI exits 1")
+  t.check(e:find("error: connection to '127.0.0.1'", 1, true), e)
+end)
+
+t.test("ControlMaster: later commands reuse the first one's ssh connection", function()
+  local xdg = dir .. "/xdg"
+  sh("mkdir -m 700 " .. xdg)
+  local u = uri():gsub("&control=0", "")
+  local env = "XDG_RUNTIME_DIR=" .. xdg
+  local code, o = g.cli_env(env, "-c '" .. u .. "' list --all --name")
+  t.eq(code, 0, "first command")
+  t.eq(o, name .. "\n\n", "its output")
+  local sock = sh("ls " .. xdg .. "/luavirt-ssh-0/ 2>/dev/null"):gsub("%s+$", "")
+  t.check(sock ~= "", "a control socket in a 0700 directory of the user")
+  t.eq(sh("stat -c %a " .. xdg .. "/luavirt-ssh-0"):gsub("%s+$", ""), "700", "its mode")
+  local accepted = select(2, sh("grep -c Accepted " .. sshd_log .. " 2>/dev/null"))
+  local logins = function() return tonumber(sh("grep -c 'Accepted publickey' " .. sshd_log .. " 2>/dev/null"):match("%d+") or "0") end
+  local n1 = logins()
+  code = g.cli_env(env, "-c '" .. u .. "' list --all --name")
+  t.eq(code, 0, "second command")
+  t.eq(logins(), n1, "no new ssh login: the master was reused")
+  sh("ssh -o ControlPath=" .. xdg .. "/luavirt-ssh-0/" .. sock .. " -O exit x >/dev/null 2>&1")
+  local _ = accepted
+end)
+
+-- cleanup: the remote domain, sshd, the dirs
+sh(bin .. " -c '" .. URI .. "' undefine " .. name .. " >/dev/null 2>&1")
+sh("kill $(cat " .. dir .. "/sshd.bgpid) 2>/dev/null")
+sh("pkill -9 -f '" .. root2 .. "/' 2>/dev/null")
+sh("rm -rf " .. dir .. " " .. root2)
+os.exit(t.done())
