@@ -49,6 +49,35 @@ usage(FILE *f)
           "         -v, --version      print the version\n", f);
 }
 
+/* `luavirt install --connect URI ...` as virt-install and virt-clone take
+ * it: a --connect after the command is the same as -c before it (taken out
+ * of the command's arguments). */
+static void
+take_connect(struct main_args *a)
+{
+    int out = a->first + 1;
+
+    for (int i = a->first + 1; i < a->argc; i++) {
+        const char *s = a->argv[i];
+        if (strcmp(s, "--") == 0) {
+            while (i < a->argc)
+                a->argv[out++] = a->argv[i++];
+            break;
+        }
+        if (strcmp(s, "--connect") == 0 && i + 1 < a->argc) {
+            a->uri = a->argv[++i];
+            continue;
+        }
+        if (strncmp(s, "--connect=", 10) == 0) {
+            a->uri = s + 10;
+            continue;
+        }
+        a->argv[out++] = a->argv[i];
+    }
+    a->argc = out;
+    a->argv[out] = NULL;
+}
+
 /* Returns 0, or 1 when main should exit with args->status. */
 static int
 parse_options(struct main_args *a)
@@ -339,8 +368,10 @@ main(int argc, char **argv)
     lv_conn_set_guest_walker(dom_each_running);
     if (parse_options(&a))
         return a.status;
-    if (a.first < argc && strcmp(argv[a.first], "__serve") == 0) {
-        a.uri = a.first + 1 < argc ? argv[a.first + 1] : NULL;
+    if (!a.code && a.first < argc && !is_script(argv[a.first]))
+        take_connect(&a);
+    if (a.first < a.argc && strcmp(argv[a.first], "__serve") == 0) {
+        a.uri = a.first + 1 < a.argc ? argv[a.first + 1] : NULL;
         if (is_remote(a.uri)) {
             fprintf(stderr, "error: __serve serves this host: qemu:///system or "
                     "qemu:///session, not '%s'\n", a.uri);

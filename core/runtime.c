@@ -2,9 +2,9 @@
  * package.path, the `virt` table with the core functions (uri, json,
  * hostname, run_editor), the luavirt.error type and the connection. */
 #include "runtime.h"
-#include "remote_chan.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "remote_chan.h"
 #include "lua_api.h"
 #include "lua_json.h"
 #include "spawn.h"
@@ -417,8 +418,45 @@ l_connect(lua_State *L)
     return 1;
 }
 
+/* virt.file_info(path) -> {type="file"|"dir"|"block"|"other", size=,
+ * format="qcow2"|"raw" (a file's first bytes)} or nil when path does not
+ * exist or cannot be read: what a recipe asks about a path on the
+ * connection's host (the same call over a remote connection asks there). */
+static int
+l_file_info(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    struct stat st;
+    int fd;
+
+    if (stat(path, &st) < 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "dir" :
+                      S_ISBLK(st.st_mode) ? "block" : "other");
+    lua_setfield(L, -2, "type");
+    lua_pushinteger(L, (lua_Integer)st.st_size);
+    lua_setfield(L, -2, "size");
+    if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)) {
+        unsigned char head[4] = { 0 };
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+            return 1;
+        }
+        lua_pushstring(L, read(fd, head, 4) == 4 && !memcmp(head, "QFI\xfb", 4) ? "qcow2" : "raw");
+        lua_setfield(L, -2, "format");
+        close(fd);
+    }
+    return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
     { "connect", l_connect },
+    { "file_info", l_file_info },
     { "error", l_error },
     { "uri", l_uri },
     { "hostname", l_hostname },

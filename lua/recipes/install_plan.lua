@@ -48,21 +48,16 @@ local function check_keys(p, what, t, allowed)
   end
 end
 
--- A readable file (an empty one too), not a directory.
+-- Paths name files on the connection's host (another one for install
+-- --connect qemu+ssh://...): virt.file_info asks there.
 local function is_file(path)
-  local f = io.open(path, "rb")
-  if not f then return false end
-  local data, msg = f:read(1)
-  f:close()
-  return data ~= nil or msg == nil
+  local i = virt.file_info(path)
+  return i ~= nil and i.type ~= "dir"
 end
 
 local function is_dir(path)
-  local f = io.open(path, "rb")
-  if not f then return false end
-  local data, msg = f:read(1)
-  f:close()
-  return data == nil and msg ~= nil
+  local i = virt.file_info(path)
+  return i ~= nil and i.type == "dir"
 end
 
 local function deep_copy(v)
@@ -96,11 +91,8 @@ end
 -- "qcow2" when the file starts with qcow2's magic, else "raw" (what
 -- virt-install's storage probe says for a file outside a pool).
 local function probe_format(path)
-  local f = io.open(path, "rb")
-  if not f then return "raw" end
-  local head = f:read(4)
-  f:close()
-  return head == "QFI\xfb" and "qcow2" or "raw"
+  local i = virt.file_info(path)
+  return i and i.format or "raw"
 end
 
 local function dirname(path)

@@ -56,6 +56,7 @@ M.functions = {
   { "uri", "virt.uri()", "the connection's URI" },
   { "connect", "virt.connect(uri)", "a connection to another host (qemu+ssh://[user@]host[:port]/system[?keyfile=&no_verify=1&known_hosts=&command=&control=0&timeout=]) over one ssh: the functions of virt, its objects proxies of the remote ones; c.close(); not carried yet: events, console streams, progress callbacks" },
   { "hostname", "virt.hostname()", "the host's name" },
+  { "file_info", "virt.file_info(path)", "{type=file|dir|block|other, size=, format=qcow2|raw} of a path on the connection's host, or nil" },
   { "json", "virt.json(value, {compact=})", "a value as JSON text" },
   { "json_decode", "virt.json_decode(text)", "JSON text as a value" },
   { "isatty", "virt.isatty([fd])", "whether fd (0) is a terminal" },

@@ -29,7 +29,7 @@ local NOT_YET = {
 }
 local NOT_YET_METHODS = {
   on = "lifecycle events", off = "lifecycle events",
-  console_stream = "console streams",
+  console_stream = "console streams", console = "consoles",
 }
 
 local function raise(code, msg) error(virt.error(code, msg), 0) end

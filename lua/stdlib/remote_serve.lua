@@ -21,6 +21,11 @@ local M = {}
 
 local KINDS = {"domain", "network", "pool", "volume", "snapshot"}
 
+-- What would use this process's own stdin/stdout (the channel) or needs a
+-- stream back: refused here too, whatever the client asks.
+local REFUSED = {console = true, console_stream = true, on = true, off = true,
+  loop = true, term_start = true, term_stop = true, read_key = true, run_editor = true}
+
 -- The methods and properties of each kind, for the client's proxies.
 local function kinds()
   local reg, out = debug.getregistry(), {}
@@ -64,7 +69,7 @@ function M.serve(uri)
   local function run(req)
     if req.f then
       local fn = virt[req.f]
-      if type(fn) ~= "function" then
+      if type(fn) ~= "function" or REFUSED[req.f] then
         error(virt.error("unsupported", "virt." .. tostring(req.f) ..
           ": no such function on " .. virt.hostname()))
       end
@@ -74,7 +79,7 @@ function M.serve(uri)
     local obj = object(type(req.o) == "table" and req.o or {id = req.o})
     if req.m then
       local method = obj[req.m]
-      if type(method) ~= "function" then
+      if type(method) ~= "function" or REFUSED[req.m] then
         error(virt.error("unsupported", tostring(obj) .. ": no method '" ..
           tostring(req.m) .. "'"))
       end

@@ -94,6 +94,30 @@ t.test("the CLI through qemu+ssh: same output as on the host itself", function()
   t.check(e:find("nosuch", 1, true), e)
 end)
 
+t.test("install and clone --connect, as virt-install and virt-clone take it", function()
+  -- a disk that only the other "host" has: checked there, not here
+  local disk = root2 .. "/k1.qcow2"
+  sh("qemu-img create -q -f qcow2 " .. disk .. " 32M")
+  local code, o, e = g.cli(string.format("install --connect '%s' --name rk1 --memory 128 " ..
+    "--import --disk %s,bus=virtio --boot 'kernel=%s/vmlinuz,initrd=%s/initrd.img,kernel_args=console=ttyS0' " ..
+    "--graphics none --network none --noautoconsole", URI, disk, g.dir, g.dir))
+  t.eq(code, 0, "install --connect: " .. e)
+  t.check(o:find("Domain creation completed.", 1, true), o)
+  t.eq(select(2, there("domstate rk1")), "running\n\n", "running there")
+  local x = select(2, there("dumpxml rk1"))
+  t.check(x:find("<driver name='qemu' type='qcow2'/>", 1, true), "the disk probed qcow2 there")
+  t.eq(select(1, g.cli("dominfo rk1")), 1, "nothing here")
+  there("destroy rk1")
+  code, o, e = g.cli("clone --connect '" .. URI .. "' -o rk1 -n rk2 --auto-clone")
+  t.eq(code, 0, "clone --connect: " .. e)
+  t.check(o:find("rk2", 1, true), o)
+  local names = select(2, there("list --all --name"))
+  t.check(names:find("rk2", 1, true), "the clone is there: " .. names)
+  there("undefine rk2 --remove-all-storage")
+  there("undefine rk1")
+  os.remove(disk)
+end)
+
 t.test("LUAVIRT_DEFAULT_URI reaches the other host too", function()
   local code, o = g.cli_env("LUAVIRT_DEFAULT_URI='" .. URI .. "'", "list --all --name")
   t.eq(code, 0, "list")
