@@ -44,7 +44,8 @@ usage(FILE *f)
           "       luavirt [-c URI] -e 'LUA CODE'          run a chunk\n"
           "       luavirt [-c URI]                        interactive shell\n"
           "       luavirt help [COMMAND]                  list commands / show one\n"
-          "options: -c, --connect URI  qemu:///system or qemu:///session\n"
+          "options: -c, --connect URI  qemu:///system, qemu:///session or\n"
+          "                            qemu+ssh://[user@]host[:port]/system (another host)\n"
           "         -d, --debug        debug logging (LUAVIRT_DEBUG=1)\n"
           "         -v, --version      print the version\n", f);
 }

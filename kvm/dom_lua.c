@@ -160,6 +160,9 @@ static const struct lv_api_keys dom_keys[] = {
     { "set_max_memory", 3, SCOPE },
     { "memory_stats", 2, "period" },
     { "stats", 2, "state cpu_total balloon vcpu interface block" },
+    { "migrate_send", 3, "live bandwidth max_downtime timeout progress" },
+    { "migrate_finish", 2, "run timeout" },
+    { "migrate_confirm", 2, "done" },
     { NULL, 0, NULL },
 };
 
@@ -177,7 +180,7 @@ void
 dom_lua_open(lua_State *L)
 {
     /* every file of domain methods contributes its table here */
-    static const luaL_Reg *tables[13];
+    static const luaL_Reg *tables[14];
 
     tables[0] = dom_lua_methods();
     tables[1] = dom_lua_save_methods();
@@ -191,7 +194,8 @@ dom_lua_open(lua_State *L)
     tables[9] = dom_lua_wait_methods();
     tables[10] = dom_lua_agent_methods();
     tables[11] = dom_lua_console_methods();
-    tables[12] = NULL;
+    tables[12] = dom_lua_migrate_methods();
+    tables[13] = NULL;
     dom_type = (struct lv_handle_type){
         .mt = DOM_MT, .kind = "domain", .methods = tables,
         .property = push_property, .tostring = dom_tostring,

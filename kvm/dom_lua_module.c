@@ -9,6 +9,7 @@
 #include "dom_check.h"
 #include "dom_firmware.h"
 #include "dom_lua_priv.h"
+#include "dom_migrate.h"
 #include "dom_start.h"
 #include "dom_store.h"
 #include "dom_table.h"
@@ -218,6 +219,29 @@ l_create(lua_State *L)
     return 1;
 }
 
+/* virt.migrate_prepare(xml, {listen=}) -> the incoming guest, "tcp:ADDR:PORT"
+ * (the destination's step of a migration: lua/recipes/migrate.lua) */
+static int
+l_migrate_prepare(lua_State *L)
+{
+    size_t len;
+    const char *xml = luaL_checklstring(L, 1, &len);
+    const char *listen = lv_lua_opt_str(L, 2, "listen", NULL);
+    struct lv_err err = LV_ERR_INIT;
+    struct dom_def *def = dom_def_parse_xml(xml, len, "migration", 0, &err);
+    char *uri = NULL;
+
+    if (!def || dom_migrate_prepare(lv_lua_conn(L), def, listen, &uri, &err) < 0) {
+        dom_def_free(def);
+        return lv_lua_raise(L, &err);
+    }
+    dom_lua_push(L, def->name);
+    lua_pushstring(L, uri);
+    free(uri);
+    dom_def_free(def);
+    return 2;
+}
+
 static int
 l_validate(lua_State *L)
 {
@@ -336,6 +360,7 @@ static const luaL_Reg funcs[] = {
     { "validate", l_validate },
     { "to_native", l_to_native },
     { "autostart_all", l_autostart_all },
+    { "migrate_prepare", l_migrate_prepare },
     { NULL, NULL },
 };
 
@@ -347,6 +372,7 @@ static const struct lv_api_keys keys[] = {
     { "define_domain", 2, "keep_unknown source" },
     { "create_domain", 2, "paused timeout keep_unknown source" },
     { "to_native", 2, "keep_unknown source" },
+    { "migrate_prepare", 2, "listen" },
     { NULL, 0, NULL },
 };
 

@@ -63,6 +63,7 @@ const luaL_Reg *dom_lua_wait_methods(void);     /* dom_lua_wait.c: wait, wait_co
 const luaL_Reg *dom_lua_console_methods(void);  /* dom_lua_console.c: console_stream */
 const luaL_Reg *dom_lua_agent_methods(void);    /* dom_lua_agent.c: the guest agent */
 const luaL_Reg *dom_lua_event_methods(void);    /* dom_lua_events.c: d:on, d:off */
+const luaL_Reg *dom_lua_migrate_methods(void);  /* dom_lua_migrate.c: migration steps */
 /* virt.on, virt.loop, virt.quit_loop, virt.events (dom_lua_events.c) */
 void dom_lua_events_open(lua_State *L);
 

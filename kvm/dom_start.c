@@ -75,7 +75,7 @@ clean_run_dir(const char *run_dir)
     static const char *const stale[] = {
         "status", "id", "live.xml", "def.xml", "qmp.sock", "qmp-sup.sock",
         "console.log", "qemu.log", "supervisor.log", "pid",
-        "destroy-requested", "reboot-requested", "swtpm.sock", "swtpm.log", NULL
+        "destroy-requested", "reboot-requested", "migrated", "swtpm.sock", "swtpm.log", NULL
     };
     for (int i = 0; stale[i]; i++) {
         char *p = lv_asprintf("%s/%s", run_dir, stale[i]);

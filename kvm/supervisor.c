@@ -356,6 +356,8 @@ exit_reason(struct sup *s, int status)
 {
     if (take_flag(s, "destroy-requested"))
         return "destroyed";
+    if (take_flag(s, "migrated"))
+        return "migrated";
     if (s->panicked)
         return "crashed";
     if (s->guest_shutdown)
@@ -408,8 +410,13 @@ cleanup_run_dir(struct sup *s, const char *reason)
         "sup.lock", "swtpm.log", "id", "console.lock", NULL
     };
 
-    /* the images QEMU was handed go back to their owners */
-    dom_dac_restore(s->run_dir);
+    /* the images QEMU was handed go back to their owners, unless the guest
+     * went on to another host's QEMU, which uses them now (shared storage;
+     * libvirt keeps the labels of a migrated guest the same way) */
+    if (strcmp(reason, "migrated") != 0)
+        dom_dac_restore(s->run_dir);
+    else
+        sup_unlink(s->run_dir, "dac-owners");
     for (int i = 0; files[i]; i++)
         sup_unlink(s->run_dir, files[i]);
     s->st.state = DOM_STATE_SHUTOFF;

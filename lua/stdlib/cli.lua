@@ -30,7 +30,7 @@ local MODULES = {
   "cmd_domsave",
   "cmd_domnet", "cmd_clone",
   "cmd_domres", "cmd_event",
-  "cmd_install", "cmd_batch", "cmd_bridge", "cmd_top",
+  "cmd_install", "cmd_batch", "cmd_bridge", "cmd_top", "cmd_migrate",
 }
 
 -- Which module defines which commands. Only a shortcut for one-shot
@@ -62,6 +62,7 @@ M.INDEX = {
   cmd_batch = "batch",
   cmd_bridge = "bridge",
   cmd_top = "top",
+  cmd_migrate = "migrate",
 }
 
 local registry = nil

@@ -54,6 +54,7 @@ M.functions = {
   { "version", "virt.version()", "luavirt's and QEMU's versions" },
   { "error", "virt.error(code, message)", "a luavirt.error object, for `error(...)` in Lua code" },
   { "uri", "virt.uri()", "the connection's URI" },
+  { "migrate_prepare", "virt.migrate_prepare(xml, {listen=})", "migration, destination step: start the definition paused, waiting for a stream on listen's address; the domain and its tcp:ADDR:PORT" },
   { "connect", "virt.connect(uri)", "a connection to another host (qemu+ssh://[user@]host[:port]/system[?keyfile=&no_verify=1&known_hosts=&command=&control=0&timeout=]) over one ssh: the functions of virt, its objects proxies of the remote ones; c.close(); not carried yet: events, console streams, progress callbacks" },
   { "hostname", "virt.hostname()", "the host's name" },
   { "file_info", "virt.file_info(path)", "{type=file|dir|block|other, size=, format=qcow2|raw} of a path on the connection's host, or nil" },
@@ -100,6 +101,9 @@ M.kinds = {
       { "redefine", "d:redefine(xml|table, {keep_unknown=})", "replace its definition" },
       { "wait", "d:wait{state=|ip=true, timeout=}", "wait until it reaches a state (true), or has an IPv4 address from its networks' DHCP leases (the address); in a virt.parallel task the others go on meanwhile" },
       { "wait_console", "d:wait_console(marker, secs)", "block until the console shows marker" },
+      { "migrate_send", "d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=})", "migration, source step: stream the guest to a destination's tcp:ADDR:PORT and wait; {status=, total_ms=, downtime_ms=, transferred=, remaining=, total=}; on failure it runs on here (recipes.migrate does all steps)" },
+      { "migrate_finish", "d:migrate_finish{run=, timeout=}", "migration, destination step: the stream is complete: run (or stay paused)" },
+      { "migrate_confirm", "d:migrate_confirm{done=}", "migration, source step: done: QEMU here quits, 'shut off (migrated)'; else the guest runs on here" },
       { "on", "d:on(type, fn)", "call fn(event) for its events from now on (lifecycle: Started Booted, Suspended Paused, ..., Stopped Destroyed; reboot), in virt.loop" },
       { "off", "d:off([type])", "forget its callbacks" },
       { "console_log", "d:console_log()", "the serial console so far" },
@@ -261,6 +265,11 @@ M.recipes = {
   { "clone", "require(\"recipes.clone\"){original=, name=, auto=, files=, linked=, skip=, " ..
     "preserve_data=, dry_run=, progress=}",
     "virt-clone: d:clone{} on the domain named original; the new domain" },
+  { "migrate", "require(\"recipes.migrate\"){domain=, dest=, live=, persistent=, " ..
+    "undefine_source=, suspend=, offline=, bandwidth=, max_downtime=, timeout=, progress=}",
+    "virsh migrate: the guest's memory QEMU to QEMU to the host of dest (a qemu+ssh URI or " ..
+    "a connection), disks on shared storage; a failure leaves it running here; the domain " ..
+    "there and {total_ms=, downtime_ms=, transferred=, total=}" },
   { "bridge.create", "require(\"recipes.bridge\").create{name=, nic=, stp=, delay=}",
     "host bridge setup (virt.create_host_bridge); bridge.remove{name=, force=}, bridge.list()" },
   { "batch.provision", "require(\"recipes.batch\").provision{template=, count=, prefix=, " ..

@@ -279,6 +279,8 @@ function M.connect(uri)
     end
   end
   conn.host = u.host
+  -- the address of the remote host as ssh reached it (SSH_CONNECTION there)
+  conn.address = hello.addr
   setmetatable(conn, {
     __index = function(_, name)
       if LOCAL[name] then return local_virt[name] end

@@ -109,7 +109,10 @@ function M.serve(uri)
     if not ok or type(req) ~= "table" then
       reply({err = {code = "invalid", message = "remote request is not JSON: " .. tostring(req)}})
     elseif req.hello then
-      reply({hello = virt.VERSION, host = virt.hostname(), uri = uri, kinds = kinds()})
+      -- the address ssh reached this host on: where a migration comes in
+      local addr = (os.getenv("SSH_CONNECTION") or ""):match("^%S+ %S+ (%S+) %S+$")
+      reply({hello = virt.VERSION, host = virt.hostname(), uri = uri, kinds = kinds(),
+        addr = addr})
     else
       local res
       ok, res = pcall(run, req)

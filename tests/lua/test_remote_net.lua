@@ -7,35 +7,19 @@ local g = require("guest")
 g.ensure_netns(arg[0])
 local t = require("harness")
 
-local function sh(cmd) return g.sh(cmd) end
-local function exists(p) local f = io.open(p) if f then f:close() end return f ~= nil end
+local sshd = require("sshd")
 
-if not exists("/usr/sbin/sshd") then
+local function sh(cmd) return g.sh(cmd) end
+
+if not sshd.available() then
   t.skip("openssh-server is not installed (make deps installs it): remote connections not tested")
   os.exit(t.done())
 end
 
 sh("ip link set lo up")
-local dir = sh("mktemp -d /tmp/lvremote.XXXXXX"):gsub("%s+$", "")
-local root2 = sh("mktemp -d /tmp/lvremote-root.XXXXXX"):gsub("%s+$", "")
-sh("chmod 711 " .. root2)
-local bin = sh("readlink -f " .. g.bin):gsub("%s+$", "")
-local port = 22000 + (tonumber(sh("echo $$"):match("%d+")) % 2000)
-
-sh("ssh-keygen -q -t ed25519 -N '' -f " .. dir .. "/host_key")
-sh("ssh-keygen -q -t ed25519 -N '' -f " .. dir .. "/client_key")
-sh("ssh-keygen -q -t ed25519 -N '' -f " .. dir .. "/other_key")
-sh("cp " .. dir .. "/client_key.pub " .. dir .. "/authorized_keys")
-g.write(dir .. "/known_hosts", "[127.0.0.1]:" .. port .. " " .. g.read(dir .. "/host_key.pub"))
-g.write(dir .. "/sshd_config", table.concat({
-  "Port " .. port, "ListenAddress 127.0.0.1", "HostKey " .. dir .. "/host_key",
-  "AuthorizedKeysFile " .. dir .. "/authorized_keys", "PidFile " .. dir .. "/sshd.pid",
-  "StrictModes no", "UsePAM no", "PasswordAuthentication no",
-  "KbdInteractiveAuthentication no", "PermitRootLogin prohibit-password", "LogLevel INFO", "",
-}, "\n"))
--- the "remote" luavirt: the same binary on the second state root
-g.write(dir .. "/rluavirt", "#!/bin/sh\nexec env LUAVIRT_ROOT=" .. root2 ..
-  " LUAVIRT_GUEST_DIR=" .. g.dir .. " " .. bin .. " \"$@\"\n")
+local host = sshd.start{addr = "127.0.0.1"}
+local dir, root2, port, sshd_log = host.dir, host.root, host.port, host.log
+local bin = g.bin
 -- a "remote" that speaks the protocol but is another version
 g.write(dir .. "/old.lua", [[
 local c = require("remote_chan").stdio()
@@ -44,25 +28,13 @@ c:send(virt.json({hello = "0.0.9"}))
 c:recv(5)
 ]])
 g.write(dir .. "/oldluavirt", "#!/bin/sh\nexec " .. bin .. " " .. dir .. "/old.lua\n")
-sh("chmod 755 " .. dir .. "/rluavirt " .. dir .. "/oldluavirt")
-sh("mkdir -p /run/sshd && chmod 755 /run/sshd")
-local sshd_log = dir .. "/sshd.log"
-sh("/usr/sbin/sshd -f " .. dir .. "/sshd_config -D -E " .. sshd_log .. " >/dev/null 2>&1 & echo $! > " ..
-  dir .. "/sshd.bgpid")
-t.eventually(function() return sh("ss -ltn"):find("127.0.0.1:" .. port, 1, true) end, 10)
+sh("chmod 755 " .. dir .. "/oldluavirt")
 
-local QUERY = "keyfile=" .. dir .. "/client_key&known_hosts=" .. dir .. "/known_hosts"
-local function uri(extra)
-  return "qemu+ssh://root@127.0.0.1:" .. port .. "/system?" .. QUERY .. "&command=" .. dir ..
-    "/rluavirt&control=0" .. (extra or "")
-end
+local QUERY = host.query
+local function uri(extra) return host.uri(extra) end
 local URI = uri()
 
--- the same command on the second root directly (what the remote side shows)
-local function there(args)
-  local code, o, e = g.cli_env("LUAVIRT_ROOT=" .. root2, args)
-  return code, o, e
-end
+local there = host.cli
 local function via(args) return g.cli("-c '" .. URI .. "' " .. args) end
 
 local name = "rmt1"
@@ -207,7 +179,7 @@ t.test("bad input: clear errors naming the host, quickly", function()
   end)
   t.check(virt.now() - t0 < 10, "an unreachable port fails within the timeout")
   t.raises("connect", {"127.0.0.1", "Permission denied"}, function()
-    return virt.connect(uri():gsub("client_key", "other_key"))
+    return virt.connect((uri():gsub("client_key", "other_key")))
   end)
   t.raises("connect", {"127.0.0.1", "/nonexistent/luavirt: No such file"}, function()
     return virt.connect("qemu+ssh://root@127.0.0.1:" .. port .. "/system?" .. QUERY ..
@@ -234,7 +206,7 @@ end)
 t.test("ControlMaster: later commands reuse the first one's ssh connection", function()
   local xdg = dir .. "/xdg"
   sh("mkdir -m 700 " .. xdg)
-  local u = uri():gsub("&control=0", "")
+  local u = uri("")
   local env = "XDG_RUNTIME_DIR=" .. xdg
   local code, o = g.cli_env(env, "-c '" .. u .. "' list --all --name")
   t.eq(code, 0, "first command")
@@ -254,7 +226,5 @@ end)
 
 -- cleanup: the remote domain, sshd, the dirs
 sh(bin .. " -c '" .. URI .. "' undefine " .. name .. " >/dev/null 2>&1")
-sh("kill $(cat " .. dir .. "/sshd.bgpid) 2>/dev/null")
-sh("pkill -9 -f '" .. root2 .. "/' 2>/dev/null")
-sh("rm -rf " .. dir .. " " .. root2)
+host.stop()
 os.exit(t.done())

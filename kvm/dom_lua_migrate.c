@@ -1,0 +1,114 @@
+/* dom_lua_migrate.c - the migration steps as methods of luavirt.domain
+ * (kvm/dom_migrate.h; the whole migration is lua/recipes/migrate.lua):
+ *   d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=})
+ *       -> {status=, total_ms=, downtime_ms=, transferred=, remaining=, total=}
+ *   d:migrate_finish{run=, timeout=}     (destination)
+ *   d:migrate_confirm{done=}             (source) */
+#include <lauxlib.h>
+#include <string.h>
+
+#include "dom_lua_priv.h"
+#include "dom_migrate.h"
+#include "runtime.h"
+
+static void
+push_stats(lua_State *L, const struct dom_migrate_stats *s)
+{
+    lua_createtable(L, 0, 6);
+    lua_pushstring(L, s->status);
+    lua_setfield(L, -2, "status");
+    lua_pushinteger(L, (lua_Integer)s->total_ms);
+    lua_setfield(L, -2, "total_ms");
+    lua_pushinteger(L, (lua_Integer)s->downtime_ms);
+    lua_setfield(L, -2, "downtime_ms");
+    lua_pushinteger(L, (lua_Integer)s->transferred);
+    lua_setfield(L, -2, "transferred");
+    lua_pushinteger(L, (lua_Integer)s->remaining);
+    lua_setfield(L, -2, "remaining");
+    lua_pushinteger(L, (lua_Integer)s->total);
+    lua_setfield(L, -2, "total");
+}
+
+struct progress {
+    lua_State *L;
+    int fn;      /* stack index of the callback */
+};
+
+/* progress(stats): an error in it is the script's, but must not leave the
+ * migration half done: it is logged and the migration goes on */
+static void
+on_progress(const struct dom_migrate_stats *s, void *arg)
+{
+    struct progress *p = arg;
+
+    lua_pushvalue(p->L, p->fn);
+    push_stats(p->L, s);
+    if (lua_pcall(p->L, 1, 0, 0) != LUA_OK)
+        lua_pop(p->L, 1);
+}
+
+static int
+l_migrate_send(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    const char *uri = luaL_checkstring(L, 2);
+    lua_Number bw = lv_lua_opt_num(L, 3, "bandwidth", 0);
+    lua_Number dt = lv_lua_opt_num(L, 3, "max_downtime", 0);
+    struct dom_migrate_opts o = {
+        .live = lv_lua_opt_bool(L, 3, "live", 1),
+        .bandwidth_mib = bw > 0 ? (uint64_t)bw : 0,
+        .max_downtime_ms = dt > 0 ? (uint64_t)dt : 0,
+        .timeout_ms = (int)(lv_lua_opt_num(L, 3, "timeout", 0) * 1000),
+    };
+    struct progress p = { L, 0 };
+    struct dom_migrate_stats st;
+    struct lv_err err = LV_ERR_INIT;
+
+    if (lua_istable(L, 3) && lua_getfield(L, 3, "progress") == LUA_TFUNCTION) {
+        p.fn = lua_gettop(L);
+        o.progress = on_progress;
+        o.progress_arg = &p;
+    }
+    if (dom_migrate_send(lv_lua_conn(L), name, uri, &o, &st, &err) < 0)
+        return lv_lua_raise(L, &err);
+    push_stats(L, &st);
+    return 1;
+}
+
+static int
+l_migrate_finish(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (dom_migrate_finish(lv_lua_conn(L), name, lv_lua_opt_bool(L, 2, "run", 1),
+                           (int)(lv_lua_opt_num(L, 2, "timeout", 0) * 1000), &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int
+l_migrate_confirm(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (dom_migrate_confirm(lv_lua_conn(L), name, lv_lua_opt_bool(L, 2, "done", 1), &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
+static const luaL_Reg methods[] = {
+    { "migrate_send", l_migrate_send },
+    { "migrate_finish", l_migrate_finish },
+    { "migrate_confirm", l_migrate_confirm },
+    { NULL, NULL },
+};
+
+const luaL_Reg *
+dom_lua_migrate_methods(void)
+{
+    return methods;
+}

@@ -1,0 +1,326 @@
+/* dom_migrate.c - the steps of a live migration on each host (see
+ * dom_migrate.h). */
+#include "dom_migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "dom.h"
+#include "dom_control.h"
+#include "dom_run.h"
+#include "dom_session.h"
+#include "dom_start.h"
+#include "dom_wait.h"
+#include "log.h"
+#include "store.h"
+#include "strbuf.h"
+
+#define MIGRATE_TIMEOUT_MS (30 * 60 * 1000)
+#define POLL_MS 200
+
+/* Until QEMU says something (a MIGRATION event) or ms pass. */
+static void
+wait_event(struct qmp *q, int ms)
+{
+    struct lv_err e2 = LV_ERR_INIT;
+
+    json_decref(qmp_next_event(q, ms, &e2));
+}
+
+static uint64_t
+num(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+
+    return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v) : 0;
+}
+
+static void
+stats_of(json_t *r, struct dom_migrate_stats *s)
+{
+    json_t *ram = json_object_get(r, "ram");
+    const char *st = json_string_value(json_object_get(r, "status"));
+
+    memset(s, 0, sizeof(*s));
+    snprintf(s->status, sizeof(s->status), "%s", st ? st : "none");
+    s->total_ms = num(r, "total-time");
+    s->downtime_ms = num(r, "downtime");
+    s->transferred = num(ram, "transferred");
+    s->remaining = num(ram, "remaining");
+    s->total = num(ram, "total");
+}
+
+/* query-migrate on q into s; -1 with err. */
+static int
+query(struct qmp *q, struct dom_migrate_stats *s, json_t **desc, struct lv_err *err)
+{
+    json_t *r = dom_qmp_run(q, "query-migrate", NULL, err);
+
+    if (!r)
+        return -1;
+    if (lv_log_enabled(LV_LOG_DEBUG)) {
+        char *j = json_dumps(r, JSON_COMPACT);
+        lv_log_debug("query-migrate: %s", j ? j : "?");
+        free(j);
+    }
+    stats_of(r, s);
+    if (desc) {
+        json_t *d = json_object_get(r, "error-desc");
+        *desc = d ? json_incref(d) : NULL;
+    }
+    json_decref(r);
+    return 0;
+}
+
+static int
+finished(const char *status)
+{
+    return !strcmp(status, "completed") || !strcmp(status, "failed") ||
+           !strcmp(status, "cancelled");
+}
+
+/* ---- destination ---- */
+
+/* The port QEMU listens on for the incoming stream. */
+static int
+listen_port(struct qmp *q, int *port, struct lv_err *err)
+{
+    json_t *r = dom_qmp_run(q, "query-migrate", NULL, err), *sa;
+    const char *p = NULL;
+
+    if (!r)
+        return -1;
+    sa = json_array_get(json_object_get(r, "socket-address"), 0);
+    p = json_string_value(json_object_get(sa, "port"));
+    *port = p ? atoi(p) : 0;
+    json_decref(r);
+    if (*port <= 0) {
+        lv_err_set(err, LV_E_QEMU, "QEMU did not say which port it listens on");
+        return -1;
+    }
+    return 0;
+}
+
+int
+dom_migrate_prepare(struct lv_conn *c, const struct dom_def *def,
+                    const char *listen_addr, char **uri_out, struct lv_err *err)
+{
+    struct dom_start_opts so = { .paused = 1, .incoming = 1 };
+    const char *addr = listen_addr && *listen_addr ? listen_addr : "0.0.0.0";
+    int v6 = strchr(addr, ':') != NULL, port = 0;
+    struct qmp *q = NULL;
+    char *listen = NULL;
+    int ret = -1;
+
+    *uri_out = NULL;
+    if (strpbrk(addr, ",/ ") || strlen(addr) > 64) {
+        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot take a migration: bad "
+                   "listen address '%s'", def->name, addr);
+        return -1;
+    }
+    if (dom_create(c, def, &so, err) < 0) {
+        lv_err_prefix(err, "migration: ");
+        return -1;
+    }
+    listen = lv_asprintf(v6 ? "tcp:[%s]:0" : "tcp:%s:0", addr);
+    if (!(q = dom_qmp_connect(c, def->name, err)) ||
+        dom_qmp_ok(q, "migrate-set-capabilities",
+                   json_pack("{s:[{s:s, s:b}]}", "capabilities", "capability", "events",
+                             "state", 1), err) < 0 ||
+        dom_qmp_ok(q, "migrate-incoming", json_pack("{s:s}", "uri", listen), err) < 0 ||
+        listen_port(q, &port, err) < 0) {
+        struct lv_err e2 = LV_ERR_INIT;
+        lv_err_prefix(err, "domain '%s': cannot take a migration: ", def->name);
+        qmp_close(q);
+        q = NULL;
+        dom_destroy(c, def->name, 0, &e2);
+        goto out;
+    }
+    *uri_out = lv_asprintf(v6 ? "tcp:[%s]:%d" : "tcp:%s:%d", addr, port);
+    lv_log_info("dom %s: waiting for a migration on %s", def->name, *uri_out);
+    ret = 0;
+out:
+    qmp_close(q);
+    free(listen);
+    return ret;
+}
+
+int
+dom_migrate_finish(struct lv_conn *c, const char *name, int run, int timeout_ms,
+                   struct lv_err *err)
+{
+    struct dom_session s;
+    struct dom_migrate_stats st;
+    long long deadline = lv_deadline(timeout_ms > 0 ? timeout_ms : 60000);
+    struct qmp *q;
+    int ret = -1;
+
+    if (dom_session_begin(&s, c, name, "finish a migration", DOM_SESSION_ACTIVE, err) < 0)
+        return -1;
+    if (!(q = dom_session_qmp(&s, err)))
+        goto out;
+    for (;;) {
+        json_t *desc = NULL;
+        if (query(q, &st, &desc, err) < 0)
+            goto out;
+        if (!strcmp(st.status, "completed")) {
+            json_decref(desc);
+            break;
+        }
+        if (finished(st.status) || lv_deadline_left(deadline) == 0) {
+            lv_err_set(err, LV_E_QEMU, "domain '%s': the incoming migration %s%s%s", name,
+                       finished(st.status) ? st.status : "did not complete in time",
+                       desc ? ": " : "", desc ? json_string_value(desc) : "");
+            json_decref(desc);
+            goto out;
+        }
+        json_decref(desc);
+        wait_event(q, 50);
+    }
+    if (run && dom_qmp_ok(q, "cont", NULL, err) < 0)
+        goto out;
+    ret = 0;
+out:
+    dom_session_end(&s);
+    if (ret == 0)
+        ret = dom_wait_state(c, name, run ? DOM_STATE_RUNNING : DOM_STATE_PAUSED, 30000, err);
+    return ret;
+}
+
+/* ---- source ---- */
+
+static int
+set_params(struct qmp *q, const struct dom_migrate_opts *o, struct lv_err *err)
+{
+    /* no limit unless asked: QEMU's default (32 MiB/s) is a WAN's */
+    json_t *p = json_pack("{s:I}", "max-bandwidth",
+                          (json_int_t)(o->bandwidth_mib ? o->bandwidth_mib << 20
+                                                        : (uint64_t)1 << 40));
+
+    if (o->max_downtime_ms)
+        json_object_set_new(p, "downtime-limit", json_integer((json_int_t)o->max_downtime_ms));
+    return dom_qmp_ok(q, "migrate-set-capabilities",
+                      json_pack("{s:[{s:s, s:b}]}", "capabilities", "capability",
+                                "events", "state", 1), err) < 0 ||
+                   dom_qmp_ok(q, "migrate-set-parameters", p, err) < 0 ? -1 : 0;
+}
+
+/* After a failure: the guest runs on here as it did before. */
+static void
+resume_source(struct qmp *q, const char *name, int was_running)
+{
+    struct lv_err e2 = LV_ERR_INIT;
+    json_t *r = dom_qmp_run(q, "query-status", NULL, &e2);
+    int running = json_is_true(json_object_get(r, "running"));
+
+    json_decref(r);
+    if (was_running && !running && dom_qmp_ok(q, "cont", NULL, &e2) < 0)
+        lv_log_warn("dom %s: cannot resume after the failed migration: %s", name, e2.msg);
+}
+
+int
+dom_migrate_send(struct lv_conn *c, const char *name, const char *uri,
+                 const struct dom_migrate_opts *o, struct dom_migrate_stats *out,
+                 struct lv_err *err)
+{
+    struct dom_session s;
+    struct dom_migrate_stats st;
+    long long deadline;
+    int was_running, ret = -1;
+    struct qmp *q;
+
+    memset(&st, 0, sizeof(st));
+    if (strncmp(uri, "tcp:", 4) != 0 || strpbrk(uri, ", ")) {
+        lv_err_set(err, LV_E_INVALID, "domain '%s': cannot migrate to '%s': "
+                   "not a tcp:HOST:PORT address", name, uri);
+        return -1;
+    }
+    if (dom_session_begin(&s, c, name, "migrate", DOM_SESSION_ACTIVE, err) < 0)
+        return -1;
+    was_running = s.st.state == DOM_STATE_RUNNING;
+    deadline = lv_deadline(o->timeout_ms > 0 ? o->timeout_ms : MIGRATE_TIMEOUT_MS);
+    if (!(q = dom_session_qmp(&s, err)) || set_params(q, o, err) < 0)
+        goto out;
+    if (!o->live && was_running && dom_qmp_ok(q, "stop", NULL, err) < 0)
+        goto out;
+    if (dom_qmp_ok(q, "migrate", json_pack("{s:s}", "uri", uri), err) < 0) {
+        resume_source(q, name, was_running);
+        goto out;
+    }
+    lv_log_info("dom %s: migrating to %s", name, uri);
+    for (;;) {
+        json_t *desc = NULL;
+        if (query(q, &st, &desc, err) < 0)
+            goto out;
+        if (o->progress)
+            o->progress(&st, o->progress_arg);
+        if (!strcmp(st.status, "completed")) {
+            json_decref(desc);
+            /* QEMU says completed a moment before it sets total-time and
+             * downtime: ask again for the figures (a second at most) */
+            for (int i = 0; i < 50 && st.total_ms == 0; i++) {
+                struct lv_err e2 = LV_ERR_INIT;
+                wait_event(q, 20);
+                if (query(q, &st, NULL, &e2) < 0)
+                    break;
+            }
+            break;
+        }
+        if (finished(st.status) || lv_deadline_left(deadline) == 0) {
+            struct lv_err e2 = LV_ERR_INIT;
+            if (!finished(st.status))
+                dom_qmp_ok(q, "migrate_cancel", NULL, &e2);
+            lv_err_set(err, finished(st.status) ? LV_E_QEMU : LV_E_TIMEOUT,
+                       "domain '%s': migration to %s %s%s%s", name, uri,
+                       finished(st.status) ? st.status : "did not complete in time",
+                       desc ? ": " : "", desc ? json_string_value(desc) : "");
+            json_decref(desc);
+            resume_source(q, name, was_running);
+            goto out;
+        }
+        json_decref(desc);
+        wait_event(q, POLL_MS);
+    }
+    lv_log_info("dom %s: migrated to %s in %llu ms (downtime %llu ms)", name, uri,
+                (unsigned long long)st.total_ms, (unsigned long long)st.downtime_ms);
+    ret = 0;
+out:
+    if (out)
+        *out = st;
+    dom_session_end(&s);
+    return ret;
+}
+
+int
+dom_migrate_confirm(struct lv_conn *c, const char *name, int done, struct lv_err *err)
+{
+    struct dom_session s;
+    struct qmp *q;
+    char *flag;
+    int ret = -1;
+
+    if (dom_session_begin(&s, c, name, "confirm a migration", DOM_SESSION_ACTIVE, err) < 0)
+        return -1;
+    if (!(q = dom_session_qmp(&s, err)))
+        goto out;
+    if (!done) {
+        resume_source(q, name, 1);
+        ret = 0;
+        goto out;
+    }
+    /* the supervisor reads it when QEMU is gone: "shut off (migrated)" */
+    flag = dom_run_file(c, name, "migrated");
+    ret = lv_store_write_atomic(flag, "1\n", 2, 0600, err);
+    free(flag);
+    if (ret < 0)
+        goto out;
+    json_decref(dom_qmp_run(q, "quit", NULL, err));
+    ret = 0;
+out:
+    dom_session_end(&s);
+    if (ret == 0 && done)
+        ret = dom_wait_state(c, name, DOM_STATE_SHUTOFF, 30000, err);
+    return ret;
+}

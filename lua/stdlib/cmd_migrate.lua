@@ -1,0 +1,57 @@
+-- cmd_migrate.lua - `luavirt migrate`: virsh migrate over the migrate
+-- recipe (lua/recipes/migrate.lua).
+local M = {}
+
+table.insert(M, {
+  name = "migrate", group = "domain",
+  help = "migrate domain to another host",
+  desc = "Move a running guest to the host of desturi (qemu+ssh://[user@]host/system):\n" ..
+    "    its memory goes QEMU to QEMU; its disks must be on storage both hosts see\n" ..
+    "    at the same paths. A failure leaves it running here.",
+  args = {
+    {name = "domain", help = "domain name"},
+    {name = "desturi", help = "the destination's connection URI (qemu+ssh://...)"},
+  },
+  opts = {
+    {name = "live", help = "live migration: the guest runs while its memory is copied"},
+    {name = "offline", help = "move the definition only (with --persistent)"},
+    {name = "persistent", help = "define the domain on the destination too"},
+    {name = "undefinesource", help = "undefine the domain here afterwards"},
+    {name = "suspend", help = "leave the domain paused on the destination"},
+    {name = "verbose", help = "show the migration's progress"},
+    {name = "bandwidth", value = true, help = "bandwidth limit in MiB/s"},
+    {name = "max-downtime", value = true, help = "the longest pause at the switch, in ms"},
+  },
+  run = function(ctx, o)
+    local function number(key)
+      if o[key] == nil then return nil end
+      local n = tonumber(o[key])
+      if not n or n <= 0 then
+        ctx.raise("invalid", string.format("command 'migrate': --%s must be a positive number", key))
+      end
+      return n
+    end
+    local migrate = require("recipes.migrate")
+    local shown = -1
+    local _, stats = migrate{
+      domain = o.domain, dest = o.desturi, live = o.live or nil, offline = o.offline or nil,
+      persistent = o.persistent or nil, undefine_source = o.undefinesource or nil,
+      suspend = o.suspend or nil, bandwidth = number("bandwidth"),
+      max_downtime = number("max-downtime"),
+      progress = o.verbose and function(s)
+        local pct = s.total > 0 and math.floor(100 * (s.total - s.remaining) / s.total) or 0
+        if s.status == "completed" then pct = 100 end
+        if pct ~= shown then
+          shown = pct
+          io.stderr:write(string.format("\rMigration: [%3d %%]", pct))
+        end
+      end or nil,
+    }
+    if o.verbose then
+      io.stderr:write(string.format("\rMigration: [100 %%]\n"))
+      ctx.extra(string.format("Migrated in %d ms, downtime %d ms", stats.total_ms, stats.downtime_ms))
+    end
+  end,
+})
+
+return M
