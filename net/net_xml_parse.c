@@ -107,6 +107,11 @@ forward_check(struct xk_ctx *c, xmlNode *n, struct net_forward *f)
     if (f->dev && f->mode == NET_FWD_OPEN)
         return xk_fail(c, n, "forward dev='%s' not allowed with mode='open'",
                        f->dev);
+    /* an <interface> would be written back as forward dev= (libvirt too) */
+    if ((f->n_ifaces || f->n_pfs) && f->mode == NET_FWD_OPEN)
+        return xk_fail(c, n, "<%s dev='%s'> not allowed in <forward mode='open'>",
+                       f->n_ifaces ? "interface" : "pf",
+                       f->n_ifaces ? f->ifaces[0] : f->pfs[0]);
     if (f->has_nat && f->mode != NET_FWD_NAT)
         return xk_fail(c, n, "<nat> is only allowed with mode='nat'");
     if (f->n_pfs > 1)

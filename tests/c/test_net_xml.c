@@ -222,6 +222,17 @@ test_errors(void)
     FAIL("  <dns enable='no'><host ip='10.0.0.2'><hostname>a</hostname>"
          "</host></dns>\n", "enable='no'");
     FAIL("  <uuid>not-a-uuid</uuid>\n", "not-a-uuid");
+    {
+        /* the fuzzer's: written back as forward dev=, which open refuses */
+        struct lv_err err = LV_ERR_INIT;
+        const char *bad = "<network><name>x</name>\n<forward mode='open'>"
+                          "<interface dev='eth1'/></forward></network>";
+        struct net_def *def = net_def_parse_xml(bad, strlen(bad), "o.xml", 0, &err);
+        CHECK(!def && strstr(err.msg, "<interface dev='eth1'> not allowed in "
+                             "<forward mode='open'>"), "open with an interface: %s",
+              def ? "accepted" : err.msg);
+        net_def_free(def);
+    }
     FAIL("  <bridge name='virbr0' stp='maybe'/>\n", "maybe");
     FAIL("  <ip address='10.0.0.1' prefix='24'><dhcp><range start='10.0.0.2'"
          " end='10.0.0.9'/></dhcp></ip>\n  <ip address='10.0.1.1' "
