@@ -6,6 +6,7 @@
 #include <lauxlib.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -433,6 +434,35 @@ l_stdio(lua_State *L)
     return 1;
 }
 
+/* run(argv) -> exit status: argv with this process's stdin, stdout and
+ * stderr (an interactive ssh -t), waited for. */
+static int
+l_run(lua_State *L)
+{
+    struct lv_err err = LV_ERR_INIT;
+    struct lv_spawn_opts o = { .stdin_fd = 0, .stdout_fd = 1, .stderr_fd = 2 };
+    lua_Integer n;
+    char **argv;
+    pid_t pid;
+    int st;
+
+    luaL_checktype(L, 1, LUA_TTABLE);
+    n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 1 && n < 256, 1, "an argv of 1 to 255 strings");
+    argv = lua_newuserdatauv(L, sizeof(char *) * (size_t)(n + 1), 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 1, i);
+        argv[i - 1] = (char *)luaL_checkstring(L, -1);
+        lua_pop(L, 1);
+    }
+    argv[n] = NULL;
+    fflush(stdout);
+    if ((pid = lv_spawn(argv, &o, &err)) < 0 || (st = lv_spawn_wait(pid, -1, &err)) < 0)
+        return lv_lua_raise(L, &err);
+    lua_pushinteger(L, st);
+    return 1;
+}
+
 /* private_dir(path): make path a directory only this user can enter (0700,
  * owned by the effective uid, not a symlink), or say why it is not one. */
 static int
@@ -472,7 +502,8 @@ lv_remote_chan_open(lua_State *L)
         { "stderr", l_stderr }, { NULL, NULL },
     };
     static const luaL_Reg funcs[] = {
-        { "spawn", l_spawn }, { "stdio", l_stdio }, { "private_dir", l_private_dir },
+        { "spawn", l_spawn }, { "stdio", l_stdio }, { "run", l_run },
+        { "private_dir", l_private_dir },
         { "euid", l_euid }, { NULL, NULL },
     };
 

@@ -345,6 +345,16 @@ function M.main(argv, env)
     report(e2, o)
     return 1
   end
+  -- a command that streams to the terminal runs on the remote host itself
+  -- (through ssh -t: luavirt -c qemu+ssh://h2/system console vm1)
+  if cmd.on_host and type(e2.virt) == "table" and rawget(e2.virt, "run_there") then
+    local rok, st = pcall(e2.virt.run_there, argv)
+    if not rok then
+      report(e2, st)
+      return 1
+    end
+    return st
+  end
   local ctx = make_ctx(e2)
   local trace
   local rok, rerr = xpcall(cmd.run, function(e)

@@ -17,6 +17,11 @@ local function run_console(ctx, d, force)
     ctx.raise("state", string.format("domain '%s': cannot attach the console: not running",
       d.name))
   end
+  if type(ctx.virt) == "table" and rawget(ctx.virt, "run_there") then
+    -- another host's guest: its console on that host, over the same ssh
+    ctx.flush()
+    return ctx.virt.run_there({"console", d.name, force and "--force" or nil})
+  end
   ctx.extra(string.format("Connected to domain '%s'", d.name))
   ctx.extra("Escape character is ^] (Ctrl + ])")
   local console = ctx.method(d, "console", string.format("domain '%s'", d.name))
@@ -215,7 +220,7 @@ add({
 })
 
 add({
-  name = "console", help = "connect to the guest console",
+  name = "console", help = "connect to the guest console", on_host = true,
   desc = "Connect the virtual serial console for the guest; Ctrl+] leaves.",
   args = {DOMAIN},
   opts = {

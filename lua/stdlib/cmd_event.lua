@@ -19,7 +19,7 @@ local function line(ev, with_time)
 end
 
 table.insert(M, {
-  name = "event", group = "monitor",
+  name = "event", group = "monitor", on_host = true,
   help = "Domain Events",
   desc = "List event types, or wait for domain events to occur.",
   args = {{name = "domain", optional = true, help = "filter by domain name or uuid"}},

@@ -82,7 +82,7 @@ local function render(rows, inactive, host, sort_key)
 end
 
 table.insert(M, {
-  name = "top", group = "monitor",
+  name = "top", group = "monitor", on_host = true,
   help = "a live table of the domains (like virt-top)",
   desc = "Every delay seconds: ID, name, state, QEMU's pid, %CPU (100 = one host CPU),\n" ..
     "    %MEM of the host, vCPUs, memory, VNC display and disk I/O per second of\n" ..

@@ -107,8 +107,17 @@ local function control_dir()
   return ok and dir or nil
 end
 
--- The ssh argv for u (never through a shell: every piece is one argument).
-function M.ssh_argv(u)
+-- One word for the remote login shell, which ssh hands the command to.
+local function shell_quote(s)
+  if s:match("^[%w%./_=:,@%-]+$") then return s end
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+M.shell_quote = shell_quote
+
+-- The ssh argv for u (never through a shell here: every piece is one
+-- argument; the remote shell gets quoted words). remote: the words after
+-- the remote luavirt (default: __serve URI); tty: ask for a terminal.
+function M.ssh_argv(u, remote, tty)
   local a = {"ssh", "-T", "-x", "-o", "BatchMode=yes", "-o",
     "ConnectTimeout=" .. math.ceil(u.timeout), "-e", "none"}
   local function add(...) for _, s in ipairs({...}) do a[#a + 1] = s end end
@@ -124,7 +133,9 @@ function M.ssh_argv(u)
         "-o", "ControlPersist=60")
     end
   end
-  add("--", u.host, u.params.command or "luavirt", "__serve", u.remote_uri)
+  if tty then add("-t") end
+  add("--", u.host, u.params.command or "luavirt")
+  for _, w in ipairs(remote or {"__serve", u.remote_uri}) do add(shell_quote(w)) end
   return a
 end
 
@@ -277,6 +288,14 @@ function M.connect(uri)
       state.closed = true
       chan:close()
     end
+  end
+  -- a command line run on the host itself, on a terminal of its own there
+  -- (console, event, top: what streams to the terminal), over the same ssh
+  -- master; its exit status
+  function conn.run_there(argv)
+    local words = {"-c", u.remote_uri}
+    for _, w in ipairs(argv) do words[#words + 1] = w end
+    return chan_mod.run(M.ssh_argv(u, words, local_virt.isatty(0)))
   end
   conn.host = u.host
   -- the address of the remote host as ssh reached it (SSH_CONNECTION there)

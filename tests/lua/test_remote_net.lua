@@ -8,6 +8,7 @@ g.ensure_netns(arg[0])
 local t = require("harness")
 
 local sshd = require("sshd")
+local remote = require("remote")
 
 local function sh(cmd) return g.sh(cmd) end
 
@@ -88,6 +89,38 @@ t.test("install and clone --connect, as virt-install and virt-clone take it", fu
   there("undefine rk2 --remove-all-storage")
   there("undefine rk1")
   os.remove(disk)
+end)
+
+t.test("console and event run on the other host, over the same ssh", function()
+  local code, o, e = via("start " .. name)
+  t.eq(code, 0, "start: " .. e)
+  -- script(1) gives the command a terminal; Ctrl+] after 3 s
+  g.write(dir .. "/typed", "\29")
+  local p = io.popen(string.format("(sleep 3; cat %s/typed) | timeout 60 script -qec %s /dev/null; " ..
+    "echo rc=$?", dir, remote.shell_quote(bin .. " -c '" .. URI .. "' console " .. name)))
+  local out = p:read("a")
+  p:close()
+  t.check(out:find("Connected to domain 'rmt1'", 1, true), "the console's banner: " .. out)
+  t.check(out:find("rc=0", 1, true), "Ctrl+] leaves, exit 0: " .. out:sub(-300))
+  -- event waits there for what happens next: the destroy below
+  sh("(" .. bin .. " -c '" .. URI .. "' event --all --timeout 60 > " .. dir ..
+    "/ev.out 2>&1; echo rc=$? >> " .. dir .. "/ev.out) >/dev/null 2>&1 &")
+  -- listening there: the remote luavirt watches its journal (inotify)
+  t.eventually(function()
+    local pid = sh("pgrep -f '^" .. bin .. " -c qemu:///system event --all'"):match("%d+")
+    return pid and sh("ls -l /proc/" .. pid .. "/fd 2>/dev/null"):find("inotify", 1, true)
+  end, 20)
+  via("destroy " .. name)
+  local ev = t.eventually(function()
+    local s = g.read(dir .. "/ev.out") or ""
+    return s:find("rc=", 1, true) and s
+  end, 30) or ""
+  t.check(ev:find("event 'lifecycle' for domain 'rmt1': Stopped Destroyed", 1, true),
+    "the other host's event: " .. ev)
+  t.check(ev:find("rc=0", 1, true), "exit 0")
+  code, o, e = via("console nosuch")
+  t.eq(code, 1, "an unknown domain there")
+  t.check(e:find("nosuch", 1, true), e)
 end)
 
 t.test("LUAVIRT_DEFAULT_URI reaches the other host too", function()
