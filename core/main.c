@@ -243,6 +243,36 @@ run_serve(lua_State *L)
     return lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
 }
 
+/* luavirt __relay URI SOCKET: keeps a connection for later commands
+ * (lua/stdlib/remote_relay.lua); started by one, it detaches from it. */
+static int
+run_relay(lua_State *L, struct main_args *a)
+{
+    pid_t pid;
+
+    if (a->first + 2 >= a->argc) {
+        fprintf(stderr, "error: __relay URI SOCKET\n");
+        return 1;
+    }
+    pid = fork();
+    if (pid < 0)
+        return 1;
+    if (pid > 0)
+        _exit(0);       /* the starter waits for this one, not for the relay */
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "remote_relay");
+    if (docall(L, 1, 1) != LUA_OK)
+        return 1;
+    lua_getfield(L, -1, "run");
+    lua_pushstring(L, a->argv[a->first + 1]);
+    lua_pushstring(L, a->argv[a->first + 2]);
+    if (docall(L, 2, 1) != LUA_OK) {
+        report(L);
+        return 1;
+    }
+    return 0;
+}
+
 /* A URI another host answers (qemu+ssh://...). */
 static int
 is_remote(const char *uri)
@@ -333,6 +363,10 @@ pmain(lua_State *L)
     lua_gc(L, LUA_GCRESTART);
     if (a->first < a->argc && strcmp(a->argv[a->first], "__serve") == 0) {
         a->status = run_serve(L);
+        return 0;
+    }
+    if (a->first < a->argc && strcmp(a->argv[a->first], "__relay") == 0) {
+        a->status = run_relay(L, a);
         return 0;
     }
     if (is_remote(a->uri) && install_remote(L, a->uri) != 0) {

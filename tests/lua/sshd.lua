@@ -63,6 +63,7 @@ function M.start(o)
     return g.cli_env("LUAVIRT_ROOT=" .. h.root, args)
   end
   function h.stop()
+    g.sh("pkill -f '__relay qemu[+]ssh://root@" .. addr .. ":" .. h.port .. "/' 2>/dev/null")
     g.sh("kill $(cat " .. d .. "/sshd.bgpid) 2>/dev/null")
     g.sh("pkill -9 -f '" .. h.root .. "/' 2>/dev/null")
     g.sh("rm -rf " .. d .. " " .. h.root)

@@ -236,25 +236,44 @@ t.test("bad input: clear errors naming the host, quickly", function()
   t.check(e:find("error: connection to '127.0.0.1'", 1, true), e)
 end)
 
-t.test("ControlMaster: later commands reuse the first one's ssh connection", function()
+t.test("later commands reuse the first one's connection (a relay of the user's)", function()
   local xdg = dir .. "/xdg"
   sh("mkdir -m 700 " .. xdg)
   local u = uri("")
   local env = "XDG_RUNTIME_DIR=" .. xdg
+  local function logins()
+    return tonumber(sh("grep -c 'Accepted publickey' " .. sshd_log .. " 2>/dev/null"):match("%d+") or "0")
+  end
+  local n0 = logins()
   local code, o = g.cli_env(env, "-c '" .. u .. "' list --all --name")
   t.eq(code, 0, "first command")
   t.eq(o, name .. "\n\n", "its output")
-  local sock = sh("ls " .. xdg .. "/luavirt-ssh-0/ 2>/dev/null"):gsub("%s+$", "")
-  t.check(sock ~= "", "a control socket in a 0700 directory of the user")
-  t.eq(sh("stat -c %a " .. xdg .. "/luavirt-ssh-0"):gsub("%s+$", ""), "700", "its mode")
-  local accepted = select(2, sh("grep -c Accepted " .. sshd_log .. " 2>/dev/null"))
-  local logins = function() return tonumber(sh("grep -c 'Accepted publickey' " .. sshd_log .. " 2>/dev/null"):match("%d+") or "0") end
+  local files = sh("ls " .. xdg .. "/luavirt-ssh-0/ 2>/dev/null")
+  t.check(files:find("r%-%x+%.sock"), "the relay's socket: " .. files)
+  t.eq(sh("stat -c %a " .. xdg .. "/luavirt-ssh-0"):gsub("%s+$", ""), "700", "in a 0700 directory")
+  local sock = files:match("(r%-%x+%.sock)")
+  t.eq(sh("stat -c %a " .. xdg .. "/luavirt-ssh-0/" .. sock):gsub("%s+$", ""), "600", "mode 0600")
   local n1 = logins()
-  code = g.cli_env(env, "-c '" .. u .. "' list --all --name")
-  t.eq(code, 0, "second command")
-  t.eq(logins(), n1, "no new ssh login: the master was reused")
-  sh("ssh -o ControlPath=" .. xdg .. "/luavirt-ssh-0/" .. sock .. " -O exit x >/dev/null 2>&1")
-  local _ = accepted
+  t.eq(n1 - n0, 1, "one ssh login")
+  local t0 = virt.now()
+  for _ = 1, 5 do
+    code, o = g.cli_env(env, "-c '" .. u .. "' list --all --name")
+    t.eq(code, 0, "later command")
+    t.eq(o, name .. "\n\n", "the same output")
+  end
+  t.eq(logins(), n1, "no new ssh login: the connection was reused")
+  t.check((virt.now() - t0) / 5 < 1, "and fast: " .. string.format("%.0f ms each", (virt.now() - t0) * 200))
+  -- a relay serves its user only: another uid is refused by the socket's
+  -- mode and by its peer check (nobody cannot even reach the directory)
+  local other = sh("setpriv --reuid=65534 --regid=65534 --clear-groups " .. bin ..
+    " -c '" .. u .. "' list 2>&1; echo rc=$?")
+  t.check(not other:find(name, 1, true), "nobody sees nothing through it: " .. other)
+  -- a relay whose host is gone: the next command says so and goes direct
+  sh("pkill -f '__relay qemu[+]ssh://root@127.0.0.1:" .. port .. "/'")
+  code, o = g.cli_env(env, "-c '" .. u .. "' list --all --name")
+  t.eq(code, 0, "after the relay died: " .. o)
+  sh("pkill -f '__relay qemu[+]ssh://root@127.0.0.1:" .. port .. "/'")
+  sh("for s in " .. xdg .. "/luavirt-ssh-0/*; do ssh -o ControlPath=$s -O exit x >/dev/null 2>&1; done")
 end)
 
 -- cleanup: the remote domain, sshd, the dirs
