@@ -9,6 +9,8 @@
 -- compute here (json, sleep, parallel, now, to_xml, error...) are the local
 -- ones. Not over a connection yet: lifecycle events (on/off/loop/events),
 -- console streams, and callbacks (progress=), which are left out.
+-- The recipes run over it too: c.batch.provision{...}, c.install{...},
+-- c.clone{...}, c.migrate{...}, c.bridge.create{...}.
 -- `luavirt -c qemu+ssh://...` and LUAVIRT_DEFAULT_URI make the connection
 -- the `virt` of the command line, the REPL and scripts (M.install).
 local wire = require("remote_wire")
@@ -242,6 +244,30 @@ local function make_proxy(c)
   end
 end
 
+-- ---- recipes on a connection ----
+
+-- c.batch, c.install, c.clone, c.migrate, c.bridge: the recipe modules
+-- (lua/recipes/) loaded once more for this connection, with `virt` in them
+-- meaning the connection: c.batch.provision{...} provisions on c's host.
+local RECIPES = {batch = true, install = true, clone = true, migrate = true, bridge = true}
+
+local function recipe_loader(conn)
+  local loaded = {}
+  local env = setmetatable({virt = conn}, {__index = _G})
+  function env.require(name)
+    local short = type(name) == "string" and name:match("^recipes%.([%w_]+)$")
+    if not short then return require(name) end
+    if loaded[short] == nil then
+      local path, why = package.searchpath(name, package.path)
+      if not path then error(why, 2) end
+      local chunk = assert(loadfile(path, "t", env))
+      loaded[short] = chunk(name, path)
+    end
+    return loaded[short]
+  end
+  return function(short) return env.require("recipes." .. short) end
+end
+
 -- ---- connections ----
 
 -- FNV-1a of s, as 8 hex digits: a socket name per URI.
@@ -343,9 +369,11 @@ function M.connect(uri)
   conn.host = u.host
   -- the address of the remote host as ssh reached it (SSH_CONNECTION there)
   conn.address = hello.addr
+  local recipe = recipe_loader(conn)
   setmetatable(conn, {
     __index = function(_, name)
       if LOCAL[name] then return local_virt[name] end
+      if RECIPES[name] then return recipe(name) end
       if NOT_YET[name] then
         return function()
           raise("unsupported", "virt." .. name .. " over " .. uri .. ": " .. NOT_YET[name] ..

@@ -184,6 +184,30 @@ local function ssh_children()
   return n
 end
 
+t.test("recipes on a connection: batch across hosts", function()
+  local c = virt.connect(URI)
+  local d2 = c.clone{original = name, name = "rmtc", auto = true}
+  t.eq(d2.name, "rmtc", "c.clone made it")
+  t.check(select(2, there("list --all --name")):find("rmtc", 1, true), "there")
+  t.eq(virt.find_domain("rmtc"), nil, "not here")
+  local rows = c.batch.start{name = "rmt*", jobs = 2}
+  t.eq(#rows, 2, "c.batch.start: two rows")
+  for _, r in ipairs(rows) do t.eq(r.state, "running", r.name .. " started: " .. tostring(r.error)) end
+  -- two "hosts" side by side (here: the same one twice, two connections)
+  local res = virt.parallel({1, 2}, function()
+    local cx = virt.connect(URI)
+    local n = #cx.domains{running = true}
+    cx.close()
+    return n
+  end)
+  t.eq(res[1].value, 2, "parallel over connections: " .. tostring(res[1].error))
+  t.eq(res[2].value, 2, "both")
+  rows = c.batch.destroy{name = "rmt*"}
+  t.eq(#rows, 2, "c.batch.destroy")
+  c.domain("rmtc"):undefine()
+  c.close()
+end)
+
 t.test("one ssh per connection, reused by every call", function()
   local before = ssh_children()
   local c = virt.connect(URI)
