@@ -1,5 +1,6 @@
 /* remote_chan.c - framed channel over pipes (see remote_chan.h). */
 #include "remote_chan.h"
+#include "remote_chan_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,10 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,7 +19,6 @@
 #include "loop.h"
 #include "runtime.h"
 #include "spawn.h"
-#include "unix_sock.h"
 
 #define CHAN_MT "luavirt.remote_chan"
 
@@ -338,6 +334,15 @@ l_stderr(lua_State *L)
     return 1;
 }
 
+static void
+set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
 static struct chan *
 new_chan(lua_State *L)
 {
@@ -350,13 +355,34 @@ new_chan(lua_State *L)
     return c;
 }
 
-static void
-set_nonblock(int fd)
+void
+lv_chan_push_socket(lua_State *L, int fd)
 {
-    int fl = fcntl(fd, F_GETFL);
+    struct chan *c = new_chan(L);
 
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+    c->rfd = c->wfd = fd;
+    set_nonblock(fd);
+}
+
+/* The argv table at idx as a NULL-ended array (a userdata pushed on the
+ * stack; the strings stay in the table). */
+char **
+lv_chan_check_argv(lua_State *L, int idx)
+{
+    lua_Integer n;
+    char **argv;
+
+    luaL_checktype(L, idx, LUA_TTABLE);
+    n = luaL_len(L, idx);
+    luaL_argcheck(L, n >= 1 && n < 256, idx, "an argv of 1 to 255 strings");
+    argv = lua_newuserdatauv(L, sizeof(char *) * (size_t)(n + 1), 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, idx, i);
+        argv[i - 1] = (char *)luaL_checkstring(L, -1);
+        lua_pop(L, 1);
+    }
+    argv[n] = NULL;
+    return argv;
 }
 
 static int
@@ -364,21 +390,10 @@ l_spawn(lua_State *L)
 {
     struct lv_err err = LV_ERR_INIT;
     int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 };
-    lua_Integer n;
-    char **argv;
+    char **argv = lv_chan_check_argv(L, 1);
     struct chan *c;
     pid_t pid;
 
-    luaL_checktype(L, 1, LUA_TTABLE);
-    n = luaL_len(L, 1);
-    luaL_argcheck(L, n >= 1 && n < 256, 1, "an argv of 1 to 255 strings");
-    argv = lua_newuserdatauv(L, sizeof(char *) * (size_t)(n + 1), 0);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, 1, i);
-        argv[i - 1] = (char *)luaL_checkstring(L, -1);
-        lua_pop(L, 1);          /* the string stays in the table */
-    }
-    argv[n] = NULL;
     /* a peer gone mid-write is an error to report, not a signal to die of */
     signal(SIGPIPE, SIG_IGN);
     if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0) {
@@ -438,191 +453,6 @@ l_stdio(lua_State *L)
     return 1;
 }
 
-/* ---- unix sockets: a relay and its clients (lua/stdlib/remote_relay.lua) ---- */
-
-#define LISTENER_MT "luavirt.remote_listener"
-
-/* listen(path) -> listener: a socket of mode 0600 (in a 0700 directory) */
-static int
-l_listen(lua_State *L)
-{
-    const char *path = luaL_checkstring(L, 1);
-    struct lv_err err = LV_ERR_INIT;
-    int fd = lv_unix_listen(path, 0600, 16, &err);
-    int *u;
-
-    if (fd < 0)
-        return lv_lua_raise(L, &err);
-    u = lua_newuserdatauv(L, sizeof(int), 0);
-    *u = fd;
-    luaL_setmetatable(L, LISTENER_MT);
-    return 1;
-}
-
-/* listener:accept(timeout_s) -> chan | nil, "timeout": a client of this
- * user only (SO_PEERCRED) */
-static int
-l_accept(lua_State *L)
-{
-    int *u = luaL_checkudata(L, 1, LISTENER_MT);
-    double t = luaL_optnumber(L, 2, -1);
-    long long deadline = t < 0 ? -1 : lv_now_ms() + (long long)(t * 1000);
-
-    for (;;) {
-        struct pollfd p = { *u, POLLIN, 0 };
-        struct ucred cr;
-        socklen_t len = sizeof(cr);
-        struct chan *c;
-        int fd, r = lv_poll(&p, 1, deadline);
-
-        if (r == 0) {
-            lua_pushnil(L);
-            lua_pushliteral(L, "timeout");
-            return 2;
-        }
-        if (r < 0)
-            return luaL_error(L, "remote relay: poll: %s", strerror(errno));
-        fd = accept4(*u, NULL, NULL, SOCK_CLOEXEC);
-        if (fd < 0)
-            continue;
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 || cr.uid != geteuid()) {
-            close(fd);
-            continue;
-        }
-        c = new_chan(L);
-        c->rfd = c->wfd = fd;
-        set_nonblock(fd);
-        return 1;
-    }
-}
-
-static int
-l_listener_close(lua_State *L)
-{
-    int *u = luaL_checkudata(L, 1, LISTENER_MT);
-
-    if (*u >= 0)
-        close(*u);
-    *u = -1;
-    return 0;
-}
-
-/* connect(path) -> chan | nil, why */
-static int
-l_connect(lua_State *L)
-{
-    const char *path = luaL_checkstring(L, 1);
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    struct chan *c;
-    int fd;
-
-    if (strlen(path) >= sizeof(a.sun_path)) {
-        lua_pushnil(L);
-        lua_pushliteral(L, "path too long");
-        return 2;
-    }
-    memcpy(a.sun_path, path, strlen(path) + 1);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        lua_pushnil(L);
-        lua_pushstring(L, strerror(e));
-        return 2;
-    }
-    signal(SIGPIPE, SIG_IGN);
-    c = new_chan(L);
-    c->rfd = c->wfd = fd;
-    set_nonblock(fd);
-    return 1;
-}
-
-/* start_relay(uri, path): `luavirt __relay URI PATH` in a session of its
- * own, stdio on /dev/null; the intermediate process it forks from is
- * waited for here, so the relay is nobody's child (no zombie). */
-static int
-l_start_relay(lua_State *L)
-{
-    const char *uri = luaL_checkstring(L, 1), *path = luaL_checkstring(L, 2);
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    struct lv_err err = LV_ERR_INIT;
-    struct lv_spawn_opts o = { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
-                               .new_session = 1 };
-    char *argv[] = { self, (char *)"__relay", (char *)uri, (char *)path, NULL };
-    pid_t pid;
-
-    if (n <= 0) {
-        lv_err_sys(&err, "remote relay: cannot find this program");
-        return lv_lua_raise(L, &err);
-    }
-    self[n] = '\0';
-    if ((pid = lv_spawn(argv, &o, &err)) < 0 || lv_spawn_wait(pid, 5000, &err) < 0)
-        return lv_lua_raise(L, &err);
-    return 0;
-}
-
-/* run(argv) -> exit status: argv with this process's stdin, stdout and
- * stderr (an interactive ssh -t), waited for. */
-static int
-l_run(lua_State *L)
-{
-    struct lv_err err = LV_ERR_INIT;
-    struct lv_spawn_opts o = { .stdin_fd = 0, .stdout_fd = 1, .stderr_fd = 2 };
-    lua_Integer n;
-    char **argv;
-    pid_t pid;
-    int st;
-
-    luaL_checktype(L, 1, LUA_TTABLE);
-    n = luaL_len(L, 1);
-    luaL_argcheck(L, n >= 1 && n < 256, 1, "an argv of 1 to 255 strings");
-    argv = lua_newuserdatauv(L, sizeof(char *) * (size_t)(n + 1), 0);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, 1, i);
-        argv[i - 1] = (char *)luaL_checkstring(L, -1);
-        lua_pop(L, 1);
-    }
-    argv[n] = NULL;
-    fflush(stdout);
-    if ((pid = lv_spawn(argv, &o, &err)) < 0 || (st = lv_spawn_wait(pid, -1, &err)) < 0)
-        return lv_lua_raise(L, &err);
-    lua_pushinteger(L, st);
-    return 1;
-}
-
-/* private_dir(path): make path a directory only this user can enter (0700,
- * owned by the effective uid, not a symlink), or say why it is not one. */
-static int
-l_private_dir(lua_State *L)
-{
-    const char *path = luaL_checkstring(L, 1);
-    struct stat st;
-
-    if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-        lua_pushnil(L);
-        lua_pushfstring(L, "%s: %s", path, strerror(errno));
-        return 2;
-    }
-    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-        (st.st_mode & 077)) {
-        lua_pushnil(L);
-        lua_pushfstring(L, "%s: not a directory of uid %d with mode 0700", path,
-                        (int)geteuid());
-        return 2;
-    }
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
-static int
-l_euid(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)geteuid());
-    return 1;
-}
-
 int
 lv_remote_chan_open(lua_State *L)
 {
@@ -631,10 +461,7 @@ lv_remote_chan_open(lua_State *L)
         { "stderr", l_stderr }, { NULL, NULL },
     };
     static const luaL_Reg funcs[] = {
-        { "spawn", l_spawn }, { "stdio", l_stdio }, { "run", l_run },
-        { "listen", l_listen }, { "connect", l_connect }, { "start_relay", l_start_relay },
-        { "private_dir", l_private_dir },
-        { "euid", l_euid }, { NULL, NULL },
+        { "spawn", l_spawn }, { "stdio", l_stdio }, { NULL, NULL },
     };
 
     if (luaL_newmetatable(L, CHAN_MT)) {
@@ -646,16 +473,7 @@ lv_remote_chan_open(lua_State *L)
         lua_setfield(L, -2, "__close");
     }
     lua_pop(L, 1);
-    if (luaL_newmetatable(L, LISTENER_MT)) {
-        static const luaL_Reg lm[] = {
-            { "accept", l_accept }, { "close", l_listener_close }, { NULL, NULL },
-        };
-        luaL_newlib(L, lm);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, l_listener_close);
-        lua_setfield(L, -2, "__gc");
-    }
-    lua_pop(L, 1);
     luaL_newlib(L, funcs);
+    lv_remote_sock_funcs(L);
     return 1;
 }

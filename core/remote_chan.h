@@ -16,6 +16,7 @@
  *                             yields to the loop while it waits
  *   chan:close()            -> exit status of the program (or nil)
  *   chan:stderr()           -> the last line the program wrote to stderr
+ * and, from remote_sock.c:
  *   .run(argv)              -> exit status of argv run with our stdio
  *   .private_dir(path)      -> true | nil, why: a 0700 directory of this user
  *   .euid()                 -> the effective uid */
