@@ -163,6 +163,7 @@ static const struct lv_api_keys dom_keys[] = {
     { "migrate_send", 3, "live bandwidth max_downtime timeout progress" },
     { "migrate_finish", 2, "run timeout" },
     { "migrate_confirm", 2, "done" },
+    { "migrate_tune", 2, "bandwidth max_downtime" },
     { NULL, 0, NULL },
 };
 

@@ -3,7 +3,8 @@
  *   d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=})
  *       -> {status=, total_ms=, downtime_ms=, transferred=, remaining=, total=}
  *   d:migrate_finish{run=, timeout=}     (destination)
- *   d:migrate_confirm{done=}             (source) */
+ *   d:migrate_confirm{done=}             (source)
+ *   d:job_info(), d:migrate_tune{bandwidth=, max_downtime=}   (while it goes) */
 #include <lauxlib.h>
 #include <string.h>
 
@@ -100,7 +101,43 @@ l_migrate_confirm(lua_State *L)
     return 1;
 }
 
+/* d:job_info() -> the stats of its migration now (status "none": none) */
+static int
+l_job_info(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    struct dom_migrate_stats st;
+    struct lv_err err = LV_ERR_INIT;
+
+    if (dom_migrate_query(lv_lua_conn(L), name, &st, &err) < 0)
+        return lv_lua_raise(L, &err);
+    push_stats(L, &st);
+    return 1;
+}
+
+/* d:migrate_tune{bandwidth=MiB/s, max_downtime=ms} while it migrates */
+static int
+l_migrate_tune(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    lua_Number bw = lv_lua_opt_num(L, 2, "bandwidth", 0);
+    lua_Number dt = lv_lua_opt_num(L, 2, "max_downtime", 0);
+    struct lv_err err = LV_ERR_INIT;
+
+    if (bw < 0 || dt < 0 || (bw == 0 && dt == 0)) {
+        lv_err_set(&err, LV_E_INVALID, "domain '%s': migrate_tune needs a positive "
+                   "bandwidth= (MiB/s) or max_downtime= (ms)", name);
+        return lv_lua_raise(L, &err);
+    }
+    if (dom_migrate_tune(lv_lua_conn(L), name, (uint64_t)bw, (uint64_t)dt, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_settop(L, 1);
+    return 1;
+}
+
 static const luaL_Reg methods[] = {
+    { "job_info", l_job_info },
+    { "migrate_tune", l_migrate_tune },
     { "migrate_send", l_migrate_send },
     { "migrate_finish", l_migrate_finish },
     { "migrate_confirm", l_migrate_confirm },

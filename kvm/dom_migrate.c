@@ -281,7 +281,13 @@ dom_migrate_send(struct lv_conn *c, const char *name, const char *uri,
             goto out;
         }
         json_decref(desc);
-        wait_event(q, POLL_MS);
+        /* the monitor is let go between looks, so that another command
+         * (domjobinfo, migrate-setspeed) gets its turn */
+        qmp_close(s.q);
+        s.q = NULL;
+        lv_poll(NULL, 0, lv_deadline(POLL_MS));
+        if (!(q = dom_session_qmp(&s, err)))
+            goto out;
     }
     lv_log_info("dom %s: migrated to %s in %llu ms (downtime %llu ms)", name, uri,
                 (unsigned long long)st.total_ms, (unsigned long long)st.downtime_ms);
@@ -323,4 +329,61 @@ out:
     if (ret == 0 && done)
         ret = dom_wait_state(c, name, DOM_STATE_SHUTOFF, 30000, err);
     return ret;
+}
+
+/* ---- from another command while it goes ---- */
+
+/* A monitor of name's QEMU without taking its lock (a migration holds it);
+ * what ("show its job") names the operation in errors. */
+static struct qmp *
+monitor(struct lv_conn *c, const char *name, const char *what, struct lv_err *err)
+{
+    struct dom_status st;
+
+    if (dom_def_check_name(name, NULL) < 0 || !dom_exists(c, name)) {
+        lv_err_set(err, LV_E_NO_DOMAIN, "domain '%s': no such domain", name);
+        return NULL;
+    }
+    if (dom_status_read(c, name, &st, err) < 0)
+        return NULL;
+    if (st.state == DOM_STATE_SHUTOFF) {
+        lv_err_set(err, LV_E_STATE, "domain '%s': cannot %s: not running", name, what);
+        return NULL;
+    }
+    return dom_qmp_connect(c, name, err);
+}
+
+int
+dom_migrate_query(struct lv_conn *c, const char *name, struct dom_migrate_stats *out,
+                  struct lv_err *err)
+{
+    struct qmp *q = monitor(c, name, "show its job", err);
+    int r;
+
+    if (!q)
+        return -1;
+    r = query(q, out, NULL, err);
+    qmp_close(q);
+    return r;
+}
+
+int
+dom_migrate_tune(struct lv_conn *c, const char *name, uint64_t bandwidth_mib,
+                 uint64_t max_downtime_ms, struct lv_err *err)
+{
+    struct qmp *q = monitor(c, name, "tune its migration", err);
+    json_t *p = json_object();
+    int r;
+
+    if (!q) {
+        json_decref(p);
+        return -1;
+    }
+    if (bandwidth_mib)
+        json_object_set_new(p, "max-bandwidth", json_integer((json_int_t)(bandwidth_mib << 20)));
+    if (max_downtime_ms)
+        json_object_set_new(p, "downtime-limit", json_integer((json_int_t)max_downtime_ms));
+    r = dom_qmp_ok(q, "migrate-set-parameters", p, err);
+    qmp_close(q);
+    return r;
 }

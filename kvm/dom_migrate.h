@@ -65,4 +65,13 @@ int dom_migrate_finish(struct lv_conn *c, const char *name, int run, int timeout
  * runs on here. */
 int dom_migrate_confirm(struct lv_conn *c, const char *name, int done, struct lv_err *err);
 
+/* From another command while a migration goes (domjobinfo): what QEMU says
+ * of it (status "none" when there is none); -1 with err when the guest
+ * does not run. */
+int dom_migrate_query(struct lv_conn *c, const char *name, struct dom_migrate_stats *out,
+                      struct lv_err *err);
+/* migrate-setspeed / migrate-setmaxdowntime: 0 leaves a value as it is. */
+int dom_migrate_tune(struct lv_conn *c, const char *name, uint64_t bandwidth_mib,
+                     uint64_t max_downtime_ms, struct lv_err *err);
+
 #endif

@@ -62,7 +62,7 @@ M.INDEX = {
   cmd_batch = "batch",
   cmd_bridge = "bridge",
   cmd_top = "top",
-  cmd_migrate = "migrate",
+  cmd_migrate = "migrate domjobinfo migrate-setspeed migrate-setmaxdowntime",
 }
 
 local registry = nil

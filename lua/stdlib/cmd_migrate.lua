@@ -54,4 +54,51 @@ table.insert(M, {
   end,
 })
 
+local function mib(n) return string.format("%.3f MiB", n / 1048576) end
+
+table.insert(M, {
+  name = "domjobinfo", group = "domain",
+  help = "domain job information",
+  desc = "The migration a guest is in now: time, data processed, remaining and total.",
+  args = {{name = "domain", help = "domain name"}},
+  json = true,
+  run = function(ctx, o)
+    local d = ctx.domain(o.domain)
+    local j = d:job_info()
+    if o.json then return ctx.json(j) end
+    local active = j.status == "active" or j.status == "setup" or j.status == "device" or
+      j.status == "pre-switchover"
+    if not active then
+      ctx.kv({{"Job type:", "None"}}, 17)
+      return
+    end
+    ctx.kv({
+      {"Job type:", "Unbounded"},
+      {"Operation:", "Migration"},
+      {"Time elapsed:", j.total_ms .. " ms"},
+      {"Data processed:", mib(j.transferred)},
+      {"Data remaining:", mib(j.remaining)},
+      {"Data total:", mib(j.total)},
+    }, 17)
+  end,
+})
+
+local function tune(name, key, help, unit)
+  table.insert(M, {
+    name = name, group = "domain", help = help,
+    desc = help .. " of the migration the guest is in now (" .. unit .. ").",
+    args = {{name = "domain", help = "domain name"}, {name = "value", help = unit}},
+    run = function(ctx, o)
+      local n = tonumber(o.value)
+      if not n or n <= 0 or n ~= math.floor(n) then
+        ctx.raise("invalid", string.format("command '%s': '%s' is not a positive whole number",
+          name, tostring(o.value)))
+      end
+      ctx.domain(o.domain):migrate_tune{[key] = n}
+    end,
+  })
+end
+tune("migrate-setspeed", "bandwidth", "set the maximum migration bandwidth", "MiB/s")
+tune("migrate-setmaxdowntime", "max_downtime", "set the maximum tolerable downtime", "ms")
+
 return M

@@ -103,6 +103,8 @@ M.kinds = {
       { "wait_console", "d:wait_console(marker, secs)", "block until the console shows marker" },
       { "migrate_send", "d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=})", "migration, source step: stream the guest to a destination's tcp:ADDR:PORT and wait; {status=, total_ms=, downtime_ms=, transferred=, remaining=, total=}; on failure it runs on here (recipes.migrate does all steps)" },
       { "migrate_finish", "d:migrate_finish{run=, timeout=}", "migration, destination step: the stream is complete: run (or stay paused)" },
+      { "job_info", "d:job_info()", "its migration now (from another command while one goes): {status=, total_ms=, transferred=, remaining=, total=}; status 'none' when there is none" },
+      { "migrate_tune", "d:migrate_tune{bandwidth=, max_downtime=}", "change the bandwidth (MiB/s) or the longest pause (ms) of the migration it is in" },
       { "migrate_confirm", "d:migrate_confirm{done=}", "migration, source step: done: QEMU here quits, 'shut off (migrated)'; else the guest runs on here" },
       { "on", "d:on(type, fn)", "call fn(event) for its events from now on (lifecycle: Started Booted, Suspended Paused, ..., Stopped Destroyed; reboot), in virt.loop" },
       { "off", "d:off([type])", "forget its callbacks" },

@@ -104,6 +104,41 @@ t.test("the CLI: migrate --live --persistent --undefinesource", function()
   host.cli("undefine mig2")
 end)
 
+t.test("domjobinfo and migrate-setspeed while a slow migration goes", function()
+  local d = virt.define_domain(guest_xml("mig5"))
+  d:start()
+  d:wait_console("LUAVIRT-COUNTER 2", 120)
+  local code, o = g.cli("domjobinfo mig5")
+  t.eq(code, 0, "domjobinfo before")
+  t.check(o:find("Job type:%s+None"), o)
+  -- 4 MiB/s: some minutes for its memory, unless sped up
+  sh("(" .. g.bin .. " migrate --live --bandwidth 4 mig5 '" .. URI .. "' > " .. store ..
+    "/mig.out 2>&1; echo rc=$? >> " .. store .. "/mig.out) >/dev/null 2>&1 &")
+  local info = t.eventually(function()
+    local c2, o2 = g.cli("domjobinfo mig5")
+    return c2 == 0 and o2:find("Data processed", 1, true) and o2
+  end, 30) or ""
+  t.check(info:find("Job type:%s+Unbounded"), "a job: " .. info)
+  t.check(info:find("Data total:%s+%d"), info)
+  code = g.cli("migrate-setspeed mig5 10000")
+  t.eq(code, 0, "migrate-setspeed")
+  local out = t.eventually(function()
+    local s2 = g.read(store .. "/mig.out") or ""
+    return s2:find("rc=", 1, true) and s2
+  end, 60) or ""
+  t.check(out:find("rc=0", 1, true), "the migration completed: " .. out)
+  t.eq(d.state, "shut off", "gone from here")
+  local _, st = host.cli("domstate mig5")
+  t.eq(st, "running\n\n", "running there")
+  code, o = g.cli("migrate-setspeed mig5 10")
+  t.eq(code, 1, "no migration to tune: an error")
+  t.check(o:match("^%s*$"), "nothing printed: " .. o)
+  code, _, o = g.cli("migrate-setspeed mig5 fast")
+  t.check(o:find("'fast' is not a positive whole number", 1, true), o)
+  host.cli("destroy mig5")
+  d:undefine()
+end)
+
 t.test("a failed migration leaves the guest running here and nothing there", function()
   local d = virt.define_domain(guest_xml("mig3"))
   d:start()
