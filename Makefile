@@ -74,8 +74,9 @@ $(BUILD)/tests/%: tests/c/%.c $(LIBOBJS) tests/c/harness.h
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
-# Debian packages for building and running (idempotent).
-DEB_PKGS = gcc make pkg-config liblua5.4-dev lua5.4 libxml2-dev libxml2-utils \
+# Debian packages for building and running (idempotent); g++ for the
+# static libstdc++ that ICU needs in the static link (LINK=static).
+DEB_PKGS = gcc g++ make pkg-config liblua5.4-dev lua5.4 libxml2-dev libxml2-utils \
            libnl-3-dev libnl-route-3-dev uuid-dev libjansson-dev libedit-dev \
            qemu-system-x86 qemu-utils busybox-static linux-image-cloud-amd64 \
            cpio e2fsprogs valgrind iproute2 dnsmasq-base nftables kmod hyperfine \
