@@ -151,6 +151,60 @@ lv_api_setfuncs(lua_State *L, const luaL_Reg *funcs, const char *prefix,
     lua_pop(L, 1);
 }
 
+/* The registry's table of every function's keys, pushed. */
+static int
+push_keys_reg(lua_State *L)
+{
+    if (lua_getfield(L, LUA_REGISTRYINDEX, KEYS_REG) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, KEYS_REG);
+    }
+    return lua_gettop(L);
+}
+
+void
+lv_api_record_keys(lua_State *L, const char *prefix, const struct lv_api_keys *keys,
+                   int (*has)(const void *arg, const char *fn), const void *arg)
+{
+    char qual[128];
+    int reg = push_keys_reg(L);
+
+    for (size_t i = 0; keys && keys[i].fn; i++) {
+        if (has && !has(arg, keys[i].fn))
+            continue;
+        snprintf(qual, sizeof(qual), "%s%s", prefix, keys[i].fn);
+        if (lua_getfield(L, reg, qual) != LUA_TTABLE) {
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_pushvalue(L, -1);
+            lua_setfield(L, reg, qual);
+        }
+        lua_pushstring(L, keys[i].keys);
+        lua_rawseti(L, -2, keys[i].arg);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+void
+lv_api_push_func(lua_State *L, const luaL_Reg *f, const char *prefix)
+{
+    char qual[128];
+    int reg = push_keys_reg(L);
+
+    snprintf(qual, sizeof(qual), "%s%s", prefix, f->name);
+    lua_pushcfunction(L, f->func);
+    lua_pushstring(L, qual);
+    if (lua_getfield(L, reg, qual) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+    }
+    lua_pushcclosure(L, wrapper, 3);
+    lua_remove(L, reg);
+}
+
 int
 lv_api_l_keys(lua_State *L)
 {

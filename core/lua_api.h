@@ -23,6 +23,13 @@ struct lv_api_keys {
  * a NULL fn. */
 void lv_api_setfuncs(lua_State *L, const luaL_Reg *funcs, const char *prefix,
                      const struct lv_api_keys *keys);
+/* The two halves of it, for functions made one at a time when first used
+ * (an object's methods): record the key tables of keys under prefix..fn
+ * (only for the fn that has(arg, fn) says are there; has NULL: all), and
+ * push f wrapped as prefix..f->name with the keys recorded for it. */
+void lv_api_record_keys(lua_State *L, const char *prefix, const struct lv_api_keys *keys,
+                        int (*has)(const void *arg, const char *fn), const void *arg);
+void lv_api_push_func(lua_State *L, const luaL_Reg *f, const char *prefix);
 
 /* The accepted keys of every wrapped function, by public name, for help
  * and the tests: virt.api_keys()["pool:create_volume"] = {[2] = "name ..."}.

@@ -154,6 +154,51 @@ m_newindex(lua_State *L)
     return lv_lua_raise(L, &err);
 }
 
+/* The method called name of t (NULL: none). */
+static const luaL_Reg *
+find_method(const struct lv_handle_type *t, const char *name)
+{
+    for (size_t i = 0; t->methods && t->methods[i]; i++)
+        for (const luaL_Reg *m = t->methods[i]; m->name; m++)
+            if (strcmp(m->name, name) == 0)
+                return m;
+    return NULL;
+}
+
+static int
+has_method(const void *t, const char *name)
+{
+    return find_method(t, name) != NULL;
+}
+
+/* Push t's method m wrapped (lua_api.h), made once: a command that uses two
+ * methods of a kind makes two closures, not the hundred the kind has. The
+ * ones made are kept in the metatable (at mt) as __methods_made. */
+static void
+push_method(lua_State *L, const struct lv_handle_type *t, int mt, const luaL_Reg *m)
+{
+    char prefix[64];
+
+    lua_pushliteral(L, "__methods_made");
+    if (lua_rawget(L, mt) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushliteral(L, "__methods_made");
+        lua_pushvalue(L, -2);
+        lua_rawset(L, mt);
+    }
+    if (lua_getfield(L, -1, m->name) == LUA_TFUNCTION) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 1);
+    snprintf(prefix, sizeof(prefix), "%s:", t->kind);
+    lv_api_push_func(L, m, prefix);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, m->name);
+    lua_remove(L, -2);
+}
+
 /* Methods first, then the type's read-only properties; else nil. */
 static int
 m_index(lua_State *L)
@@ -161,12 +206,13 @@ m_index(lua_State *L)
     const struct lv_handle_type *t = up_type(L);
     struct lv_handle *h = lv_handle_check(L, 1, t);
     const char *key = luaL_checkstring(L, 2);
+    const luaL_Reg *m = find_method(t, key);
 
-    luaL_getmetatable(L, t->mt);
-    lua_getfield(L, -1, "__methods_table");
-    if (lua_getfield(L, -1, key) != LUA_TNIL)
+    if (m) {
+        luaL_getmetatable(L, t->mt);
+        push_method(L, t, lua_gettop(L), m);
         return 1;
-    lua_pop(L, 3);
+    }
     if (t->property && t->property(L, h, key))
         return 1;
     lua_pushnil(L);
@@ -207,20 +253,22 @@ m_pairs(lua_State *L)
 }
 
 /* The method tables of a type's metatable (at mt): __methods_table, name ->
- * wrapped function, and __methods, the names in order (for completion). */
+ * wrapped function (the same closures m_index hands out), and __methods,
+ * the names in order (for completion). */
 static void
 build_methods(lua_State *L, const struct lv_handle_type *t, int mt)
 {
-    char prefix[64];
     int n = 0;
 
-    snprintf(prefix, sizeof(prefix), "%s:", t->kind);
     for (size_t i = 0; t->methods && t->methods[i]; i++)
         for (const luaL_Reg *m = t->methods[i]; m->name; m++)
             n++;
     lua_createtable(L, 0, n);       /* sized once: no rehash per method */
     for (size_t i = 0; t->methods && t->methods[i]; i++)
-        lv_api_setfuncs(L, t->methods[i], prefix, t->keys);
+        for (const luaL_Reg *m = t->methods[i]; m->name; m++) {
+            push_method(L, t, mt, m);
+            lua_setfield(L, -2, m->name);
+        }
     lua_setfield(L, mt, "__methods_table");
     lua_createtable(L, n, 0);
     n = 0;
@@ -271,6 +319,11 @@ lv_handle_register(lua_State *L, const struct lv_handle_type *t)
     lua_setfield(L, -2, "__properties");
     lua_pushstring(L, t->kind);
     lua_setfield(L, -2, "__kind");
+    {
+        char prefix[64];
+        snprintf(prefix, sizeof(prefix), "%s:", t->kind);
+        lv_api_record_keys(L, prefix, t->keys, has_method, t);
+    }
     lua_createtable(L, 0, 1);                  /* the metatable's own */
     lua_pushlightuserdata(L, (void *)t);
     lua_pushcclosure(L, mt_index, 1);
