@@ -55,7 +55,7 @@ M.functions = {
   { "error", "virt.error(code, message)", "a luavirt.error object, for `error(...)` in Lua code" },
   { "uri", "virt.uri()", "the connection's URI" },
   { "migrate_prepare", "virt.migrate_prepare(xml, {listen=})", "migration, destination step: start the definition paused, waiting for a stream on listen's address; the domain and its tcp:ADDR:PORT" },
-  { "connect", "virt.connect(uri)", "a connection to another host (qemu+ssh://[user@]host[:port]/system[?keyfile=&no_verify=1&known_hosts=&command=&control=0&timeout=]) over one ssh: the functions of virt, its objects proxies of the remote ones; the recipes as c.batch, c.install, c.clone, c.migrate, c.bridge; c.close(); not carried yet: events, console streams, progress callbacks" },
+  { "connect", "virt.connect(uri)", "a connection to another host (qemu+ssh://[user@]host[:port]/system[?keyfile=&no_verify=1&known_hosts=&command=&control=0&timeout=]) over one ssh: the functions of virt, its objects proxies of the remote ones; the recipes as c.batch, c.install, c.clone, c.migrate, c.bridge; c.close(); not carried yet: events, the interactive d:console(), progress callbacks" },
   { "hostname", "virt.hostname()", "the host's name" },
   { "file_info", "virt.file_info(path)", "{type=file|dir|block|other, size=, format=qcow2|raw} of a path on the connection's host, or nil" },
   { "json", "virt.json(value, {compact=})", "a value as JSON text" },

@@ -7,8 +7,10 @@
 -- ones with the same methods and properties (each property read is one
 -- round trip, so d.state is always the remote state). Functions that only
 -- compute here (json, sleep, parallel, now, to_xml, error...) are the local
--- ones. Not over a connection yet: lifecycle events (on/off/loop/events),
--- console streams, and callbacks (progress=), which are left out.
+-- ones. d:console_stream() gives a stream whose read/expect/write run
+-- there. Not over a connection yet: lifecycle events (on/off/loop/events),
+-- the interactive d:console() (the CLI runs `console` on the host itself),
+-- and callbacks (progress=), which are left out.
 -- The recipes run over it too: c.batch.provision{...}, c.install{...},
 -- c.clone{...}, c.migrate{...}, c.bridge.create{...}.
 -- `luavirt -c qemu+ssh://...` and LUAVIRT_DEFAULT_URI make the connection
@@ -30,8 +32,7 @@ local NOT_YET = {
   quit_loop = "the event loop", events = "lifecycle events",
 }
 local NOT_YET_METHODS = {
-  on = "lifecycle events", off = "lifecycle events",
-  console_stream = "console streams", console = "consoles",
+  on = "lifecycle events", off = "lifecycle events", console = "consoles",
 }
 
 local function raise(code, msg) error(virt.error(code, msg), 0) end

@@ -23,8 +23,12 @@ local KINDS = {"domain", "network", "pool", "volume", "snapshot"}
 
 -- What would use this process's own stdin/stdout (the channel) or needs a
 -- stream back: refused here too, whatever the client asks.
-local REFUSED = {console = true, console_stream = true, on = true, off = true,
+local REFUSED = {console = true, on = true, off = true,
   loop = true, term_start = true, term_stop = true, read_key = true, run_editor = true}
+
+-- A console stream (d:console_stream()) goes as an object of its own kind.
+local STREAM = {name = "luavirt.console_stream", kind = "console_stream",
+  methods = {"read", "expect", "write", "close"}}
 
 -- The methods and properties of each kind, for the client's proxies.
 local function kinds()
@@ -33,6 +37,7 @@ local function kinds()
     local mt = reg["luavirt." .. k]
     if mt then out[k] = {methods = mt.__methods, props = mt.__properties} end
   end
+  out[STREAM.kind] = {methods = STREAM.methods, props = {}}
   return out
 end
 
@@ -44,6 +49,9 @@ function M.serve(uri)
     if type(v) ~= "userdata" then return nil end
     local mt = getmetatable(v)
     local kind = type(mt) == "table" and rawget(mt, "__kind")
+    if not kind and type(mt) == "table" and rawget(mt, "__name") == STREAM.name then
+      kind = STREAM.kind
+    end
     if not kind then return nil end
     local id = ids[v]
     if not id then

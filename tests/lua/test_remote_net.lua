@@ -157,6 +157,13 @@ t.test("virt.connect: the functions and objects of virt, errors as luavirt.error
   t.eq(props.name, name, "pairs shows the properties")
   t.check(type(d.start) == "function", "methods")
   t.eq(getmetatable(d).__kind, "domain", "the kind, for help and completion")
+  -- a console stream whose read/expect/write run there
+  d:wait_console(g.READY, 120)
+  local st = d:console_stream()
+  t.eq(getmetatable(st).__kind, "console_stream", "a stream of the other host")
+  d:console_write("lv-cmd blocks\n")
+  t.check(st:expect("LUAVIRT-BLOCKS", 60), "expect over the connection")
+  st:close()
   t.eq(c.find_domain("nosuch"), nil, "find_domain: nil")
   t.raises("no-domain", {"nosuch"}, function() return c.domain("nosuch") end)
   t.raises("invalid", {}, function() return d:destroy{bogus = 1} end)
