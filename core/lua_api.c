@@ -101,56 +101,6 @@ wrapper(lua_State *L)
     return finish(L, lua_pcallk(L, n, LUA_MULTRET, 0, 0, finish), 0);
 }
 
-/* Push the key table of name (a new table, or nil when keys name none) and
- * record it in the table of every function's keys, at reg. */
-static void
-push_keys(lua_State *L, int reg, const char *qual, const char *name,
-          const struct lv_api_keys *keys)
-{
-    int any = 0;
-
-    for (size_t i = 0; keys && keys[i].fn; i++) {
-        if (strcmp(keys[i].fn, name) != 0)
-            continue;
-        if (!any)
-            lua_newtable(L);
-        lua_pushstring(L, keys[i].keys);
-        lua_rawseti(L, -2, keys[i].arg);
-        any = 1;
-    }
-    if (!any) {
-        lua_pushnil(L);
-        return;
-    }
-    lua_pushvalue(L, -1);
-    lua_setfield(L, reg, qual);
-}
-
-void
-lv_api_setfuncs(lua_State *L, const luaL_Reg *funcs, const char *prefix,
-                const struct lv_api_keys *keys)
-{
-    char qual[128];
-    int reg;
-
-    if (lua_getfield(L, LUA_REGISTRYINDEX, KEYS_REG) != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, KEYS_REG);
-    }
-    reg = lua_gettop(L);
-    for (const luaL_Reg *f = funcs; f->name; f++) {
-        snprintf(qual, sizeof(qual), "%s%s", prefix, f->name);
-        lua_pushcfunction(L, f->func);
-        lua_pushstring(L, qual);
-        push_keys(L, reg, qual, f->name, keys);
-        lua_pushcclosure(L, wrapper, 3);
-        lua_setfield(L, reg - 1, f->name);
-    }
-    lua_pop(L, 1);
-}
-
 /* The registry's table of every function's keys, pushed. */
 static int
 push_keys_reg(lua_State *L)
@@ -203,6 +153,27 @@ lv_api_push_func(lua_State *L, const luaL_Reg *f, const char *prefix)
     }
     lua_pushcclosure(L, wrapper, 3);
     lua_remove(L, reg);
+}
+
+/* Is fn one of the functions of the luaL_Reg array arg? */
+static int
+in_funcs(const void *arg, const char *fn)
+{
+    for (const luaL_Reg *f = arg; f->name; f++)
+        if (strcmp(f->name, fn) == 0)
+            return 1;
+    return 0;
+}
+
+void
+lv_api_setfuncs(lua_State *L, const luaL_Reg *funcs, const char *prefix,
+                const struct lv_api_keys *keys)
+{
+    lv_api_record_keys(L, prefix, keys, in_funcs, funcs);
+    for (const luaL_Reg *f = funcs; f->name; f++) {
+        lv_api_push_func(L, f, prefix);
+        lua_setfield(L, -2, f->name);
+    }
 }
 
 int

@@ -199,18 +199,27 @@ run_code(lua_State *L, struct main_args *a)
     return 0;
 }
 
+/* Push require(module)[field] (the module stays below it); -1 reported. */
+static int
+push_module_func(lua_State *L, const char *module, const char *field)
+{
+    lua_getglobal(L, "require");
+    lua_pushstring(L, module);
+    if (docall(L, 1, 1) != LUA_OK) {
+        report(L);
+        return -1;
+    }
+    lua_getfield(L, -1, field);
+    return 0;
+}
+
 static int
 run_command(lua_State *L, struct main_args *a)
 {
     int status;
 
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "cli");
-    if (docall(L, 1, 1) != LUA_OK) {
-        report(L);
+    if (push_module_func(L, "cli", "main") < 0)
         return 1;
-    }
-    lua_getfield(L, -1, "main");
     lua_createtable(L, a->argc - a->first, 0);
     for (int i = a->first; i < a->argc; i++) {
         lua_pushstring(L, a->argv[i]);
@@ -229,13 +238,8 @@ run_command(lua_State *L, struct main_args *a)
 static int
 run_serve(lua_State *L)
 {
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "remote_serve");
-    if (docall(L, 1, 1) != LUA_OK) {
-        report(L);
+    if (push_module_func(L, "remote_serve", "serve") < 0)
         return 1;
-    }
-    lua_getfield(L, -1, "serve");
     lua_getglobal(L, "virt");
     lua_getfield(L, -1, "uri");
     lua_remove(L, -2);
@@ -266,11 +270,8 @@ run_relay(lua_State *L, struct main_args *a)
         return 1;
     if (pid > 0)
         _exit(0);       /* the starter waits for this one, not for the relay */
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "remote_relay");
-    if (docall(L, 1, 1) != LUA_OK)
+    if (push_module_func(L, "remote_relay", "run") < 0)
         return 1;
-    lua_getfield(L, -1, "run");
     lua_pushstring(L, a->argv[a->first + 1]);
     lua_pushstring(L, a->argv[a->first + 2]);
     if (docall(L, 2, 1) != LUA_OK) {
@@ -291,13 +292,8 @@ is_remote(const char *uri)
 static int
 install_remote(lua_State *L, const char *uri)
 {
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "remote");
-    if (docall(L, 1, 1) != LUA_OK) {
-        report(L);
+    if (push_module_func(L, "remote", "install") < 0)
         return 1;
-    }
-    lua_getfield(L, -1, "install");
     lua_pushstring(L, uri);
     if (docall(L, 1, 0) != LUA_OK) {
         report(L);

@@ -46,6 +46,14 @@ local function guest_xml(name)
     disk .. "'/><target dev='vda' bus='virtio'/></disk></devices>"))
 end
 
+-- a guest of this host, running and counting
+local function running_guest(name, count)
+  local d = virt.define_domain(guest_xml(name))
+  d:start()
+  d:wait_console("LUAVIRT-COUNTER " .. (count or 2), 120)
+  return d
+end
+
 -- the last counter value on a console log
 local function last_count(log)
   local n
@@ -54,9 +62,7 @@ local function last_count(log)
 end
 
 t.test("live migration: the guest goes on counting on the other host", function()
-  local d = virt.define_domain(guest_xml("mig1"))
-  d:start()
-  d:wait_console("LUAVIRT-COUNTER 3", 120)
+  local d = running_guest("mig1", 3)
   local before = last_count(d:console_log())
   local seen = 0
   local nd, stats = migrate{domain = d, dest = URI, live = true, persistent = true,
@@ -89,9 +95,7 @@ t.test("live migration: the guest goes on counting on the other host", function(
 end)
 
 t.test("the CLI: migrate --live --persistent --undefinesource", function()
-  local d = virt.define_domain(guest_xml("mig2"))
-  d:start()
-  d:wait_console("LUAVIRT-COUNTER 2", 120)
+  local d = running_guest("mig2")
   local code, o, e = g.cli("migrate --live --persistent --undefinesource mig2 '" .. URI .. "'")
   t.eq(code, 0, "migrate: " .. e)
   t.check(o:match("^%s*$"), "silent, as virsh: " .. o)
@@ -105,9 +109,7 @@ t.test("the CLI: migrate --live --persistent --undefinesource", function()
 end)
 
 t.test("domjobinfo and migrate-setspeed while a slow migration goes", function()
-  local d = virt.define_domain(guest_xml("mig5"))
-  d:start()
-  d:wait_console("LUAVIRT-COUNTER 2", 120)
+  local d = running_guest("mig5")
   local code, o = g.cli("domjobinfo mig5")
   t.eq(code, 0, "domjobinfo before")
   t.check(o:find("Job type:%s+None"), o)
@@ -140,9 +142,7 @@ t.test("domjobinfo and migrate-setspeed while a slow migration goes", function()
 end)
 
 t.test("a failed migration leaves the guest running here and nothing there", function()
-  local d = virt.define_domain(guest_xml("mig3"))
-  d:start()
-  d:wait_console("LUAVIRT-COUNTER 2", 120)
+  local d = running_guest("mig3")
   -- the destination's QEMU is killed as soon as it waits for the stream
   local dst = virt.connect(URI)
   local nd, uri = dst.migrate_prepare(d:xml{security_info = true}, {listen = dst.address})
