@@ -265,9 +265,10 @@ l_send(lua_State *L)
     return 0;
 }
 
-/* Close the fds; wait for the program (a little), then kill it. */
+/* Close the fds; wait for the program (a little), then kill it. term:
+ * ask it to end first (a program that does not end at EOF: ssh -N). */
 static int
-chan_shut(struct chan *c, int wait_ms)
+chan_shut(struct chan *c, int wait_ms, int term)
 {
     int st = -1;
 
@@ -276,6 +277,8 @@ chan_shut(struct chan *c, int wait_ms)
     if (c->rfd >= 0)
         close(c->rfd);
     c->wfd = c->rfd = -1;
+    if (c->pid > 0 && term)
+        kill(c->pid, SIGTERM);
     if (c->pid > 0) {
         struct lv_err err = LV_ERR_INIT;
         if (c->efd >= 0)
@@ -305,7 +308,7 @@ l_close(lua_State *L)
 
     if (c->rfd < 0)
         return 0;
-    st = chan_shut(c, 5000);
+    st = chan_shut(c, 5000, lua_toboolean(L, 2));
     if (had && st >= 0)
         lua_pushinteger(L, st);
     else
@@ -319,8 +322,24 @@ l_gc(lua_State *L)
     struct chan *c = luaL_checkudata(L, 1, CHAN_MT);
 
     if (c->rfd >= 0)
-        chan_shut(c, 1000);
+        chan_shut(c, 1000, 0);
     return 0;
+}
+
+/* chan:running() -> has the program not ended yet? (one that ends is
+ * reaped here; close then gives nil) */
+static int
+l_running(lua_State *L)
+{
+    struct chan *c = luaL_checkudata(L, 1, CHAN_MT);
+    int st;
+
+    if (c->pid > 0 && waitpid(c->pid, &st, WNOHANG) == c->pid)
+        c->pid = 0;
+    if (c->efd >= 0)
+        err_drain(c);
+    lua_pushboolean(L, c->pid > 0);
+    return 1;
 }
 
 static int
@@ -458,7 +477,7 @@ lv_remote_chan_open(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         { "send", l_send }, { "recv", l_recv }, { "close", l_close },
-        { "stderr", l_stderr }, { NULL, NULL },
+        { "stderr", l_stderr }, { "running", l_running }, { NULL, NULL },
     };
     static const luaL_Reg funcs[] = {
         { "spawn", l_spawn }, { "stdio", l_stdio }, { NULL, NULL },

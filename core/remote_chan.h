@@ -14,8 +14,10 @@
  *   chan:recv([timeout_s])   -> s | nil, why ("closed: <stderr line>",
  *                             "timeout"); in a virt.parallel task it
  *                             yields to the loop while it waits
- *   chan:close()            -> exit status of the program (or nil)
+ *   chan:close([term])      -> exit status of the program (or nil); term:
+ *                              SIGTERM it first (ssh -N does not end at EOF)
  *   chan:stderr()           -> the last line the program wrote to stderr
+ *   chan:running()          -> false once the program has ended
  * and, from remote_sock.c:
  *   .run(argv)              -> exit status of argv run with our stdio
  *   .private_dir(path)      -> true | nil, why: a 0700 directory of this user

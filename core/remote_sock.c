@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -91,22 +90,12 @@ static int
 l_connect(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    int fd;
+    struct lv_err err = LV_ERR_INIT;
+    int fd = lv_unix_connect(path, "remote relay", &err);
 
-    if (strlen(path) >= sizeof(a.sun_path)) {
+    if (fd < 0) {
         lua_pushnil(L);
-        lua_pushliteral(L, "path too long");
-        return 2;
-    }
-    memcpy(a.sun_path, path, strlen(path) + 1);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        lua_pushnil(L);
-        lua_pushstring(L, strerror(e));
+        lua_pushstring(L, err.msg);
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);

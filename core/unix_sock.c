@@ -1,5 +1,5 @@
-/* unix_sock.c - listening unix sockets with an explicit mode (see
- * unix_sock.h). */
+/* unix_sock.c - listening unix sockets with an explicit mode, and
+ * connections to them (see unix_sock.h). */
 #include "unix_sock.h"
 
 #include <errno.h>
@@ -41,6 +41,33 @@ lv_unix_listen(const char *path, mode_t mode, int backlog, struct lv_err *err)
         lv_err_sys(err, "cannot listen on '%s'", path);
         close(fd);
         unlink(path);
+        return -1;
+    }
+    return fd;
+}
+
+int
+lv_unix_connect(const char *path, const char *what, struct lv_err *err)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd, r;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        lv_err_set(err, LV_E_INVALID, "%s: socket path '%s' is too long", what, path);
+        return -1;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        lv_err_sys(err, "%s: cannot create a socket", what);
+        return -1;
+    }
+    do
+        r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+    while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        lv_err_sys(err, "%s: cannot connect to '%s'", what, path);
+        close(fd);
         return -1;
     }
     return fd;

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -18,6 +17,7 @@
 #include "dom_run.h"
 #include "fdio.h"
 #include "strbuf.h"
+#include "unix_sock.h"
 
 #define AGENT_CHANNEL "org.qemu.guest_agent.0"
 
@@ -71,20 +71,11 @@ agent_path(struct lv_conn *c, const char *name, struct lv_err *err)
 static int
 agent_connect(struct agent *a, const char *path, struct lv_err *err)
 {
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    char what[160];
 
-    if (strlen(path) >= sizeof(sa.sun_path)) {
-        lv_err_set(err, LV_E_INVALID, "domain '%s': agent socket path too long", a->name);
-        return -1;
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    a->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (a->fd < 0 || connect(a->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        lv_err_sys(err, "domain '%s': cannot connect to the guest agent channel '%s'",
-                   a->name, path);
-        return -1;
-    }
-    return 0;
+    snprintf(what, sizeof(what), "domain '%s': the guest agent channel", a->name);
+    a->fd = lv_unix_connect(path, what, err);
+    return a->fd < 0 ? -1 : 0;
 }
 
 static int

@@ -75,6 +75,12 @@ int dom_disk_block_stats(struct lv_conn *c, const char *name, const char *target
 int dom_disk_block_resize(struct lv_conn *c, const char *name, const char *target,
                           uint64_t size, struct lv_err *err);
 
+/* The QMP node of the medium of running disk k (malloc'd into *node), or -1
+ * with err naming the domain and disk (no such device, an empty drive). */
+struct qmp;
+int dom_disk_live_node(struct qmp *q, const char *name, const struct dom_disk *k,
+                       char **node, struct lv_err *err);
+
 /* The disk of def with target dev or source path key; NULL if none. */
 struct dom_disk *dom_disk_find(const struct dom_def *def, const char *key);
 

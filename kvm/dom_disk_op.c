@@ -72,6 +72,22 @@ dom_disk_top_node(struct qmp *q, const char *name, const char *id, char **node,
     return ret;
 }
 
+int
+dom_disk_live_node(struct qmp *q, const char *name, const struct dom_disk *k, char **node,
+                   struct lv_err *err)
+{
+    char *id = dom_disk_qdev_id(k);
+    int r = dom_disk_top_node(q, name, id, node, err);
+
+    free(id);
+    if (r == 0 && !*node) {
+        lv_err_set(err, LV_E_STATE, "domain '%s': disk '%s' holds no medium", name,
+                   k->target_dev);
+        r = -1;
+    }
+    return r;
+}
+
 static void
 del_node(struct qmp *q, const char *name, const char *node)
 {

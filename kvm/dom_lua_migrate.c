@@ -1,6 +1,9 @@
 /* dom_lua_migrate.c - the migration steps as methods of luavirt.domain
  * (kvm/dom_migrate.h; the whole migration is lua/recipes/migrate.lua):
- *   d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=})
+ *   d:migrate_disks{copy_storage=}     (source: the disks that move)
+ *       -> {{target=, path=, format=, size=, backing=, backing_format=}, ...}
+ *   d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=,
+ *                  copy_storage=, nbd=})
  *       -> {status=, total_ms=, downtime_ms=, transferred=, remaining=, total=}
  *   d:migrate_finish{run=, timeout=}     (destination)
  *   d:migrate_confirm{done=}             (source)
@@ -10,6 +13,7 @@
 
 #include "dom_lua_priv.h"
 #include "dom_migrate.h"
+#include "lua_fields.h"
 #include "runtime.h"
 
 static void
@@ -48,6 +52,48 @@ on_progress(const struct dom_migrate_stats *s, void *arg)
         lua_pop(p->L, 1);
 }
 
+/* The copy_storage= option at idx: -1 with err for a wrong word. */
+static int
+copy_mode(lua_State *L, int idx, const char *name, struct lv_err *err)
+{
+    const char *s = lv_lua_opt_str(L, idx, "copy_storage", NULL);
+    int mode = dom_migrate_copy_from_str(s);
+
+    if (mode < 0)
+        lv_err_set(err, LV_E_INVALID, "domain '%s': copy_storage= is 'all' or 'inc', "
+                   "not '%s'", name, s);
+    return mode;
+}
+
+/* d:migrate_disks{copy_storage=} -> what the destination needs to know of
+ * each disk that moves (virt.migrate_prepare's disks=) */
+static int
+l_migrate_disks(lua_State *L)
+{
+    const char *name = dom_lua_check(L, 1);
+    struct lv_err err = LV_ERR_INIT;
+    struct dom_migrate_disk *d;
+    size_t n;
+    int copy = copy_mode(L, 2, name, &err);
+
+    if (copy < 0 || dom_migrate_disks_list(lv_lua_conn(L), name,
+                                           (enum dom_migrate_copy)copy, &d, &n, &err) < 0)
+        return lv_lua_raise(L, &err);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 6);
+        lv_lua_set_str(L, "target", d[i].target);
+        lv_lua_set_str(L, "path", d[i].path);
+        lv_lua_set_str(L, "format", d[i].format);
+        lv_lua_set_str(L, "backing", d[i].backing);
+        lv_lua_set_str(L, "backing_format", d[i].backing_format);
+        lv_lua_set_int(L, "size", (lua_Integer)d[i].size);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    dom_migrate_disks_free(d, n);
+    return 1;
+}
+
 static int
 l_migrate_send(lua_State *L)
 {
@@ -64,6 +110,12 @@ l_migrate_send(lua_State *L)
     struct progress p = { L, 0 };
     struct dom_migrate_stats st;
     struct lv_err err = LV_ERR_INIT;
+    int copy = copy_mode(L, 3, name, &err);
+
+    if (copy < 0)
+        return lv_lua_raise(L, &err);
+    o.copy = (enum dom_migrate_copy)copy;
+    o.nbd = lv_lua_opt_str(L, 3, "nbd", NULL);
 
     if (lua_istable(L, 3) && lua_getfield(L, 3, "progress") == LUA_TFUNCTION) {
         p.fn = lua_gettop(L);
@@ -138,6 +190,7 @@ l_migrate_tune(lua_State *L)
 static const luaL_Reg methods[] = {
     { "job_info", l_job_info },
     { "migrate_tune", l_migrate_tune },
+    { "migrate_disks", l_migrate_disks },
     { "migrate_send", l_migrate_send },
     { "migrate_finish", l_migrate_finish },
     { "migrate_confirm", l_migrate_confirm },

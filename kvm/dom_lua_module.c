@@ -219,27 +219,101 @@ l_create(lua_State *L)
     return 1;
 }
 
-/* virt.migrate_prepare(xml, {listen=}) -> the incoming guest, "tcp:ADDR:PORT"
- * (the destination's step of a migration: lua/recipes/migrate.lua) */
+/* The disks table of virt.migrate_prepare's options (what the source's
+ * d:migrate_disks gave) into an array; -1 with err. */
+static int
+check_disks(lua_State *L, int idx, struct dom_migrate_disk **out, size_t *n, struct lv_err *err)
+{
+    size_t m;
+
+    *out = NULL;
+    *n = 0;
+    if (!lua_istable(L, idx) || lua_getfield(L, idx, "disks") == LUA_TNIL) {
+        if (lua_istable(L, idx))
+            lua_pop(L, 1);
+        return 0;
+    }
+    if (!lua_istable(L, -1)) {
+        lua_pop(L, 1);
+        lv_err_set(err, LV_E_INVALID, "virt.migrate_prepare: disks= must be a list of tables");
+        return -1;
+    }
+    m = lua_rawlen(L, -1);
+    *out = lv_calloc(m ? m : 1, sizeof(**out));
+    for (size_t i = 0; i < m; i++) {
+        struct dom_migrate_disk *x = &(*out)[i];
+        lua_Integer size;
+        lua_rawgeti(L, -1, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1)) {
+            lua_pop(L, 2);
+            *n = i;
+            lv_err_set(err, LV_E_INVALID, "virt.migrate_prepare: disks[%zu] is not a table",
+                       i + 1);
+            return -1;
+        }
+        x->target = lv_strdup(lv_lua_opt_str(L, -1, "target", NULL));
+        x->path = lv_strdup(lv_lua_opt_str(L, -1, "path", NULL));
+        x->format = lv_strdup(lv_lua_opt_str(L, -1, "format", NULL));
+        x->backing = lv_strdup(lv_lua_opt_str(L, -1, "backing", NULL));
+        x->backing_format = lv_strdup(lv_lua_opt_str(L, -1, "backing_format", NULL));
+        size = (lua_Integer)lv_lua_opt_num(L, -1, "size", -1);
+        lua_pop(L, 1);
+        if (!x->target || !x->format || size < 0) {
+            lua_pop(L, 1);
+            *n = i + 1;
+            lv_err_set(err, LV_E_INVALID, "virt.migrate_prepare: disks[%zu] needs target=, "
+                       "format= and size=", i + 1);
+            return -1;
+        }
+        x->size = (uint64_t)size;
+    }
+    lua_pop(L, 1);
+    *n = m;
+    return 0;
+}
+
+/* virt.migrate_prepare(xml, {listen=, copy_storage=, disks=, tunnelled=}) ->
+ * the incoming guest, "tcp:ADDR:PORT" and, copying storage, the "ADDR:PORT"
+ * of the NBD server that takes its disks (tunnelled: "unix:PATH"s) (the destination's step of a
+ * migration: lua/recipes/migrate.lua) */
 static int
 l_migrate_prepare(lua_State *L)
 {
     size_t len;
     const char *xml = luaL_checklstring(L, 1, &len);
-    const char *listen = lv_lua_opt_str(L, 2, "listen", NULL);
+    const char *copy = lv_lua_opt_str(L, 2, "copy_storage", NULL);
+    struct dom_migrate_incoming in = { .listen = lv_lua_opt_str(L, 2, "listen", NULL),
+                                       .tunnelled = lv_lua_opt_bool(L, 2, "tunnelled", 0) };
     struct lv_err err = LV_ERR_INIT;
-    struct dom_def *def = dom_def_parse_xml(xml, len, "migration", 0, &err);
-    char *uri = NULL;
+    struct dom_migrate_disk *disks = NULL;
+    struct dom_def *def = NULL;
+    char *uri = NULL, *nbd = NULL;
+    int mode = dom_migrate_copy_from_str(copy), ok = 0;
 
-    if (!def || dom_migrate_prepare(lv_lua_conn(L), def, listen, &uri, &err) < 0) {
+    if (mode < 0)
+        lv_err_set(&err, LV_E_INVALID, "virt.migrate_prepare: copy_storage= is 'all' or "
+                   "'inc', not '%s'", copy);
+    else if (check_disks(L, 2, &disks, &in.n_disks, &err) == 0 &&
+             (def = dom_def_parse_xml(xml, len, "migration", 0, &err))) {
+        in.copy = (enum dom_migrate_copy)mode;
+        in.disks = disks;
+        ok = dom_migrate_prepare(lv_lua_conn(L), def, &in, &uri, &nbd, &err) == 0;
+    }
+    dom_migrate_disks_free(disks, in.n_disks);
+    if (!ok) {
         dom_def_free(def);
         return lv_lua_raise(L, &err);
     }
     dom_lua_push(L, def->name);
     lua_pushstring(L, uri);
+    if (nbd)
+        lua_pushstring(L, nbd);
+    else
+        lua_pushnil(L);
     free(uri);
+    free(nbd);
     dom_def_free(def);
-    return 2;
+    return 3;
 }
 
 static int
@@ -372,7 +446,7 @@ static const struct lv_api_keys keys[] = {
     { "define_domain", 2, "keep_unknown source" },
     { "create_domain", 2, "paused timeout keep_unknown source" },
     { "to_native", 2, "keep_unknown source" },
-    { "migrate_prepare", 2, "listen" },
+    { "migrate_prepare", 2, "listen copy_storage disks tunnelled" },
     { NULL, 0, NULL },
 };
 

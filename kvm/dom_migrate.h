@@ -18,6 +18,7 @@
 
 #include "conn.h"
 #include "dom_def.h"
+#include "dom_migrate_disk.h"
 #include "err.h"
 
 /* What QEMU says of a migration in progress (query-migrate). */
@@ -35,19 +36,45 @@ struct dom_migrate_opts {
     uint64_t bandwidth_mib;   /* MiB/s; 0: no limit */
     uint64_t max_downtime_ms; /* 0: QEMU's default (300 ms) */
     int timeout_ms;           /* 0: 30 minutes */
+    /* copying storage: the disks are mirrored to the destination's NBD
+     * server at nbd ("HOST:PORT", from dom_migrate_prepare) first */
+    enum dom_migrate_copy copy;
+    const char *nbd;
     /* called about every 200 ms while the stream goes; NULL: none */
     void (*progress)(const struct dom_migrate_stats *s, void *arg);
     void *progress_arg;
 };
 
+/* What the destination is told besides the definition. */
+struct dom_migrate_incoming {
+    const char *listen;       /* an address of this host; NULL: 0.0.0.0 */
+    enum dom_migrate_copy copy;
+    const struct dom_migrate_disk *disks;   /* with copy: the source's */
+    size_t n_disks;
+    /* through ssh (virsh migrate --tunnelled): QEMU listens on a unix
+     * socket in the guest's run dir, the NBD server too; no TCP port */
+    int tunnelled;
+};
+
 /* Destination: start def (a transient guest of that name must not run
  * here, nor another with its uuid) paused with -incoming defer, and have
- * QEMU listen on listen_addr (an address of this host; NULL: 0.0.0.0).
- * *uri_out: "tcp:ADDR:PORT" for the source, malloc'd. */
-int dom_migrate_prepare(struct lv_conn *c, const struct dom_def *def,
-                        const char *listen_addr, char **uri_out, struct lv_err *err);
+ * QEMU listen on in->listen. *uri_out: "tcp:ADDR:PORT" for the source
+ * ("unix:PATH" tunnelled: the source reaches it through ssh), malloc'd. With in->copy, the images are made first where missing
+ * (dom_migrate_disks_create; def's chains change with COPY_ALL) and
+ * *nbd_out gets the "ADDR:PORT" (or "unix:PATH") of the NBD server that
+ * takes the disks;
+ * images made for a migration go again when the guest stops before
+ * dom_migrate_finish (dom_migrate_images_drop). */
+int dom_migrate_prepare(struct lv_conn *c, struct dom_def *def,
+                        const struct dom_migrate_incoming *in, char **uri_out, char **nbd_out,
+                        struct lv_err *err);
+/* The guest of run_dir stopped: images made for an incoming migration
+ * that did not finish go (the supervisor calls it). */
+void dom_migrate_images_drop(const char *run_dir);
 
-/* Source: stream the running (or paused) guest name to uri, wait until
+/* Source: stream the running (or paused) guest name to uri ("tcp:HOST:PORT",
+ * or "unix:PATH": a socket this process connects to for QEMU, the end of an
+ * ssh tunnel), wait until
  * QEMU says completed; the guest is then paused here (QEMU's postmigrate)
  * until dom_migrate_confirm. On failure the guest runs on as it did. */
 int dom_migrate_send(struct lv_conn *c, const char *name, const char *uri,

@@ -21,6 +21,7 @@
 #include "dom_events.h"
 #include "dom_def.h"
 #include "dom_jail.h"
+#include "dom_migrate.h"
 #include "dom_run.h"
 #include "dom_store.h"
 #include "dom_xml.h"
@@ -403,13 +404,16 @@ static void
 cleanup_run_dir(struct sup *s, const char *reason)
 {
     static const char *const files[] = {
-        "qmp.sock", "qmp-sup.sock", "live.xml", "pid", "swtpm.sock", NULL
+        "qmp.sock", "qmp-sup.sock", "live.xml", "pid", "swtpm.sock",
+        "migrate.sock", "migrate-nbd.sock", NULL
     };
     static const char *const transient_files[] = {
         "status", "console.log", "qemu.log", "supervisor.log", "def.xml",
         "sup.lock", "swtpm.log", "id", "console.lock", NULL
     };
 
+    /* images made for an incoming migration that did not finish go */
+    dom_migrate_images_drop(s->run_dir);
     /* the images QEMU was handed go back to their owners, unless the guest
      * went on to another host's QEMU, which uses them now (shared storage;
      * libvirt keeps the labels of a migrated guest the same way) */

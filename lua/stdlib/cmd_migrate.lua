@@ -7,7 +7,8 @@ table.insert(M, {
   help = "migrate domain to another host",
   desc = "Move a running guest to the host of desturi (qemu+ssh://[user@]host/system):\n" ..
     "    its memory goes QEMU to QEMU; its disks must be on storage both hosts see\n" ..
-    "    at the same paths. A failure leaves it running here.",
+    "    at the same paths, unless --copy-storage-all (or -inc) copies them there.\n" ..
+    "    A failure leaves it running here.",
   args = {
     {name = "domain", help = "domain name"},
     {name = "desturi", help = "the destination's connection URI (qemu+ssh://...)"},
@@ -19,6 +20,11 @@ table.insert(M, {
     {name = "undefinesource", help = "undefine the domain here afterwards"},
     {name = "suspend", help = "leave the domain paused on the destination"},
     {name = "verbose", help = "show the migration's progress"},
+    {name = "copy-storage-all", help = "copy the disks too (non-shared storage)"},
+    {name = "tunnelled", help = "through ssh: no port is opened for the data"},
+    {name = "p2p", help = "peer to peer (virsh's spelling; luavirt here always speaks to " ..
+      "the destination itself)"},
+    {name = "copy-storage-inc", help = "copy the disks' top images (their backing files are there)"},
     {name = "bandwidth", value = true, help = "bandwidth limit in MiB/s"},
     {name = "max-downtime", value = true, help = "the longest pause at the switch, in ms"},
   },
@@ -31,19 +37,31 @@ table.insert(M, {
       end
       return n
     end
+    if o["copy-storage-all"] and o["copy-storage-inc"] then
+      ctx.raise("invalid", "command 'migrate': --copy-storage-all and --copy-storage-inc " ..
+        "exclude each other")
+    end
     local migrate = require("recipes.migrate")
-    local shown = -1
+    local shown, phase = -1, nil
     local _, stats = migrate{
       domain = o.domain, dest = o.desturi, live = o.live or nil, offline = o.offline or nil,
       persistent = o.persistent or nil, undefine_source = o.undefinesource or nil,
       suspend = o.suspend or nil, bandwidth = number("bandwidth"),
       max_downtime = number("max-downtime"),
+      copy_storage = o["copy-storage-all"] and "all" or o["copy-storage-inc"] and "inc" or nil,
+      tunnelled = o.tunnelled or nil,
       progress = o.verbose and function(s)
         local pct = s.total > 0 and math.floor(100 * (s.total - s.remaining) / s.total) or 0
         if s.status == "completed" then pct = 100 end
+        -- the disks first (copying storage), then the memory
+        local now = s.status == "mirror" and "Copying disks" or "Migration"
+        if now ~= phase then
+          if phase then io.stderr:write("\n") end
+          phase, shown = now, -1
+        end
         if pct ~= shown then
           shown = pct
-          io.stderr:write(string.format("\rMigration: [%3d %%]", pct))
+          io.stderr:write(string.format("\r%s: [%3d %%]", phase, pct))
         end
       end or nil,
     }

@@ -54,7 +54,7 @@ M.functions = {
   { "version", "virt.version()", "luavirt's and QEMU's versions" },
   { "error", "virt.error(code, message)", "a luavirt.error object, for `error(...)` in Lua code" },
   { "uri", "virt.uri()", "the connection's URI" },
-  { "migrate_prepare", "virt.migrate_prepare(xml, {listen=})", "migration, destination step: start the definition paused, waiting for a stream on listen's address; the domain and its tcp:ADDR:PORT" },
+  { "migrate_prepare", "virt.migrate_prepare(xml, {listen=, copy_storage=, disks=, tunnelled=})", "migration, destination step: start the definition paused, waiting for a stream on listen's address; the domain, its tcp:ADDR:PORT and, copying storage ('all' or 'inc', disks= from the source's d:migrate_disks), the ADDR:PORT of the NBD server that takes its disks (the images made where missing); tunnelled: unix:PATHs instead, for ssh to carry" },
   { "connect", "virt.connect(uri)", "a connection to another host (qemu+ssh://[user@]host[:port]/system[?keyfile=&no_verify=1&known_hosts=&command=&control=0&timeout=]) over one ssh: the functions of virt, its objects proxies of the remote ones; the recipes as c.batch, c.install, c.clone, c.migrate, c.bridge; c.close(); not carried yet: events, the interactive d:console(), progress callbacks" },
   { "hostname", "virt.hostname()", "the host's name" },
   { "file_info", "virt.file_info(path)", "{type=file|dir|block|other, size=, format=qcow2|raw} of a path on the connection's host, or nil" },
@@ -101,7 +101,8 @@ M.kinds = {
       { "redefine", "d:redefine(xml|table, {keep_unknown=})", "replace its definition" },
       { "wait", "d:wait{state=|ip=true, timeout=}", "wait until it reaches a state (true), or has an IPv4 address from its networks' DHCP leases (the address); in a virt.parallel task the others go on meanwhile" },
       { "wait_console", "d:wait_console(marker, secs)", "block until the console shows marker" },
-      { "migrate_send", "d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=})", "migration, source step: stream the guest to a destination's tcp:ADDR:PORT and wait; {status=, total_ms=, downtime_ms=, transferred=, remaining=, total=}; on failure it runs on here (recipes.migrate does all steps)" },
+      { "migrate_disks", "d:migrate_disks{copy_storage=}", "migration, source step: what the destination needs to know of each disk that moves with copy_storage 'all' or 'inc' (virt.migrate_prepare's disks=): {{target=, path=, format=, size=, backing=, backing_format=}, ...}" },
+      { "migrate_send", "d:migrate_send(uri, {live=, bandwidth=, max_downtime=, timeout=, progress=, copy_storage=, nbd=})", "migration, source step: (copy_storage: first mirror the disks to the destination's NBD server nbd=, progress status 'mirror') stream the guest to a destination's tcp:ADDR:PORT (or unix:PATH, a tunnel's end) and wait; {status=, total_ms=, downtime_ms=, transferred=, remaining=, total=}; on failure it runs on here (recipes.migrate does all steps)" },
       { "migrate_finish", "d:migrate_finish{run=, timeout=}", "migration, destination step: the stream is complete: run (or stay paused)" },
       { "job_info", "d:job_info()", "its migration now (from another command while one goes): {status=, total_ms=, transferred=, remaining=, total=}; status 'none' when there is none" },
       { "migrate_tune", "d:migrate_tune{bandwidth=, max_downtime=}", "change the bandwidth (MiB/s) or the longest pause (ms) of the migration it is in" },
@@ -268,9 +269,11 @@ M.recipes = {
     "preserve_data=, dry_run=, progress=}",
     "virt-clone: d:clone{} on the domain named original; the new domain" },
   { "migrate", "require(\"recipes.migrate\"){domain=, dest=, live=, persistent=, " ..
-    "undefine_source=, suspend=, offline=, bandwidth=, max_downtime=, timeout=, progress=}",
+    "undefine_source=, suspend=, offline=, bandwidth=, max_downtime=, timeout=, progress=, " ..
+    "copy_storage=, tunnelled=}",
     "virsh migrate: the guest's memory QEMU to QEMU to the host of dest (a qemu+ssh URI or " ..
-    "a connection), disks on shared storage; a failure leaves it running here; the domain " ..
+    "a connection), disks on shared storage or copied over NBD (copy_storage 'all' or 'inc'), " ..
+    "through ssh with tunnelled; a failure leaves it running here; the domain " ..
     "there and {total_ms=, downtime_ms=, transferred=, total=}" },
   { "bridge.create", "require(\"recipes.bridge\").create{name=, nic=, stp=, delay=}",
     "host bridge setup (virt.create_host_bridge); bridge.remove{name=, force=}, bridge.list()" },

@@ -119,8 +119,9 @@ M.shell_quote = shell_quote
 
 -- The ssh argv for u (never through a shell here: every piece is one
 -- argument; the remote shell gets quoted words). remote: the words after
--- the remote luavirt (default: __serve URI); tty: ask for a terminal.
-function M.ssh_argv(u, remote, tty)
+-- the remote luavirt (default: __serve URI; false: no command); tty: ask
+-- for a terminal; opts: more ssh options.
+function M.ssh_argv(u, remote, tty, opts)
   local a = {"ssh", "-T", "-x", "-o", "BatchMode=yes", "-o",
     "ConnectTimeout=" .. math.ceil(u.timeout), "-e", "none"}
   local function add(...) for _, s in ipairs({...}) do a[#a + 1] = s end end
@@ -137,9 +138,49 @@ function M.ssh_argv(u, remote, tty)
     end
   end
   if tty then add("-t") end
-  add("--", u.host, u.params.command or "luavirt")
+  for _, o in ipairs(opts or {}) do add(o) end
+  add("--", u.host)
+  if remote == false then return a end
+  add(u.params.command or "luavirt")
   for _, w in ipairs(remote or {"__serve", u.remote_uri}) do add(shell_quote(w)) end
   return a
+end
+
+-- A unix socket here whose connections ssh carries to remote_path there
+-- (ssh -N -L, a session of its own: a migration's stream and its disks
+-- through ssh, virsh migrate --tunnelled). Returns the local path and a
+-- function that ends it.
+local forwards = 0
+function M.forward(u, remote_path)
+  local base = os.getenv("XDG_RUNTIME_DIR")
+  local dir = (base and base ~= "" and base or "/tmp") .. "/luavirt-fwd-" ..
+    (chan_mod.euid and chan_mod.euid() or "u")
+  local ok, why = chan_mod.private_dir(dir)
+  if not ok then raise("system", "tunnel to '" .. u.host .. "': " .. why) end
+  forwards = forwards + 1
+  local path = string.format("%s/t%d-%08x.sock", dir, forwards, math.random(0, 0x7fffffff))
+  local fu = setmetatable({params = setmetatable({control = "0"}, {__index = u.params})},
+    {__index = u})
+  local ch = chan_mod.spawn(M.ssh_argv(fu, false, false, {"-N", "-o", "ExitOnForwardFailure=yes",
+    "-o", "StreamLocalBindMask=0177", "-L", path .. ":" .. remote_path}))
+  local local_virt = package.loaded.virt_local or virt
+  local deadline = os.time() + u.timeout + 5
+  -- (ssh -N closes its stdout: whether it still runs is asked of the process)
+  while not local_virt.file_info(path) do
+    local up = ch:running()
+    if not up or os.time() > deadline then
+      local err = ch:stderr()
+      ch:close(true)
+      raise("connect", "tunnel to '" .. u.host .. "' (" .. remote_path .. "): " ..
+        (err ~= "" and err or up and "no socket within " .. (u.timeout + 5) .. " s" or
+          "ssh ended without a word"))
+    end
+    local_virt.sleep(0.02)
+  end
+  return path, function()
+    ch:close(true)
+    os.remove(path)
+  end
 end
 
 -- ---- proxies ----
@@ -367,6 +408,8 @@ function M.connect(uri)
     for _, w in ipairs(argv) do words[#words + 1] = w end
     return chan_mod.run(M.ssh_argv(u, words, local_virt.isatty(0)))
   end
+  -- a unix socket here that ssh carries to remote_path there
+  function conn.forward(remote_path) return M.forward(u, remote_path) end
   conn.host = u.host
   -- the address of the remote host as ssh reached it (SSH_CONNECTION there)
   conn.address = hello.addr

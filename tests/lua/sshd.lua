@@ -1,7 +1,8 @@
 -- sshd.lua - a second "host" for the remote tests: a state root of its own
 -- served by a real sshd (Debian's openssh-server) started by the test, on
 -- its own port and keys, in the test's network namespace or in another one
--- (netns = the pid of a process inside it). Nothing of the machine's ssh
+-- (netns = the pid of a process inside it; mountns = true: its mount
+-- namespace too, so that the "host" has files of its own). Nothing of the machine's ssh
 -- setup is read or written: the URI names the key and the known_hosts.
 --   local host = require("sshd").start{addr = "127.0.0.1"}
 --   host.uri("&control=0")  host.root  host.dir  host.stop()
@@ -20,7 +21,8 @@ local function trim(s) return (s:gsub("%s+$", "")) end
 function M.start(o)
   o = o or {}
   local addr = o.addr or "127.0.0.1"
-  local enter = o.netns and ("nsenter -t " .. o.netns .. " -n ") or ""
+  local enter = o.netns and ("nsenter -t " .. o.netns .. " -n " .. (o.mountns and "-m " or ""))
+    or ""
   local h = {addr = addr}
   h.dir = trim(g.sh("mktemp -d /tmp/lvsshd.XXXXXX"))
   h.root = trim(g.sh("mktemp -d /tmp/lvsshd-root.XXXXXX"))
