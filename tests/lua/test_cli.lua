@@ -2,6 +2,8 @@
 -- build/luavirt (LUAVIRT_BIN overrides) as a user would, each test with its
 -- own LUAVIRT_ROOT, and a real TCG guest from build/guest. Runs under
 -- luavirt or lua5.4, from the repo root: `build/luavirt tests/lua/test_cli.lua`.
+-- test_cli_ssh_net.lua runs it once more with every command through
+-- `-c qemu+ssh://...` (CLI_VIA: root -> the URI of that root's host).
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
 package.path = here .. "/?.lua;" .. package.path
 local t = require("harness")
@@ -46,7 +48,7 @@ end
 
 -- Run `luavirt ARGS...` in root; returns exit status, stdout, stderr.
 local function lv(root, ...)
-  local words = {}
+  local words = CLI_VIA and {"-c", sh_quote(CLI_VIA(root))} or {}
   for _, a in ipairs({...}) do table.insert(words, sh_quote(a)) end
   local out, err = root .. "/.out", root .. "/.err"
   local cmd = string.format("LUAVIRT_ROOT=%s timeout 60 %s %s >%s 2>%s </dev/null",
@@ -58,9 +60,9 @@ end
 -- The test guest's XML with name substituted.
 local function guest_xml(name)
   local tpl = slurp(GUEST .. "/guest-template.xml")
-  local cwd = os.getenv("PWD") or "."
+  local dir = GUEST:sub(1, 1) == "/" and GUEST or (os.getenv("PWD") or ".") .. "/" .. GUEST
   local subst = {NAME = name, MEMORY = "128", CMDLINE = "",
-    KERNEL = cwd .. "/" .. GUEST .. "/vmlinuz", INITRD = cwd .. "/" .. GUEST .. "/initrd.img"}
+    KERNEL = dir .. "/vmlinuz", INITRD = dir .. "/initrd.img"}
   return (tpl:gsub("@(%u+)@", function(k) return subst[k] end))
 end
 
@@ -198,7 +200,7 @@ t.test("host commands and help", function()
   t.check(out:find("^Compiled against library: luavirt ") and
     out:find("\nRunning hypervisor: QEMU %d"), out)
   st, out = lv(root, "uri")
-  t.check(out:find("^qemu:///%a+\n"), out)
+  t.check(out:find(CLI_VIA and "^qemu%+ssh://%S+\n" or "^qemu:///%a+\n"), out)
   st, out = lv(root, "hostname")
   t.check(out:find("^%S+\n\n$"), out)
   st, out = lv(root, "nodeinfo", "--json")
@@ -209,7 +211,8 @@ t.test("host commands and help", function()
   t.check(out:find("  NAME\n    list - list domains\n", 1, true), out)
 end)
 
-t.test("REPL on a terminal: libedit loaded on demand, Tab completes, commands and Lua run", function()
+-- (through ssh, the REPL is test_remote_net's)
+if not CLI_VIA then t.test("REPL on a terminal: libedit loaded on demand, Tab completes, commands and Lua run", function()
   local root = new_root()
   local input = root .. "/.in"
   -- "pri<Tab>" must complete to print; "list" is a virsh-style line
@@ -226,7 +229,7 @@ t.test("REPL on a terminal: libedit loaded on demand, Tab completes, commands an
   t.eq(code, 0, "one-shot")
   local maps = io.open("/proc/self/maps"):read("a")
   t.check(not maps:find("libedit", 1, true), "libedit is not mapped by a non-interactive run")
-end)
+end) end
 
 cleanup()
 t.done()
