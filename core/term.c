@@ -76,12 +76,17 @@ lv_term_enter(int fd, int raw, const char *enter, const char *leave)
     return 0;
 }
 
-/* virt.term_start() -> true, or false when stdin or stdout is no terminal */
+/* virt.term_start{raw=} -> true, or false when stdin or stdout is no
+ * terminal: the alternate screen and keys without echo, or (raw) every
+ * byte as typed on the screen as it is (a console) */
 static int
 l_start(lua_State *L)
 {
+    int raw = lua_istable(L, 1) && (lua_getfield(L, 1, "raw"), lua_toboolean(L, -1));
+
     lua_pushboolean(L, isatty(STDOUT_FILENO) &&
-                       lv_term_enter(STDIN_FILENO, 0, ENTER, LEAVE) == 0);
+                       lv_term_enter(STDIN_FILENO, raw, raw ? NULL : ENTER,
+                                     raw ? NULL : LEAVE) == 0);
     return 1;
 }
 
@@ -93,19 +98,25 @@ l_stop(lua_State *L)
     return 0;
 }
 
-/* virt.read_key(secs) -> one key (a byte), or nil when none came in time
- * or stdin ended */
+/* virt.read_key(secs) -> one key (a byte), or nil when none came in time,
+ * nil, "eof" when stdin ended */
 static int
 l_read_key(lua_State *L)
 {
     lua_Number secs = luaL_optnumber(L, 1, 0);
     struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
     char c;
+    ssize_t n;
 
-    if (lv_poll(&p, 1, lv_now_ms() + (long long)(secs * 1000)) <= 0 ||
-        read(STDIN_FILENO, &c, 1) != 1) {
+    if (lv_poll(&p, 1, lv_now_ms() + (long long)(secs * 1000)) <= 0) {
         lua_pushnil(L);
         return 1;
+    }
+    if ((n = read(STDIN_FILENO, &c, 1)) != 1) {
+        lua_pushnil(L);
+        if (n == 0)
+            lua_pushliteral(L, "eof");
+        return n == 0 ? 2 : 1;
     }
     lua_pushlstring(L, &c, 1);
     return 1;
@@ -121,5 +132,10 @@ lv_term_open(lua_State *L)
         { NULL, NULL },
     };
 
-    lv_api_setfuncs(L, funcs, "virt.", NULL);
+    static const struct lv_api_keys keys[] = {
+        { "term_start", 1, "raw" },
+        { NULL, 0, NULL },
+    };
+
+    lv_api_setfuncs(L, funcs, "virt.", keys);
 }

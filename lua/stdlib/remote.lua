@@ -8,9 +8,11 @@
 -- round trip, so d.state is always the remote state). Functions that only
 -- compute here (json, sleep, parallel, now, to_xml, error...) are the local
 -- ones. d:console_stream() gives a stream whose read/expect/write run
--- there. Not over a connection yet: lifecycle events (on/off/loop/events),
--- the interactive d:console() (the CLI runs `console` on the host itself),
--- and callbacks (progress=), which are left out.
+-- there; d:console() attaches this terminal to it (Ctrl+] leaves).
+-- Functions cross as callbacks (remote_wire.lua): progress= of a clone or
+-- a migration, and lifecycle events: c.on(type, fn) / d:on(type, fn)
+-- register there, c.loop{timeout=, count=} runs the loop there and calls
+-- fn here as the events come; fn may call c (c.quit_loop() ends the loop).
 -- The recipes run over it too: c.batch.provision{...}, c.install{...},
 -- c.clone{...}, c.migrate{...}, c.bridge.create{...}.
 -- `luavirt -c qemu+ssh://...` and LUAVIRT_DEFAULT_URI make the connection
@@ -26,14 +28,8 @@ local LOCAL = {
   json_decode = true, now = true, parallel = true, read_key = true, sleep = true,
   term_start = true, term_stop = true, run_editor = true, to_xml = true,
 }
--- Not carried by the connection yet.
-local NOT_YET = {
-  on = "lifecycle events", off = "lifecycle events", loop = "the event loop",
-  quit_loop = "the event loop", events = "lifecycle events",
-}
-local NOT_YET_METHODS = {
-  on = "lifecycle events", off = "lifecycle events", console = "consoles",
-}
+-- Methods of a proxy that run here (over other methods of it).
+local HERE_METHODS = {}
 
 local function raise(code, msg) error(virt.error(code, msg), 0) end
 
@@ -185,21 +181,85 @@ end
 
 -- ---- proxies ----
 
+-- d:console{} of a remote guest: this terminal on a console stream there
+-- (what the guest writes comes in reads of at most 50 ms; keys go as they
+-- are typed); Ctrl+] or the end of stdin leaves. Unlike the console on the
+-- host itself it takes no exclusive session: scripts' streams read along.
+HERE_METHODS["domain:console"] = function(d)
+  local lv = package.loaded.virt_local or virt
+  local s = d:console_stream()
+  local raw = lv.term_start{raw = true}
+  local ok, err = pcall(function()
+    while true do
+      local rok, out = pcall(s.read, s, {timeout = 0.05})
+      if not rok and not (type(out) == "table" and out.code == "timeout") then
+        error(out, 0)
+      end
+      if rok and out and #out > 0 then
+        io.stdout:write(out)
+        io.stdout:flush()
+      end
+      local keys = {}
+      while true do
+        local k, eof = lv.read_key(0)
+        if eof or k == "\29" then
+          if #keys > 0 then s:write(table.concat(keys)) end
+          return
+        end
+        if not k then break end
+        keys[#keys + 1] = k
+      end
+      if #keys > 0 then s:write(table.concat(keys)) end
+    end
+  end)
+  if raw then lv.term_stop() end
+  pcall(s.close, s)
+  if not ok then error(err, 0) end
+  return d
+end
+
 local function where(c) return "connection to '" .. c.host .. "'" end
 
 -- One request, one reply. Calls on one connection from several tasks of
--- virt.parallel take turns (the replies come back in order).
+-- virt.parallel take turns (the replies come back in order). Before its
+-- reply the other side may call back a function of ours (a callback
+-- frame): it runs here, and what it calls on c meanwhile goes first.
+local function answer(c, frame)
+  local j = virt.json_decode(frame)
+  local fn = c.cbs[j.cb]
+  local ans
+  if not fn then
+    ans = {err = {code = "internal", message = "callback " .. tostring(j.cb) .. " is not known"}}
+  else
+    local vals, n = wire.decode_list(j.a or {}, c.proxy)
+    local ok, res = pcall(function() return table.pack(fn(table.unpack(vals, 1, n))) end)
+    if ok then
+      local eok, enc = pcall(wire.encode_list, c.ref, res.n, table.unpack(res, 1, res.n))
+      ans = eok and {r = enc} or {err = wire.error_of(enc)}
+    else
+      ans = {err = wire.error_of(res)}
+    end
+  end
+  c.chan:send(wire.answer_frame(ans))
+end
+
 local function call(c, req)
   if c.closed then raise("connect", where(c) .. ": closed") end
-  while c.busy do virt.sleep(0.002) end
-  c.busy = true
+  local me = coroutine.running()
+  local nested = c.busy and c.owner == me
+  while c.busy and not nested do virt.sleep(0.002) end
+  c.busy, c.owner = true, me
   c.next_id = c.next_id + 1
   req.id = c.next_id
   local ok, frame, why = pcall(function()
     c.chan:send(virt.json(req))
-    return c.chan:recv()
+    while true do
+      local f, w = c.chan:recv()
+      if not f or not wire.is_callback(f) then return f, w end
+      answer(c, f)
+    end
   end)
-  c.busy = false
+  if not nested then c.busy, c.owner = false, nil end
   if not ok then raise("connect", where(c) .. ": " .. tostring(frame)) end
   if not frame then
     c.closed = true
@@ -213,6 +273,16 @@ end
 
 local function encode_ref(c)
   return function(v)
+    if type(v) == "function" then
+      -- a function of ours the other side may call back, for the life of c
+      local id = c.fn_ids[v]
+      if not id then
+        c.next_fn = c.next_fn + 1
+        id = c.next_fn
+        c.fn_ids[v], c.cbs[id] = id, v
+      end
+      return id
+    end
     local mt = getmetatable(v)
     if type(v) ~= "table" or type(mt) ~= "table" or not rawget(mt, "__remote") then
       return nil
@@ -241,12 +311,8 @@ local function kind_meta(c, kind)
   mt.__index = function(self, key)
     if props[key] then return call(c, {o = rawget(self, "__id"), p = key}) end
     if not methods[key] then return nil end
-    if NOT_YET_METHODS[key] then
-      return function()
-        raise("unsupported", kind .. ":" .. key .. "() over " .. c.uri .. ": " ..
-          NOT_YET_METHODS[key] .. " are not carried by remote connections yet")
-      end
-    end
+    local here = HERE_METHODS[kind .. ":" .. key]
+    if here then return here end
     local f = fns[key]
     if not f then
       f = function(obj, ...)
@@ -387,7 +453,8 @@ function M.connect(uri)
       tostring(hello.hello) .. ", here " .. virt.VERSION .. " (the same version is needed)")
   end
   local state = {chan = chan, host = u.host, uri = uri, next_id = 0, metas = {},
-    kinds = hello.kinds or {}, remote_host = hello.host, busy = false}
+    kinds = hello.kinds or {}, remote_host = hello.host, busy = false,
+    cbs = {}, fn_ids = {}, next_fn = 0}
   state.ref = encode_ref(state)
   state.proxy = make_proxy(state)
   local fns = {}
@@ -418,12 +485,6 @@ function M.connect(uri)
     __index = function(_, name)
       if LOCAL[name] then return local_virt[name] end
       if RECIPES[name] then return recipe(name) end
-      if NOT_YET[name] then
-        return function()
-          raise("unsupported", "virt." .. name .. " over " .. uri .. ": " .. NOT_YET[name] ..
-            " are not carried by remote connections yet")
-        end
-      end
       if type(name) ~= "string" then return nil end
       local f = fns[name]
       if not f then

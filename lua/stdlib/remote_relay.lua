@@ -9,10 +9,49 @@
 -- network.
 local remote = require("remote")
 local chan_mod = require("remote_chan")
+local wire = require("remote_wire")
 
 local M = {}
 
 M.IDLE = 60
+
+-- Carry one request of cl up and its reply back, with what comes between:
+-- the far side's callbacks go to the client, whose answers (and the
+-- requests it makes before it answers, carried the same way) go up. A
+-- client that goes away meanwhile has its callbacks answered with an
+-- error, so the far side finishes the call. false when up is gone, nil
+-- when the client is.
+local GONE = wire.answer_frame({err = {code = "connect", message = "the client went away"}})
+
+local function carry(up, cl, req)
+  local gone = false
+  up:send(req)
+  while true do
+    local rep = up:recv()
+    if not rep then return false end
+    if not gone and not pcall(cl.send, cl, rep) then gone = true end
+    if not wire.is_callback(rep) then return not gone or nil end
+    while true do
+      local m = not gone and cl:recv()
+      if not m then
+        gone = true
+        up:send(GONE)
+        break
+      end
+      if wire.is_answer(m) then
+        up:send(m)
+        break
+      end
+      local r = carry(up, cl, m)
+      if r == false then return false end
+      if r == nil then
+        gone = true
+        up:send(GONE)
+        break
+      end
+    end
+  end
+end
 
 function M.run(uri, path)
   -- listen first: a client that started us waits on the socket meanwhile
@@ -47,15 +86,15 @@ function M.run(uri, path)
       elseif is_hello then
         pcall(cl.send, cl, hello_frame)
       else
-        up:send(req)
-        local rep = up:recv()
-        if not rep then
+        local r = carry(up, cl, req)
+        if r == false then
           failure = virt.json({err = {code = "connect", message = "connection to the " ..
             "host of " .. uri .. " lost"}})
           pcall(cl.send, cl, failure)
           break
+        elseif r == nil then
+          break            -- the client went away mid-call
         end
-        pcall(cl.send, cl, rep)
       end
     end
     cl:close()

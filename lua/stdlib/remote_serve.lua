@@ -12,6 +12,10 @@
 --   {id=, o=ID, s=true}                  its tostring
 --   {id=, o=ID, all=true}                its properties (pairs)
 -- Replies: {id=, r=LIST} or {id=, err={code=, message=, object=, errno=}}.
+-- A function of the client (progress=, an event callback) comes as a
+-- function here that calls it back: {"cb": N, "a": LIST} out, then, until
+-- the client's {"cr": {r=LIST}} (or {"cr": {err=}}), requests the client
+-- makes meanwhile are run and answered as any other (remote_wire.lua).
 -- Objects go as {id=, k=kind}; this side keeps every object it sent for
 -- the life of the connection, so an id always means the same object.
 local wire = require("remote_wire")
@@ -21,10 +25,11 @@ local M = {}
 
 local KINDS = {"domain", "network", "pool", "volume", "snapshot"}
 
--- What would use this process's own stdin/stdout (the channel) or needs a
--- stream back: refused here too, whatever the client asks.
-local REFUSED = {console = true, on = true, off = true,
-  loop = true, term_start = true, term_stop = true, read_key = true, run_editor = true}
+-- What would use this process's own stdin/stdout (the channel) or its
+-- terminal: refused here too, whatever the client asks (the client runs
+-- d:console() over a console stream).
+local REFUSED = {console = true, term_start = true, term_stop = true, read_key = true,
+  run_editor = true}
 
 -- A console stream (d:console_stream()) goes as an object of its own kind.
 local STREAM = {name = "luavirt.console_stream", kind = "console_stream",
@@ -62,7 +67,10 @@ function M.serve(uri)
     return {id = id, k = kind}
   end
 
-  local function object(o)
+  local callback
+
+  local function object(o, fid)
+    if fid then return callback(fid) end
     local v = objs[o.id]
     if not v then
       error(virt.error("invalid", "remote object " .. tostring(o.id) .. " is not known here"))
@@ -107,12 +115,7 @@ function M.serve(uri)
     error(virt.error("invalid", "remote request without f, m, p, s or all"))
   end
 
-  while true do
-    local frame, why = chan:recv()
-    if not frame then
-      if why ~= "closed" then io.stderr:write("luavirt __serve: ", why, "\n") end
-      break
-    end
+  local function handle(frame)
     local ok, req = pcall(virt.json_decode, frame)
     if not ok or type(req) ~= "table" then
       reply({err = {code = "invalid", message = "remote request is not JSON: " .. tostring(req)}})
@@ -135,6 +138,41 @@ function M.serve(uri)
         reply({id = req.id, err = wire.error_of(res)})
       end
     end
+  end
+
+  -- the client's function number fid, as a function here
+  local stubs = {}
+  callback = function(fid)
+    local f = stubs[fid]
+    if f then return f end
+    f = function(...)
+      chan:send(wire.callback_frame(fid, wire.encode_list(ref, select("#", ...), ...)))
+      while true do
+        local frame, why = chan:recv()
+        if not frame then
+          error(virt.error("connect", "the client went away while called back (" ..
+            tostring(why) .. ")"), 0)
+        end
+        if wire.is_answer(frame) then
+          local ans = virt.json_decode(frame).cr
+          if ans.err then error(wire.decode({e = ans.err}), 0) end
+          local vals, n = wire.decode_list(ans.r or {}, object)
+          return table.unpack(vals, 1, n)
+        end
+        handle(frame)          -- a call the client makes meanwhile
+      end
+    end
+    stubs[fid] = f
+    return f
+  end
+
+  while true do
+    local frame, why = chan:recv()
+    if not frame then
+      if why ~= "closed" then io.stderr:write("luavirt __serve: ", why, "\n") end
+      break
+    end
+    handle(frame)
   end
   chan:close()
   return 0

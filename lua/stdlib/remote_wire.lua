@@ -8,9 +8,14 @@
 --   {"t": [[k, v], ...]}    a table, keys and values encoded the same way
 --   {"o": {"id": 7, "k": "domain"}}   an object of the serving side
 --   {"e": {code=, message=, object=, errno=}}   a luavirt.error
--- A function cannot cross (a progress= callback): it is left out, and the
--- remote side runs without it. Anything else (a stream, a coroutine) is an
--- error naming what could not be sent.
+--   {"f": 3}                a function of the client (a progress= or an
+--                           event callback): the serving side gets a
+--                           function that calls it back (a {"cb": 3, "a":
+--                           LIST} frame, answered by {"cr": {r=LIST}} or
+--                           {"cr": {err=...}}; the client may make calls of
+--                           its own before it answers)
+-- A function the encoding side cannot name is left out. Anything else (a
+-- stream, a coroutine) is an error naming what could not be sent.
 local M = {}
 
 local function hex(s)
@@ -27,7 +32,8 @@ local function is_error(v)
 end
 
 -- Encode v; obj(v) gives the {"o": ...} reference of an object (userdata
--- or proxy), or nil when v is no object.
+-- or proxy), or nil when v is no object, and for a function the number it
+-- goes by (or nil: it is left out).
 function M.encode(v, obj, seen)
   local ty = type(v)
   if ty == "string" then
@@ -35,7 +41,11 @@ function M.encode(v, obj, seen)
     return {x = hex(v)}
   elseif ty == "number" or ty == "boolean" then
     return v
-  elseif ty == "nil" or ty == "function" then
+  elseif ty == "function" then
+    local id = obj and obj(v)
+    if id then return {f = id} end
+    return {["nil"] = true}
+  elseif ty == "nil" then
     return {["nil"] = true}
   end
   local ref = obj and obj(v)
@@ -54,7 +64,7 @@ function M.encode(v, obj, seen)
   seen[v] = true
   local pairs_ = {}
   for k, x in pairs(v) do
-    if type(x) ~= "function" then
+    if type(x) ~= "function" or (obj and obj(x)) then
       pairs_[#pairs_ + 1] = {M.encode(k, obj, seen), M.encode(x, obj, seen)}
     end
   end
@@ -63,12 +73,14 @@ function M.encode(v, obj, seen)
 end
 
 -- Decode what encode made; ref(o) turns an object reference into the
--- receiving side's value.
+-- receiving side's value, and ref(nil, id) a function's number into a
+-- function that calls it back.
 function M.decode(j, ref)
   if type(j) ~= "table" then return j end
   if j["nil"] then return nil end
   if j.x then return unhex(j.x) end
   if j.o then return ref(j.o) end
+  if j.f then return ref(nil, j.f) end
   if j.e then
     local e = virt.error(j.e.code or "internal", j.e.message or "unknown error")
     e.object, e.errno = j.e.object, j.e.errno or 0
@@ -94,6 +106,23 @@ function M.decode_list(l, ref)
   for i = 1, l.n or 0 do out[i] = M.decode(l.v[i], ref) end
   return out, l.n or 0
 end
+
+-- Frames of a call back: the serving side's {"cb": ID, "a": LIST} and the
+-- client's answer {"cr": ...} begin with these (a relay tells them from
+-- requests and replies without decoding them).
+M.CALLBACK = '{"cb":'
+M.ANSWER = '{"cr":'
+
+function M.callback_frame(id, args)
+  return M.CALLBACK .. math.tointeger(id) .. ',"a":' .. virt.json(args) .. "}"
+end
+
+function M.answer_frame(t)
+  return M.ANSWER .. virt.json(t) .. "}"
+end
+
+function M.is_callback(frame) return frame:sub(1, #M.CALLBACK) == M.CALLBACK end
+function M.is_answer(frame) return frame:sub(1, #M.ANSWER) == M.ANSWER end
 
 -- The luavirt.error for a failed call on the serving side: luavirt.errors
 -- keep their fields; a plain Lua error becomes "internal" with its text.

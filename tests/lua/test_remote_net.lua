@@ -167,7 +167,6 @@ t.test("virt.connect: the functions and objects of virt, errors as luavirt.error
   t.eq(c.find_domain("nosuch"), nil, "find_domain: nil")
   t.raises("no-domain", {"nosuch"}, function() return c.domain("nosuch") end)
   t.raises("invalid", {}, function() return d:destroy{bogus = 1} end)
-  t.raises("unsupported", {"lifecycle events"}, function() return c.on("lifecycle", print) end)
   t.eq(type(c.json({1})), "string", "json is the local one")
   d:destroy()
   t.eq(d.state, "shut off", "destroyed")
@@ -176,6 +175,64 @@ t.test("virt.connect: the functions and objects of virt, errors as luavirt.error
   t.eq(#snaps, 0, "d:snapshots()")
   c.close()
   t.raises("connect", {"closed"}, function() return c.domains{} end)
+end)
+
+t.test("callbacks cross the connection: progress, events and the loop, d:console()", function()
+  local c = virt.connect(URI)
+  -- a clone's progress, called here as the copy goes there
+  local disk = dir .. "/rmtp.qcow2"
+  sh("qemu-img create -q -f qcow2 " .. disk .. " 64M && qemu-io -f qcow2 -c 'write 0 8M' " ..
+    disk .. " >/dev/null")
+  c.define_domain((g.xml("rmtp"):gsub("</devices>", "<disk type='file' device='disk'>" ..
+    "<driver name='qemu' type='qcow2'/><source file='" .. disk .. "'/><target dev='vda' " ..
+    "bus='virtio'/></disk></devices>")))
+  local pcts = {}
+  local d2 = c.clone{original = "rmtp", name = "rmtp2", auto = true,
+    progress = function(target, pct) pcts[#pcts + 1] = string.format("%s=%d", target, pct) end}
+  t.eq(d2.name, "rmtp2", "cloned there")
+  t.check(#pcts > 0 and pcts[#pcts] == "vda=100", "progress called here: " ..
+    table.concat(pcts, " "))
+  local copy = d2:xml():match("<source file='([^']+)'")
+  d2:undefine()
+  os.remove(copy)
+  c.domain("rmtp"):undefine()
+  -- lifecycle events there, their callbacks here; a callback calls back
+  -- into the connection (a property, quit_loop)
+  local seen, mine = {}, {}
+  c.on("lifecycle", function(ev)
+    seen[#seen + 1] = ev.event .. ":" .. ev.domain.state
+    if ev.event == "Stopped" then c.quit_loop() end
+  end)
+  local d = c.domain(name)
+  t.eq(d:on("lifecycle", function(ev) mine[#mine + 1] = ev.event end), d, "d:on gives d")
+  d:start()
+  d:destroy()
+  local heard = c.loop{timeout = 30}
+  t.check(heard >= 2, "the loop there heard them: " .. tostring(heard))
+  t.eq(seen[1], "Started:shut off", "started (the guest is gone by the time it is told)")
+  t.eq(seen[#seen], "Stopped:shut off", "then stopped, and quit_loop ended the loop")
+  t.eq(table.concat(mine, ","), "Started,Stopped", "d:on heard its own")
+  local evs = c.events{domain = name}
+  t.check(#evs >= 2 and evs[#evs].event == "Stopped", "c.events{}: the journal there")
+  c.off()
+  t.eq(c.loop{timeout = 0.2}, 0, "off: nothing heard")
+  -- an error in a callback is the script's: it reaches the loop's caller
+  c.on("lifecycle", function() error("boom in the callback") end)
+  d:start()
+  t.raises("internal", {"boom in the callback"}, function() return c.loop{timeout = 30} end)
+  c.off()
+  d:wait_console(g.READY, 120)
+  c.close()
+  -- d:console() of a remote guest: this terminal on its console there
+  g.write(dir .. "/keys", "lv-cmd blocks\r")
+  local p = io.popen(string.format("(sleep 2; cat %s/keys; sleep 4; printf '\\035') | " ..
+    "timeout 60 script -qec %s /dev/null; echo rc=$?", dir, remote.shell_quote(bin ..
+    " -c '" .. URI .. "' -e 'virt.domain(\"" .. name .. "\"):console()'")))
+  local out = p:read("a")
+  p:close()
+  t.check(out:find("LUAVIRT-BLOCKS", 1, true), "typed there, answered here: " .. out:sub(-400))
+  t.check(out:find("rc=0", 1, true), "Ctrl+] leaves: " .. out:sub(-200))
+  via("destroy " .. name)
 end)
 
 local function ssh_children()
@@ -293,6 +350,36 @@ t.test("later commands reuse the first one's connection (a relay of the user's)"
     t.eq(o, name .. "\n\n", "the same output")
   end
   t.eq(logins(), n1, "no new ssh login: the connection was reused")
+  -- callbacks go through the relay too: a script's event loop
+  g.write(dir .. "/ev.lua", [[
+virt.on("lifecycle", function(ev)
+  print(ev.name, ev.event, ev.domain.state)
+  if ev.event == "Stopped" then virt.quit_loop() end
+end)
+local d = virt.domain(arg[1])
+d:start()
+d:destroy()
+print(virt.loop{timeout = 30})
+]])
+  code, o = g.cli_env(env, "-c '" .. u .. "' " .. dir .. "/ev.lua " .. name)
+  t.eq(code, 0, "an event loop through the relay")
+  t.eq(o, name .. "\tStarted\tshut off\n" .. name .. "\tStopped\tshut off\n2\n",
+    "its callbacks ran here: " .. o)
+  code, o = g.cli_env(env, "-c '" .. u .. "' list --all --name")
+  t.eq(o, name .. "\n\n", "and the relay goes on serving")
+  -- a client that goes away inside a callback: the call there ends, the
+  -- relay serves the next one
+  g.write(dir .. "/ev2.lua", [[
+virt.on("lifecycle", function() os.exit(3) end)
+virt.domain(arg[1]):start()
+virt.loop{timeout = 30}
+]])
+  code = g.cli_env(env, "-c '" .. u .. "' " .. dir .. "/ev2.lua " .. name)
+  t.eq(code, 3, "gone in its callback")
+  code, o = g.cli_env(env, "-c '" .. u .. "' list --name")
+  t.eq(o, name .. "\n\n", "the next command is served: " .. o)
+  t.eq(logins(), n1, "by the same relay")
+  g.cli_env(env, "-c '" .. u .. "' destroy " .. name)
   t.check((virt.now() - t0) / 5 < 1, "and fast: " .. string.format("%.0f ms each", (virt.now() - t0) * 200))
   -- a relay serves its user only: another uid is refused by the socket's
   -- mode and by its peer check (nobody cannot even reach the directory)
