@@ -68,8 +68,12 @@ to_json(lua_State *L, int idx, int depth)
         if (lua_isinteger(L, idx))
             return json_integer(lua_tointeger(L, idx));
         return json_real(lua_tonumber(L, idx));
-    case LUA_TSTRING:
-        return json_string(lua_tostring(L, idx));
+    case LUA_TSTRING: {
+        /* the whole string: a NUL inside it is a character too */
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        return json_stringn(s, n);
+    }
     case LUA_TTABLE:
         return table_to_json(L, idx, depth);
     case LUA_TUSERDATA: {

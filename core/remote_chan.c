@@ -472,6 +472,53 @@ l_stdio(lua_State *L)
     return 1;
 }
 
+/* hex(s) -> the bytes of s in hex; unhex(h) -> the bytes (what the wire
+ * carries for a string that is not UTF-8: a volume's chunks) */
+static int
+l_hex(lua_State *L)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t n;
+    const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+    luaL_Buffer b;
+    char *out = luaL_buffinitsize(L, &b, 2 * n);
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[s[i] >> 4];
+        out[2 * i + 1] = digits[s[i] & 15];
+    }
+    luaL_pushresultsize(&b, 2 * n);
+    return 1;
+}
+
+static int
+nibble(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int
+l_unhex(lua_State *L)
+{
+    size_t n;
+    const char *h = luaL_checklstring(L, 1, &n);
+    luaL_Buffer b;
+    char *out;
+
+    if (n % 2)
+        return luaL_argerror(L, 1, "hex of odd length");
+    out = luaL_buffinitsize(L, &b, n / 2);
+    for (size_t i = 0; i < n / 2; i++) {
+        int hi = nibble(h[2 * i]), lo = nibble(h[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return luaL_argerror(L, 1, "not hex");
+        out[i] = (char)(hi << 4 | lo);
+    }
+    luaL_pushresultsize(&b, n / 2);
+    return 1;
+}
+
 int
 lv_remote_chan_open(lua_State *L)
 {
@@ -480,7 +527,8 @@ lv_remote_chan_open(lua_State *L)
         { "stderr", l_stderr }, { "running", l_running }, { NULL, NULL },
     };
     static const luaL_Reg funcs[] = {
-        { "spawn", l_spawn }, { "stdio", l_stdio }, { NULL, NULL },
+        { "spawn", l_spawn }, { "stdio", l_stdio }, { "hex", l_hex }, { "unhex", l_unhex },
+        { NULL, NULL },
     };
 
     if (luaL_newmetatable(L, CHAN_MT)) {

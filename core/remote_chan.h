@@ -18,6 +18,8 @@
  *                              SIGTERM it first (ssh -N does not end at EOF)
  *   chan:stderr()           -> the last line the program wrote to stderr
  *   chan:running()          -> false once the program has ended
+ *   .hex(s), .unhex(h)       bytes to hex and back (the wire's non-UTF-8
+ *                             strings)
  * and, from remote_sock.c:
  *   .run(argv)              -> exit status of argv run with our stdio
  *   .private_dir(path)      -> true | nil, why: a 0700 directory of this user

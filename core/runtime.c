@@ -244,7 +244,7 @@ l_json_decode(lua_State *L)
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
     json_error_t je;
-    json_t *j = json_loadb(text, len, JSON_DECODE_ANY, &je);
+    json_t *j = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
     struct lv_err err;
 
     if (!j) {

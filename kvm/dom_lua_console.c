@@ -9,6 +9,7 @@
 
 #include "dom_console.h"
 #include "dom_lua_priv.h"
+#include "lua_udata.h"
 #include "runtime.h"
 #include "strbuf.h"
 
@@ -141,6 +142,11 @@ s_tostring(lua_State *L)
     return 1;
 }
 
+static const luaL_Reg stream_methods[] = {
+    { "read", s_read }, { "expect", s_expect }, { "write", s_write },
+    { "close", s_close }, { NULL, NULL },
+};
+
 /* d:console_stream() -> a stream of what the console writes from now on */
 static int
 l_console_stream(lua_State *L)
@@ -158,21 +164,7 @@ l_console_stream(lua_State *L)
                    name);
         return lv_lua_raise(L, &err);
     }
-    s = lua_newuserdatauv(L, sizeof(*s), 0);
-    memset(s, 0, sizeof(*s));
-    if (luaL_newmetatable(L, STREAM_MT)) {
-        static const luaL_Reg m[] = {
-            { "read", s_read }, { "expect", s_expect }, { "write", s_write },
-            { "close", s_close }, { NULL, NULL },
-        };
-        luaL_newlib(L, m);
-        lua_setfield(L, -2, "__index");
-        lua_pushcfunction(L, s_gc);
-        lua_setfield(L, -2, "__gc");
-        lua_pushcfunction(L, s_tostring);
-        lua_setfield(L, -2, "__tostring");
-    }
-    lua_setmetatable(L, -2);
+    s = lv_lua_new_udata(L, sizeof(*s), STREAM_MT, stream_methods, s_gc, s_tostring);
     s->name = lv_strdup(name);
     log = dom_console_log(lv_lua_conn(L), name);
     s->offset = strlen(log);

@@ -342,6 +342,7 @@ static const luaL_Reg vol_methods[] = {
     { "clone", l_vol_clone },
     { "upload", l_vol_upload },
     { "download", l_vol_download },
+    { "stream", vol_lua_stream },
     { NULL, NULL },
 };
 
@@ -433,6 +434,7 @@ static const struct lv_api_keys vol_keys[] = {
     { "upload", 3, STREAM_KEYS },
     { "download", 3, STREAM_KEYS },
     { "clone", 3, "progress" },
+    { "stream", 2, "upload offset length" },
     { NULL, 0, NULL },
 };
 

@@ -37,6 +37,9 @@ void vol_lua_progress_init(struct vol_lua_progress *p, lua_State *L,
                            int opts, uint64_t total);
 int vol_lua_progress_bytes(uint64_t done, uint64_t total, void *arg);
 int vol_lua_progress_pct(double pct, void *arg);
+/* v:stream{upload=, offset=, length=} (vol_lua_stream.c) */
+int vol_lua_stream(lua_State *L);
+
 /* If the progress function raised, raise that error now (after cleanup). */
 void vol_lua_progress_check(struct vol_lua_progress *p);
 

@@ -422,6 +422,27 @@ out:
 }
 
 int
+vol_ops_stream_begin(const struct lv_conn *c, const char *pool, const char *name,
+                     int upload, char **path, struct lv_err *err)
+{
+    const struct pool_backend *be = NULL;
+    struct pool_def *pdef = NULL;
+    struct vol_def *vol = NULL;
+    int lock = open_vol(c, pool, name, &pdef, &be, &vol, err);
+
+    *path = NULL;
+    if (lock >= 0 && upload && check_unused(c, vol, "upload", err) < 0) {
+        lv_store_unlock(lock);
+        lock = -1;
+    }
+    if (lock >= 0)
+        *path = lv_strdup(vol->target.path);
+    vol_def_free(vol);
+    pool_def_free(pdef);
+    return lock;
+}
+
+int
 vol_ops_wipe(const struct lv_conn *c, const char *pool, const char *name,
              const struct vol_stream_opts *opts, struct lv_err *err)
 {

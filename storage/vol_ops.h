@@ -73,6 +73,14 @@ int vol_ops_download(const struct lv_conn *c, const char *pool,
                      const char *name, const char *file,
                      const struct vol_stream_opts *opts, struct lv_err *err);
 
+/* Hold volume name of pool for a stream of its bytes, a chunk at a time
+ * (vol_lua_stream.c: an upload or download over a remote connection): the
+ * pool's lock (lv_store_unlock it at the end) and the volume's file
+ * (*path, malloc'd); an upload is refused while a running guest uses it.
+ * -1 with err. */
+int vol_ops_stream_begin(const struct lv_conn *c, const char *pool, const char *name,
+                         int upload, char **path, struct lv_err *err);
+
 /* The volume's XML (vol-dumpxml), malloc'd. */
 char *vol_ops_xml(const struct lv_conn *c, const char *pool, const char *name,
                   struct lv_err *err);

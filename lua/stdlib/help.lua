@@ -231,8 +231,9 @@ M.kinds = {
       { "delete", "v:delete()", "remove it; self and the path removed" },
       { "wipe", "v:wipe{offset=, length=, progress=}", "zero it" },
       { "clone", "v:clone(new_name, {progress=})", "a full copy in the same pool" },
-      { "upload", "v:upload(file, {offset=, length=, progress=})", "write a file into it" },
-      { "download", "v:download(file, {offset=, length=, progress=})", "read it into a file" },
+      { "upload", "v:upload(file, {offset=, length=, progress=})", "write a file into it (over a connection: a file of this host, streamed)" },
+      { "download", "v:download(file, {offset=, length=, progress=})", "read it into a file (over a connection: a file of this host; zeros stay holes)" },
+      { "stream", "v:stream{upload=, offset=, length=}", "its bytes a chunk at a time, the pool held: s:write(bytes) (upload, length= required), s:read([max]) -> bytes or nil at the end, s:size(), s:finish() (on disk), s:close()" },
     },
   },
   snapshot = {

@@ -181,6 +181,98 @@ end
 
 -- ---- proxies ----
 
+-- v:upload(file) and v:download(file) of a remote volume: the file is
+-- this host's (as virsh vol-upload reads the client's file); its bytes go
+-- over the connection a MiB at a time, into a stream of the volume there
+-- (v:stream{}, which holds the pool and refuses a volume in use). A
+-- download keeps zero chunks as holes. progress(done, total) as on the
+-- host itself (false stops it).
+local CHUNK = 1024 * 1024
+local ZERO = string.rep("\0", CHUNK)
+
+local function stream_opts(v, verb, o)
+  o = o or {}
+  for k in pairs(o) do
+    if k ~= "offset" and k ~= "length" and k ~= "progress" then
+      raise("invalid", "volume:" .. verb .. ": unknown key '" .. tostring(k) ..
+        "' in argument #3 (accepted: offset length progress)")
+    end
+  end
+  return o.offset or 0, o.length or 0, o.progress
+end
+
+local function step(v, progress, done, total)
+  if progress and progress(done, total) == false then
+    raise("invalid", "volume '" .. v.name .. "': cancelled")
+  end
+end
+
+HERE_METHODS["volume:upload"] = function(v, file, o)
+  local offset, length, progress = stream_opts(v, "upload", o)
+  local f, why = io.open(file, "rb")
+  if not f then
+    raise("system", "volume '" .. v.name .. "': cannot upload: cannot open '" ..
+      tostring(file) .. "': " .. tostring(why):gsub("^[^:]*: ", ""))
+  end
+  local size = f:seek("end")
+  f:seek("set", 0)
+  local total = (length > 0 and length < size) and length or size
+  local ok, err = pcall(function()
+    if total == 0 then return end
+    local s = v:stream{upload = true, offset = offset, length = total}
+    local done = 0
+    while done < total do
+      local chunk = f:read(math.min(CHUNK, total - done))
+      if not chunk then break end
+      s:write(chunk)
+      done = done + #chunk
+      step(v, progress, done, total)
+    end
+    s:finish()
+  end)
+  f:close()
+  if not ok then error(err, 0) end
+  return v
+end
+
+HERE_METHODS["volume:download"] = function(v, file, o)
+  local offset, length, progress = stream_opts(v, "download", o)
+  local s = v:stream{offset = offset, length = length}
+  local existed = io.open(file, "rb")
+  if existed then existed:close() end
+  local f, why = io.open(file, "wb")
+  if not f then
+    s:close()
+    raise("system", "volume '" .. v.name .. "': cannot download: cannot open '" ..
+      tostring(file) .. "': " .. tostring(why):gsub("^[^:]*: ", ""))
+  end
+  local total = s:size()
+  local ok, err = pcall(function()
+    local done, hole = 0, false
+    while true do
+      local chunk = s:read(CHUNK)
+      if not chunk then break end
+      -- zeros stay a hole; the last byte is written, so the file ends there
+      hole = chunk == ZERO or chunk == ZERO:sub(1, #chunk)
+      if hole then f:seek("cur", #chunk) else f:write(chunk) end
+      done = done + #chunk
+      step(v, progress, done, total)
+    end
+    if hole then
+      f:seek("cur", -1)
+      f:write("\0")
+    end
+    s:close()
+  end)
+  f:close()
+  if not ok then
+    pcall(s.close, s)
+    if not existed then os.remove(file) end
+    error(err, 0)
+  end
+  return v
+end
+
 -- d:console{} of a remote guest: this terminal on a console stream there
 -- (what the guest writes comes in reads of at most 50 ms; keys go as they
 -- are typed); Ctrl+] or the end of stdin leaves. Unlike the console on the

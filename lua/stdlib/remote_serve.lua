@@ -31,9 +31,14 @@ local KINDS = {"domain", "network", "pool", "volume", "snapshot"}
 local REFUSED = {console = true, term_start = true, term_stop = true, read_key = true,
   run_editor = true}
 
--- A console stream (d:console_stream()) goes as an object of its own kind.
-local STREAM = {name = "luavirt.console_stream", kind = "console_stream",
-  methods = {"read", "expect", "write", "close"}}
+-- Streams go as objects of kinds of their own: a console stream
+-- (d:console_stream()) and a volume's bytes (v:stream{}, what the client's
+-- v:upload/v:download use).
+local STREAMS = {
+  ["luavirt.console_stream"] = {kind = "console_stream",
+    methods = {"read", "expect", "write", "close"}},
+  ["luavirt.vol_stream"] = {kind = "vol_stream", methods = {"read", "write", "size", "finish", "close"}},
+}
 
 -- The methods and properties of each kind, for the client's proxies.
 local function kinds()
@@ -42,7 +47,7 @@ local function kinds()
     local mt = reg["luavirt." .. k]
     if mt then out[k] = {methods = mt.__methods, props = mt.__properties} end
   end
-  out[STREAM.kind] = {methods = STREAM.methods, props = {}}
+  for _, st in pairs(STREAMS) do out[st.kind] = {methods = st.methods, props = {}} end
   return out
 end
 
@@ -54,8 +59,9 @@ function M.serve(uri)
     if type(v) ~= "userdata" then return nil end
     local mt = getmetatable(v)
     local kind = type(mt) == "table" and rawget(mt, "__kind")
-    if not kind and type(mt) == "table" and rawget(mt, "__name") == STREAM.name then
-      kind = STREAM.kind
+    if not kind and type(mt) == "table" then
+      local st = STREAMS[rawget(mt, "__name")]
+      kind = st and st.kind
     end
     if not kind then return nil end
     local id = ids[v]

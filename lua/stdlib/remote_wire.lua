@@ -2,7 +2,8 @@
 -- A frame is one JSON text (virt.json / virt.json_decode). JSON has no nil
 -- inside arrays, no integer keys and no bytes, so every Lua value goes as a
 -- JSON value that says what it is:
---   "text"                  a string that is UTF-8 (others: {"x": hex})
+--   "text"                  a string that is UTF-8 without NULs (others:
+--                           {"x": hex})
 --   1, 2.5, true            numbers (integer or float, as Lua had them), booleans
 --   {"nil": true}           nil
 --   {"t": [[k, v], ...]}    a table, keys and values encoded the same way
@@ -18,13 +19,8 @@
 -- stream, a coroutine) is an error naming what could not be sent.
 local M = {}
 
-local function hex(s)
-  return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end))
-end
-
-local function unhex(h)
-  return (h:gsub("%x%x", function(b) return string.char(tonumber(b, 16)) end))
-end
+local chan_mod = require("remote_chan")
+local hex, unhex = chan_mod.hex, chan_mod.unhex
 
 local function is_error(v)
   return type(v) == "table" and getmetatable(v) ~= nil and
@@ -37,7 +33,8 @@ end
 function M.encode(v, obj, seen)
   local ty = type(v)
   if ty == "string" then
-    if utf8.len(v) then return v end
+    -- text as it is; bytes (not UTF-8, or with NULs: a volume's chunks) in hex
+    if utf8.len(v) and not v:find("\0", 1, true) then return v end
     return {x = hex(v)}
   elseif ty == "number" or ty == "boolean" then
     return v

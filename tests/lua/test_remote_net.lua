@@ -18,7 +18,15 @@ if not sshd.available() then
 end
 
 sh("ip link set lo up")
-local host = sshd.start{addr = "127.0.0.1"}
+-- the other host has a mount namespace of its own: a directory of this
+-- host's (here_only) is an empty tmpfs there, so a file there is not here
+local here_only = sh("mktemp -d /tmp/lvhere.XXXXXX"):gsub("%s+$", "")
+local mns = sh("unshare --mount --propagation private sleep 3600 >/dev/null 2>&1 & echo $!"):match("%d+")
+t.eventually(function()
+  return sh("readlink /proc/" .. mns .. "/ns/mnt") ~= sh("readlink /proc/self/ns/mnt")
+end, 10)
+sh("nsenter -t " .. mns .. " -m mount -t tmpfs tmpfs " .. here_only)
+local host = sshd.start{addr = "127.0.0.1", netns = mns, mountns = true}
 local dir, root2, port, sshd_log = host.dir, host.root, host.port, host.log
 local bin = g.bin
 -- a "remote" that speaks the protocol but is another version
@@ -235,6 +243,56 @@ t.test("callbacks cross the connection: progress, events and the loop, d:console
   via("destroy " .. name)
 end)
 
+t.test("vol-upload and vol-download: this host's file, over the connection", function()
+  local pdir = root2 .. "/rpool"
+  sh("mkdir -m 711 " .. pdir)
+  local code, _, e = via("pool-create-as rp dir --target " .. pdir)
+  t.eq(code, 0, "a pool there: " .. e)
+  code, _, e = via("vol-create-as rp v1 4M --format raw")
+  t.eq(code, 0, "a volume there: " .. e)
+  -- a file only this host has: 1 MiB of data, 2 MiB of zeros, a tail
+  local src = here_only .. "/data.bin"
+  local data = {}
+  for i = 1, 4096 do data[i] = string.pack("<I4", i * 2654435761 % 4294967296) end
+  local body = string.rep(table.concat(data), 64) .. string.rep("\0", 2 * 1048576) .. "tail"
+  g.write(src, body)
+  t.eq(sh("nsenter -t " .. mns .. " -m ls " .. src .. " 2>&1"):find("No such file", 1, true) ~= nil,
+    true, "the other host has no such file")
+  code, _, e = via("vol-upload v1 " .. src .. " --pool rp")
+  t.eq(code, 0, "vol-upload through ssh: " .. e)
+  t.eq(g.read(pdir .. "/v1"):sub(1, #body), body, "the volume there holds this host's file")
+  local back = here_only .. "/back.bin"
+  code, _, e = via("vol-download v1 " .. back .. " --pool rp")
+  t.eq(code, 0, "vol-download through ssh: " .. e)
+  t.eq(g.read(back), g.read(pdir .. "/v1"), "the volume, here, byte for byte")
+  local blocks = tonumber(sh("stat -c %b " .. back):match("%d+"))
+  t.check(blocks * 512 < 3 * 1048576, "its zeros stayed holes: " .. blocks * 512 .. " bytes")
+  code, _, e = via("vol-upload v1 " .. src .. " --pool rp --offset 1048576 --length 16")
+  t.eq(code, 0, "an offset and a length: " .. e)
+  t.eq(g.read(pdir .. "/v1"):sub(1048577, 1048592), body:sub(1, 16), "16 bytes at 1 MiB")
+  -- bad input: a missing file here, a file too big for the volume
+  code, _, e = via("vol-upload v1 " .. here_only .. "/nosuch --pool rp")
+  t.eq(code, 1, "a missing file")
+  t.check(e:find("nosuch", 1, true) and e:find("No such file", 1, true), e)
+  g.write(here_only .. "/big.bin", string.rep("x", 5 * 1048576))
+  code, _, e = via("vol-upload v1 " .. here_only .. "/big.bin --pool rp")
+  t.eq(code, 1, "too big")
+  t.check(e:find("do not fit", 1, true), e)
+  -- the Lua API: progress here, false stops it
+  local c = virt.connect(URI)
+  local v = c.volume(pdir .. "/v1")
+  local seen = {}
+  v:download(back, {progress = function(done, total) seen[#seen + 1] = done .. "/" .. total end})
+  t.eq(seen[#seen], "4194304/4194304", "progress of the download: " .. table.concat(seen, " "))
+  t.raises("invalid", {"cancelled"}, function()
+    return v:upload(src, {progress = function() return false end})
+  end)
+  c.close()
+  via("vol-delete v1 --pool rp")
+  via("pool-destroy rp")
+  via("pool-undefine rp")
+end)
+
 local function ssh_children()
   local me = g.read("/proc/self/stat"):match("^(%d+)")
   local n = 0
@@ -397,4 +455,6 @@ end)
 -- cleanup: the remote domain, sshd, the dirs
 sh(bin .. " -c '" .. URI .. "' undefine " .. name .. " >/dev/null 2>&1")
 host.stop()
+sh("kill " .. mns)
+sh("rm -rf " .. here_only)
 os.exit(t.done())

@@ -47,7 +47,8 @@ t.test("the ssh command: one argument each, BatchMode, the remote command last",
 end)
 
 t.test("wire values: what goes in comes out", function()
-  local v = {1, 2.5, "é", "\0\255bin", true, false, nested = {a = {b = {}}}, [10] = "ten",
+  local v = {1, 2.5, "é", "\0\255bin", true, false, zeros = string.rep("\0", 5000) .. "end",
+    nested = {a = {b = {}}}, [10] = "ten",
     f = function() end}
   local back = wire.decode(virt.json_decode(virt.json(wire.encode(v))))
   t.eq(back[1], 1, "integer")
@@ -55,6 +56,8 @@ t.test("wire values: what goes in comes out", function()
   t.eq(back[2], 2.5, "float")
   t.eq(back[3], "é", "UTF-8")
   t.eq(back[4], "\0\255bin", "bytes")
+  t.eq(back.zeros, string.rep("\0", 5000) .. "end", "NULs")
+  t.eq(virt.json_decode(virt.json({"a\0b"}))[1], "a\0b", "virt.json keeps a NUL")
   t.eq(back[5], true, "true")
   t.eq(back[6], false, "false")
   t.eq(back[10], "ten", "a sparse key")
