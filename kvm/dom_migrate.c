@@ -22,6 +22,7 @@
 
 #define MIGRATE_TIMEOUT_MS (30 * 60 * 1000)
 #define POLL_MS 200
+#define HANDOVER_MS 20
 
 /* Until QEMU says something (a MIGRATION event) or ms pass. */
 static void
@@ -340,15 +341,28 @@ resume_source(struct qmp *q, const char *name, int was_running)
         lv_log_warn("dom %s: cannot resume after the failed migration: %s", name, e2.msg);
 }
 
-/* Let go of the monitor for a while, so that another command (domjobinfo,
- * migrate-setspeed) gets its turn, and take it again. */
+/* Wait a while on the monitor (an event of the migration or of a disk's
+ * copy ends the wait at once: its end is seen when it comes), then let go
+ * of it and take it again, so that another command (domjobinfo,
+ * migrate-setspeed) waiting for it gets its turn: QEMU answers the
+ * connections queued on its socket in order, that command's before ours. */
 static struct qmp *
 pause_monitor(struct dom_session *s, struct lv_err *err)
 {
+    wait_event(s->q, POLL_MS);
     qmp_close(s->q);
     s->q = NULL;
-    lv_poll(NULL, 0, lv_deadline(POLL_MS));
-    return dom_session_qmp(s, err);
+    /* QEMU ends the session it saw closed before it takes a new one: a
+     * connection made too soon can be the one it ends; try again a little
+     * later (a QEMU that is gone fails each time) */
+    for (int i = 0;; i++) {
+        struct lv_err e2 = LV_ERR_INIT;
+        lv_poll(NULL, 0, lv_deadline(HANDOVER_MS << i));
+        if (i == 2)
+            return dom_session_qmp(s, err);
+        if (dom_session_qmp(s, &e2))
+            return s->q;
+    }
 }
 
 /* QEMU sends to uri; a unix socket is connected here and handed over (the

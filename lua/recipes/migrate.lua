@@ -101,10 +101,12 @@ function M.migrate(t)
     end
     -- source: the disks, then the stream; on failure the guest runs on
     -- here, nothing there
-    return d:migrate_send(uri, {
+    local st = d:migrate_send(uri, {
       live = t.live and true or false, bandwidth = t.bandwidth, max_downtime = t.max_downtime,
       timeout = t.timeout, progress = t.progress, copy_storage = copy, nbd = nbd,
     })
+    st.sent_at = virt.now()
+    return st
   end)
   for _, close in ipairs(ends) do close() end
   if not ok then
@@ -119,6 +121,10 @@ function M.migrate(t)
     d:migrate_confirm{done = false}
     error(fin_err, 0)
   end
+  -- the guest's pause, as virsh domjobinfo's "Total downtime": QEMU's
+  -- switch-over here plus the time until it runs there
+  stats.downtime_ms = stats.downtime_ms + math.floor((virt.now() - stats.sent_at) * 1000 + 0.5)
+  stats.sent_at = nil
   d:migrate_confirm{done = true}
   if keep_xml then dst.define_domain(keep_xml) end
   if t.undefine_source and d.persistent then d:undefine() end

@@ -275,7 +275,8 @@ M.recipes = {
     "virsh migrate: the guest's memory QEMU to QEMU to the host of dest (a qemu+ssh URI or " ..
     "a connection), disks on shared storage or copied over NBD (copy_storage 'all' or 'inc'), " ..
     "through ssh with tunnelled; a failure leaves it running here; the domain " ..
-    "there and {total_ms=, downtime_ms=, transferred=, total=}" },
+    "there and {total_ms=, downtime_ms= (the guest's pause until it runs there, as " ..
+    "domjobinfo's Total downtime), transferred=, total=}" },
   { "bridge.create", "require(\"recipes.bridge\").create{name=, nic=, stp=, delay=}",
     "host bridge setup (virt.create_host_bridge); bridge.remove{name=, force=}, bridge.list()" },
   { "batch.provision", "require(\"recipes.batch\").provision{template=, count=, prefix=, " ..

@@ -94,6 +94,8 @@ t.test("live migration: the guest goes on counting on the other host", function(
   t.check(stats.total_ms > 0 and stats.transferred > 0, "figures: " ..
     stats.total_ms .. " ms, " .. stats.transferred .. " bytes")
   t.check(seen > 0, "progress was reported")
+  t.check(stats.downtime_ms > 0 and stats.downtime_ms < 10000,
+    "the guest's pause, until it ran there: " .. stats.downtime_ms .. " ms")
   -- the guest did not restart: its counter goes on from where it was
   local after
   t.eventually(function()
