@@ -161,6 +161,47 @@ t.test("domjobinfo and migrate-setspeed while a slow migration goes", function()
   d:undefine()
 end)
 
+t.test("the destination killed mid-stream; --suspend, transient there", function()
+  local d = running_guest("mig12")
+  sh("(" .. g.bin .. " migrate --live --bandwidth 4 mig12 '" .. URI .. "' > " .. store ..
+    "/mig12.out 2>&1; echo rc=$? >> " .. store .. "/mig12.out) >/dev/null 2>&1 &")
+  t.eventually(function()
+    local c2, o2 = g.cli("domjobinfo mig12")
+    return c2 == 0 and o2:find("Data processed", 1, true)
+  end, 30)
+  -- its memory is on the way: the QEMU there dies
+  sh("pkill -9 -f 'qemu-system.*" .. host.root .. "/.*mig12'")
+  local out = t.eventually(function()
+    local s2 = g.read(store .. "/mig12.out") or ""
+    return s2:find("rc=", 1, true) and s2
+  end, 60) or ""
+  t.check(out:find("rc=1", 1, true) and out:find("error: domain 'mig12'", 1, true),
+    "the migration failed, naming the guest: " .. out)
+  t.eq(d.state, "running", "still running here")
+  local n1 = last_count(d:console_log())
+  d:wait_console("LUAVIRT-COUNTER " .. (n1 + 1), 30)
+  t.check(true, "and counting")
+  t.eventually(function() return host.cli("domstate mig12") == 1 end, 10)
+  local _, names = host.cli("list --all --name")
+  t.check(not names:find("mig12", 1, true), "nothing there: " .. names)
+  -- again, the guest to stay paused there; no --persistent: transient
+  -- there, its definition still here (as virsh leaves them)
+  local code, _, e = g.cli("migrate --live --suspend mig12 '" .. URI .. "'")
+  t.eq(code, 0, "migrate --suspend: " .. e)
+  local _, st = host.cli("domstate mig12")
+  t.eq(st, "paused\n\n", "paused there")
+  _, names = host.cli("list --all --persistent --name")
+  t.check(not names:find("mig12", 1, true), "transient there")
+  t.eq(d.state, "shut off", "shut off here")
+  t.check(d.persistent, "still defined here")
+  host.cli("resume mig12")
+  _, st = host.cli("domstate mig12")
+  t.eq(st, "running\n\n", "and it runs on when resumed")
+  host.cli("destroy mig12")
+  t.eq(host.cli("domstate mig12"), 1, "a transient guest destroyed there is gone")
+  d:undefine()
+end)
+
 -- the first bytes of an image, as qemu-io dumps them (text on the right,
 -- "." for what is not a letter)
 local function image_head(path)
