@@ -79,8 +79,13 @@ function M.parse(uri)
   end
   local known = {keyfile = 1, no_verify = 1, known_hosts = 1, command = 1, control = 1,
     timeout = 1, no_tty = 1}
+  -- libvirt's parameters for reaching its daemon there: none here
+  local daemon = {socket = 1, netcat = 1, mode = 1, proxy = 1}
   for k in pairs(u.params) do
-    if not known[k] then
+    if daemon[k] then
+      raise("invalid", "URI '" .. uri .. "': " .. k .. "= is how libvirt reaches its daemon " ..
+        "there; luavirt runs the remote luavirt itself (command= names its path)")
+    elseif not known[k] then
       raise("invalid", "URI '" .. uri .. "': unknown parameter '" .. k .. "' (keyfile, " ..
         "no_verify, known_hosts, command, control, timeout)")
     end

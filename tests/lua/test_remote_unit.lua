@@ -28,6 +28,8 @@ t.test("qemu+ssh URIs as libvirt writes them", function()
   t.raises("invalid", {"/system or /session"}, remote.parse, "qemu+ssh://h/other")
   t.raises("invalid", {"command="}, remote.parse, "qemu+ssh://h/system?command=a%20b")
   t.raises("invalid", {"unknown parameter 'x'"}, remote.parse, "qemu+ssh://h/system?x=1")
+  t.raises("invalid", {"socket= is how libvirt reaches its daemon", "command= names its path"},
+    remote.parse, "qemu+ssh://h/system?socket=/var/run/libvirt/libvirt-sock")
   t.raises("invalid", {"timeout="}, remote.parse, "qemu+ssh://h/system?timeout=soon")
   t.raises("unsupported", {"qemu+tls"}, remote.parse, "qemu+tls://h/system")
   t.raises("invalid", {"not a URI"}, remote.parse, "h2")
